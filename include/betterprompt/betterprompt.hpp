@@ -1,0 +1,13 @@
+// Umbrella header: everything a betterprompt-cpp user needs (the emulator is separate:
+// <betterprompt/testing/emulator.hpp>).
+#pragma once
+
+#include <betterprompt/client.hpp>
+#include <betterprompt/client_options.hpp>
+#include <betterprompt/error.hpp>
+#include <betterprompt/models/prompt.hpp>
+#include <betterprompt/models/run.hpp>
+#include <betterprompt/prompts.hpp>
+#include <betterprompt/result.hpp>
+#include <betterprompt/runs.hpp>
+#include <betterprompt/wait.hpp>

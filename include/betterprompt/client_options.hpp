@@ -1,0 +1,54 @@
+// Options of a betterprompt::client, with their defaults.
+#pragma once
+
+#include <betterprompt/config.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdlib>
+#include <string>
+
+namespace betterprompt {
+
+namespace detail {
+inline std::string api_key_from_environment() {
+  const char* key = std::getenv("BETTERPROMPT_API_KEY");
+  return key ? std::string(key) : std::string();
+}
+}  // namespace detail
+
+/// Which certificate authorities a client trusts for https. Peer and host-name verification are
+/// always on for https; these options only choose the trust anchors.
+struct tls_options {
+  /// Trust the system's default CA store. Default: true.
+  bool use_system_trust_store = true;
+  /// Path of a PEM file with additional trusted CA certificates. Default: none.
+  std::string ca_file;
+  /// PEM text with additional trusted CA certificates (e.g. the emulator's). Default: none.
+  std::string ca_pem;
+};
+
+/// Options of a client. An aggregate: set what you need, the rest keeps its documented default.
+struct client_options {
+  /// Scheme, host, optional port and path prefix of the API. http:// is accepted (e.g. for the
+  /// emulator on loopback). Default: "https://api.betterprompt.me/v1".
+  std::string base_url = "https://api.betterprompt.me/v1";
+  /// Sent as `Authorization: Bearer <api_key>`; never logged or put in errors.
+  /// Default: the BETTERPROMPT_API_KEY environment variable, read when the options are created.
+  std::string api_key = detail::api_key_from_environment();
+  /// Trust anchors for https. Default: the system store.
+  tls_options tls;
+  /// The User-Agent header. Default: "betterprompt-cpp/<version>".
+  std::string user_agent = "betterprompt-cpp/" BETTERPROMPT_VERSION_STRING;
+  /// Deadline of one HTTP request (resolve, connect, TLS handshake, write and read). It must exceed
+  /// the API's ~2 minute synchronous window of POST /v1/runs. Default: 150 s.
+  std::chrono::milliseconds timeout{std::chrono::seconds(150)};
+  /// Largest response body accepted; larger → error::response_too_large. Default: 8 MiB.
+  std::size_t max_response_body = 8 * 1024 * 1024;
+  /// Idle keep-alive connections kept for reuse. Default: 4.
+  std::size_t max_idle_connections = 4;
+  /// An idle connection older than this is closed instead of reused. Default: 30 s.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+};
+
+}  // namespace betterprompt

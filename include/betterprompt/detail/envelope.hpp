@@ -1,0 +1,110 @@
+// The API's response envelope: parse it, map its errors, decode its `data` into a model.
+#pragma once
+
+#include <betterprompt/detail/http_types.hpp>
+#include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/error.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value_to.hpp>
+
+#include <string>
+
+namespace betterprompt::detail {
+
+/// A parsed response envelope.
+struct envelope {
+  unsigned http_status = 0;
+  std::string status;  ///< "SUCCESS" or an error code.
+  std::string message;
+  boost::json::value data;
+  std::string request_id;
+  int retry_after_seconds = -1;
+  std::string what;  ///< "GET /v1/runs/…", for messages.
+
+  bool ok() const noexcept { return status == "SUCCESS" && http_status < 300; }
+};
+
+inline error::api_errors api_error_from_http(unsigned http_status) noexcept {
+  switch (http_status) {
+    case 400:
+      return error::bad_request;
+    case 401:
+      return error::unauthorized;
+    case 402:
+      return error::payment_required;
+    case 404:
+      return error::not_found;
+    case 410:
+      return error::gone;
+    case 422:
+      return error::validation;
+    case 429:
+      return error::rate_limited;
+    case 504:
+      return error::gateway_timeout;
+    default:
+      return http_status >= 500 ? error::server_error : error::unknown_api_error;
+  }
+}
+
+/// Parses the body as an envelope. A body that is not an envelope is bad_response on a 2xx, and
+/// an API error derived from the HTTP status otherwise (e.g. a proxy's HTML 502 page).
+inline envelope parse_envelope(api_response&& resp) {
+  envelope env;
+  env.http_status = resp.http_status;
+  env.request_id = std::move(resp.request_id);
+  env.retry_after_seconds = resp.retry_after_seconds;
+  env.what = std::move(resp.what);
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(resp.body, ec);
+  const auto* obj = ec ? nullptr : body.if_object();
+  const auto* status = obj ? obj->if_contains("status") : nullptr;
+  if (!status || !status->is_string()) {
+    diagnostics diag;
+    diag.http_status = env.http_status;
+    diag.request_id = env.request_id;
+    diag.retry_after_seconds = env.retry_after_seconds;
+    diag.message = env.what + ": response is not a JSON API envelope" +
+                   (ec ? " (" + ec.message() + ")" : std::string());
+    if (env.http_status < 300) throw error_with_diagnostics(error::bad_response, std::move(diag));
+    throw error_with_diagnostics(api_error_from_http(env.http_status), std::move(diag));
+  }
+  env.status = std::string(status->get_string());
+  if (const auto* message = obj->if_contains("message"); message && message->is_string())
+    env.message = std::string(message->get_string());
+  if (const auto* data = obj->if_contains("data")) env.data = std::move(*data);
+  return env;
+}
+
+/// Throws the API error an unsuccessful envelope describes.
+[[noreturn]] inline void throw_api_error(envelope&& env) {
+  diagnostics diag;
+  diag.http_status = env.http_status;
+  diag.api_status = env.status;
+  diag.message = env.message.empty() ? env.what + ": " + env.status : std::move(env.message);
+  diag.data = std::move(env.data);
+  diag.request_id = std::move(env.request_id);
+  diag.retry_after_seconds = env.retry_after_seconds;
+  auto code = error::api_error_from_status(diag.api_status);
+  if (code == error::unknown_api_error) code = api_error_from_http(diag.http_status);
+  throw error_with_diagnostics(code, std::move(diag));
+}
+
+/// Decodes a successful envelope's data into T; throws the API error or bad_response.
+template <class T>
+T decode_data(envelope&& env) {
+  if (!env.ok()) throw_api_error(std::move(env));
+  try {
+    return boost::json::value_to<T>(env.data);
+  } catch (const decode_error& e) {
+    diagnostics diag;
+    diag.http_status = env.http_status;
+    diag.api_status = env.status;
+    diag.request_id = env.request_id;
+    diag.message = env.what + ": unexpected data: " + e.what();
+    throw error_with_diagnostics(error::bad_response, std::move(diag));
+  }
+}
+
+}  // namespace betterprompt::detail

@@ -1,0 +1,96 @@
+// Base-URL parsing and percent-encoding of path segments and query values.
+#pragma once
+
+#include <betterprompt/error.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace betterprompt::detail {
+
+/// A parsed client_options::base_url.
+struct endpoint_address {
+  bool tls = true;          ///< https
+  std::string host;         ///< Host name or IP literal (no brackets).
+  std::string port;         ///< Numeric port, defaulted from the scheme.
+  std::string host_header;  ///< Value of the Host header (brackets, explicit port kept).
+  std::string path_prefix;  ///< e.g. "/v1"; never ends with '/'.
+};
+
+/// Parses "http[s]://host[:port][/prefix]"; throws error::invalid_argument saying what is wrong.
+inline endpoint_address parse_base_url(std::string_view url) {
+  auto fail = [&](const char* why) {
+    throw_client_error(error::invalid_argument,
+                       "invalid base_url '" + std::string(url) + "': " + why);
+  };
+  endpoint_address out;
+  std::string_view rest = url;
+  if (rest.substr(0, 8) == "https://") {
+    rest.remove_prefix(8);
+  } else if (rest.substr(0, 7) == "http://") {
+    out.tls = false;
+    rest.remove_prefix(7);
+  } else {
+    fail("scheme must be http:// or https://");
+  }
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+  if (authority.find('@') != std::string_view::npos) fail("user information is not supported");
+  if (path.find_first_of("?#") != std::string_view::npos) fail("query or fragment not allowed");
+  out.host_header = std::string(authority);
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) fail("unterminated IPv6 literal");
+    out.host = std::string(authority.substr(1, close - 1));
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') fail("unexpected text after IPv6 literal");
+      port = after.substr(1);
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) fail("missing host");
+  if (port.empty()) {
+    out.port = out.tls ? "443" : "80";
+  } else {
+    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoul(std::string(port)) > 65535)
+      fail("port must be a number from 0 to 65535");
+    out.port = std::string(port);
+  }
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  out.path_prefix = std::string(path);
+  return out;
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so that a caller-supplied id
+/// can never change the request's path or query.
+inline std::string percent_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+/// Rejects an empty id before any request is sent: "/runs/" would name another resource.
+inline void require_id(std::string_view id, std::string_view what) {
+  if (id.empty()) throw_client_error(error::invalid_argument, std::string(what) + " is empty");
+}
+
+}  // namespace betterprompt::detail

@@ -1,0 +1,106 @@
+// Error codes, diagnostics and the exception type of betterprompt-cpp.
+#pragma once
+
+#include <betterprompt/config.hpp>
+
+#include <boost/json/value.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <string>
+#include <type_traits>
+
+namespace betterprompt {
+
+/// Error codes. `error::api_errors` mirror the API's envelope `status`; `error::client_errors`
+/// are detected by this library. Compare directly: `ec == betterprompt::error::not_found`.
+/// Cancellation is reported as `boost::asio::error::operation_aborted`, as everywhere in Asio.
+namespace error {
+
+/// Errors the BetterPrompt API reported (category "betterprompt.api").
+enum api_errors {
+  bad_request = 1,   ///< 400 BAD_REQUEST_ERROR: malformed request.
+  unauthorized,      ///< 401 UNAUTHORIZED_ERROR: missing, invalid or revoked API key.
+  payment_required,  ///< 402 PAYMENT_REQUIRED_ERROR: not enough credits, or no Pro plan.
+  not_found,         ///< 404 NOT_FOUND_ERROR: the resource does not exist or is not yours.
+  gone,              ///< 410 GONE_ERROR: the resource is no longer available.
+  validation,        ///< 422 VALIDATION_ERROR: bad UUID, missing input, ...; see diagnostics::data.
+  rate_limited,      ///< 429 TOO_MANY_REQUESTS_ERROR: see diagnostics::retry_after_seconds.
+  server_error,      ///< 500 SERVER_ERROR.
+  gateway_timeout,   ///< 504 GATEWAY_TIMEOUT_ERROR (create_run turns it into a pending run).
+  unknown_api_error,  ///< Any other error status the API sent.
+};
+
+/// Errors detected on the client side (category "betterprompt.client").
+enum client_errors {
+  timeout = 1,         ///< A request did not finish within client_options::timeout.
+  wait_timeout,        ///< wait_for_run's deadline passed; diagnostics::data holds the runId.
+  bad_response,        ///< The response is not a valid API envelope or lacks expected fields.
+  response_too_large,  ///< The response exceeded client_options::max_response_body.
+  tls_error,           ///< TLS handshake or certificate verification failed.
+  connection_failed,   ///< The host could not be resolved or connected to.
+  connection_closed,   ///< The connection broke before a complete response arrived.
+  invalid_argument,    ///< A caller-supplied argument is invalid (empty id, bad base_url, ...).
+};
+
+/// The category of api_errors.
+BETTERPROMPT_DECL const boost::system::error_category& get_api_category() noexcept;
+/// The category of client_errors.
+BETTERPROMPT_DECL const boost::system::error_category& get_client_category() noexcept;
+
+/// Makes an error_code from an api_errors value (found by ADL for implicit conversion).
+inline boost::system::error_code make_error_code(api_errors e) noexcept {
+  return {static_cast<int>(e), get_api_category()};
+}
+/// Makes an error_code from a client_errors value (found by ADL for implicit conversion).
+inline boost::system::error_code make_error_code(client_errors e) noexcept {
+  return {static_cast<int>(e), get_client_category()};
+}
+
+/// Maps an envelope `status` string (e.g. "NOT_FOUND_ERROR") to its code; unknown →
+/// unknown_api_error.
+BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noexcept;
+
+}  // namespace error
+
+/// What is known about a failed operation beyond its error code. Never contains the API key.
+struct diagnostics {
+  unsigned http_status = 0;  ///< HTTP status of the response; 0 when none was received.
+  std::string api_status;    ///< Envelope status, e.g. "VALIDATION_ERROR"; empty for client errors.
+  std::string message;       ///< Human-readable explanation (the API's message or ours).
+  boost::json::value data;   ///< Error context: the envelope's `data`, or e.g. {"runId": …}.
+  std::string request_id;    ///< The `x-request-id` response header, when the server sent one.
+  int retry_after_seconds = -1;  ///< The `Retry-After` header in seconds; -1 when absent.
+};
+
+/// The exception the awaitables throw: an error_code plus diagnostics.
+/// `what()` reads like "run not found [HTTP 404 NOT_FOUND_ERROR, request id req_7]: Not found".
+class error_with_diagnostics : public boost::system::system_error {
+ public:
+  /// Builds the exception; the message is composed from diag.
+  BETTERPROMPT_DECL error_with_diagnostics(boost::system::error_code ec, diagnostics diag);
+
+  /// The details of the failure.
+  const diagnostics& get_diagnostics() const noexcept { return diag_; }
+
+ private:
+  diagnostics diag_;
+};
+
+namespace detail {
+/// Throws error_with_diagnostics{ec, {message}}: the one way internals report a client error.
+[[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message);
+}  // namespace detail
+
+}  // namespace betterprompt
+
+namespace boost::system {
+template <>
+struct is_error_code_enum<betterprompt::error::api_errors> : std::true_type {};
+template <>
+struct is_error_code_enum<betterprompt::error::client_errors> : std::true_type {};
+}  // namespace boost::system
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/error.ipp>
+#endif

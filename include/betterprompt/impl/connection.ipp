@@ -1,0 +1,127 @@
+// Bodies of detail::connection.
+#pragma once
+
+#include <betterprompt/detail/connection.hpp>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#if !defined(_WIN32)
+#include <sys/socket.h>
+#include <cerrno>
+#endif
+
+namespace betterprompt::detail {
+
+inline connection::connection(const boost::asio::any_io_executor& ex,
+                              boost::asio::ssl::context* tls_context) {
+  if (tls_context)
+    tls_.emplace(ex, *tls_context);
+  else
+    plain_.emplace(ex);
+}
+
+inline boost::beast::tcp_stream& connection::tcp() noexcept {
+  return tls_ ? tls_->next_layer() : *plain_;
+}
+
+inline std::string tls_failure_reason(SSL* ssl, const boost::system::error_code& ec) {
+  const long verify = SSL_get_verify_result(ssl);
+  if (verify != X509_V_OK)
+    return std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
+  return ec.message();
+}
+
+inline boost::asio::awaitable<boost::system::error_code> connection::connect(
+    const boost::asio::ip::tcp::resolver::results_type& endpoints, const std::string& host,
+    clock::time_point deadline, std::string& failure) {
+  using boost::asio::redirect_error;
+  using boost::asio::use_awaitable;
+  boost::system::error_code ec;
+  tcp().expires_at(deadline);
+  co_await tcp().async_connect(endpoints, redirect_error(use_awaitable, ec));
+  if (ec) {
+    failure = "connect failed: " + ec.message();
+    co_return ec;
+  }
+  tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
+  if (!tls_) co_return boost::system::error_code{};
+
+  SSL* ssl = tls_->native_handle();
+  boost::system::error_code not_ip;
+  boost::asio::ip::make_address(host, not_ip);
+  // Verify the peer against the host name (or IP literal); SNI is sent for names only.
+  const bool configured =
+      not_ip ? (SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 &&
+                SSL_set1_host(ssl, host.c_str()) == 1)
+             : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
+  if (!configured) {
+    failure = "cannot configure TLS host verification for '" + host + "'";
+    co_return boost::asio::error::invalid_argument;
+  }
+  tls_->set_verify_mode(boost::asio::ssl::verify_peer);
+  co_await tls_->async_handshake(boost::asio::ssl::stream_base::client,
+                                 redirect_error(use_awaitable, ec));
+  if (ec) failure = "TLS handshake with " + host + " failed: " + tls_failure_reason(ssl, ec);
+  co_return ec;
+}
+
+template <class Stream>
+boost::asio::awaitable<boost::system::error_code> connection::exchange_on(Stream& stream,
+                                                                          request_type& req,
+                                                                          parser_type& parser,
+                                                                          bool& response_started) {
+  using boost::asio::redirect_error;
+  using boost::asio::use_awaitable;
+  boost::system::error_code ec;
+  co_await boost::beast::http::async_write(stream, req, redirect_error(use_awaitable, ec));
+  if (ec) co_return ec;
+  co_await boost::beast::http::async_read_header(stream, buffer_, parser,
+                                                 redirect_error(use_awaitable, ec));
+  response_started = response_started || buffer_.size() > 0 || parser.got_some();
+  if (ec) co_return ec;
+  co_await boost::beast::http::async_read(stream, buffer_, parser,
+                                          redirect_error(use_awaitable, ec));
+  co_return ec;
+}
+
+inline boost::asio::awaitable<boost::system::error_code> connection::exchange(
+    request_type& req, parser_type& parser, clock::time_point deadline, bool& response_started) {
+  tcp().expires_at(deadline);
+  boost::system::error_code ec;
+  if (tls_)
+    ec = co_await exchange_on(*tls_, req, parser, response_started);
+  else
+    ec = co_await exchange_on(*plain_, req, parser, response_started);
+  if (!ec) tcp().expires_never();
+  co_return ec;
+}
+
+inline bool connection::reusable(clock::time_point now, std::chrono::milliseconds idle_timeout) {
+  auto& socket = tcp().socket();
+  if (!socket.is_open() || now - idle_since > idle_timeout) return false;
+#if !defined(_WIN32)
+  // An idle connection must have nothing to read: 0 means the peer closed it, data means it is
+  // out of sync (or a TLS close_notify). Either way it is not safe for a new request.
+  char probe;
+  const auto n = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n >= 0) return false;
+  return errno == EAGAIN || errno == EWOULDBLOCK;
+#else
+  return true;
+#endif
+}
+
+inline void connection::close() noexcept {
+  boost::system::error_code ignored;
+  tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  tcp().socket().close(ignored);
+}
+
+}  // namespace betterprompt::detail

@@ -1,0 +1,127 @@
+// Out-of-line bodies for <betterprompt/error.hpp>.
+#pragma once
+
+#include <betterprompt/error.hpp>
+
+#include <string_view>
+#include <utility>
+
+namespace betterprompt {
+namespace error {
+namespace detail {
+
+class api_category final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "betterprompt.api"; }
+  std::string message(int ev) const override {
+    switch (static_cast<api_errors>(ev)) {
+      case bad_request:
+        return "the API rejected the request as malformed (400)";
+      case unauthorized:
+        return "missing, invalid or revoked API key (401)";
+      case payment_required:
+        return "not enough credits or no Pro plan (402)";
+      case not_found:
+        return "resource not found (404)";
+      case gone:
+        return "resource no longer available (410)";
+      case validation:
+        return "input failed validation (422)";
+      case rate_limited:
+        return "rate limit exceeded (429)";
+      case server_error:
+        return "the API reported an internal error (500)";
+      case gateway_timeout:
+        return "the API gateway timed out (504)";
+      case unknown_api_error:
+        return "the API reported an unknown error";
+    }
+    return "unknown betterprompt.api error";
+  }
+};
+
+class client_category final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "betterprompt.client"; }
+  std::string message(int ev) const override {
+    switch (static_cast<client_errors>(ev)) {
+      case timeout:
+        return "request timed out";
+      case wait_timeout:
+        return "run did not finish before the wait deadline";
+      case bad_response:
+        return "unexpected response from the server";
+      case response_too_large:
+        return "response body exceeds the configured limit";
+      case tls_error:
+        return "TLS handshake or certificate verification failed";
+      case connection_failed:
+        return "could not connect to the server";
+      case connection_closed:
+        return "connection closed before a complete response";
+      case invalid_argument:
+        return "invalid argument";
+    }
+    return "unknown betterprompt.client error";
+  }
+};
+
+}  // namespace detail
+
+BETTERPROMPT_DECL const boost::system::error_category& get_api_category() noexcept {
+  static const detail::api_category category;
+  return category;
+}
+
+BETTERPROMPT_DECL const boost::system::error_category& get_client_category() noexcept {
+  static const detail::client_category category;
+  return category;
+}
+
+BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noexcept {
+  if (status == "BAD_REQUEST_ERROR") return bad_request;
+  if (status == "UNAUTHORIZED_ERROR") return unauthorized;
+  if (status == "PAYMENT_REQUIRED_ERROR") return payment_required;
+  if (status == "NOT_FOUND_ERROR") return not_found;
+  if (status == "GONE_ERROR") return gone;
+  if (status == "VALIDATION_ERROR") return validation;
+  if (status == "TOO_MANY_REQUESTS_ERROR") return rate_limited;
+  if (status == "SERVER_ERROR") return server_error;
+  if (status == "GATEWAY_TIMEOUT_ERROR") return gateway_timeout;
+  return unknown_api_error;
+}
+
+}  // namespace error
+
+namespace detail {
+
+inline std::string describe(const diagnostics& diag) {
+  std::string text = diag.message.empty() ? std::string("request failed") : diag.message;
+  if (diag.http_status != 0 || !diag.request_id.empty()) {
+    text += " [";
+    if (diag.http_status != 0) {
+      text += "HTTP " + std::to_string(diag.http_status);
+      if (!diag.api_status.empty()) text += " " + diag.api_status;
+    }
+    if (!diag.request_id.empty()) {
+      if (diag.http_status != 0) text += ", ";
+      text += "request id " + diag.request_id;
+    }
+    text += "]";
+  }
+  return text;
+}
+
+BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message) {
+  diagnostics diag;
+  diag.message = std::move(message);
+  throw error_with_diagnostics(e, std::move(diag));
+}
+
+}  // namespace detail
+
+BETTERPROMPT_DECL error_with_diagnostics::error_with_diagnostics(boost::system::error_code ec,
+                                                                 diagnostics diag)
+    : boost::system::system_error(ec, detail::describe(diag)), diag_(std::move(diag)) {}
+
+}  // namespace betterprompt

@@ -1,0 +1,124 @@
+// JSON mapping of the prompt models: the one place they are decoded and encoded.
+#pragma once
+
+#include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/models/prompt.hpp>
+
+#include <boost/json/value_from.hpp>
+
+namespace betterprompt {
+namespace detail {
+
+// JSON Type Definition (older API edition): {"properties": {"textInputs": {"properties": {...},
+// "optionalProperties": {...}}, "imageInputs": {"metadata": {"imageCount": n}}}}.
+inline void read_jtd_text_fields(const boost::json::object& text_inputs, std::string_view key,
+                                 bool required, input_config& out) {
+  if (const auto* fields = text_inputs.if_contains(key); fields && fields->is_object()) {
+    for (const auto& field : fields->get_object())
+      out.text_inputs.push_back({std::string(field.key()), required});
+  }
+}
+
+inline const boost::json::object* jtd_member(const boost::json::object& schema,
+                                             std::string_view name) {
+  for (std::string_view group : {"properties", "optionalProperties"}) {
+    const auto* members = schema.if_contains(group);
+    if (!members || !members->is_object()) continue;
+    if (const auto* m = members->get_object().if_contains(name); m && m->is_object())
+      return &m->get_object();
+  }
+  return nullptr;
+}
+
+inline input_config input_config_from_jtd(const boost::json::object& schema) {
+  input_config out;
+  if (const auto* text = jtd_member(schema, "textInputs")) {
+    read_jtd_text_fields(*text, "properties", true, out);
+    read_jtd_text_fields(*text, "optionalProperties", false, out);
+  }
+  if (const auto* images = jtd_member(schema, "imageInputs")) {
+    if (const auto* meta = optional_object(*images, "metadata"))
+      out.image_count = static_cast<int>(optional_int(*meta, "imageCount", 0));
+  }
+  return out;
+}
+
+// Current edition: {"textInputs": [{"name": "topic", "required": true}], "imageCount": 0}.
+// Entries that are plain strings are taken as required field names.
+inline input_config input_config_from_list(const boost::json::object& config) {
+  input_config out;
+  if (const auto* list = optional_array(config, "textInputs")) {
+    for (const auto& entry : *list) {
+      if (entry.is_string()) {
+        out.text_inputs.push_back({std::string(entry.get_string()), true});
+        continue;
+      }
+      const auto& field = as_object(entry, "textInputs entry");
+      bool required = true;
+      if (const auto* r = field.if_contains("required"); r && r->is_bool())
+        required = r->get_bool();
+      out.text_inputs.push_back({required_string(field, "name"), required});
+    }
+  }
+  out.image_count = static_cast<int>(optional_int(config, "imageCount", 0));
+  return out;
+}
+
+}  // namespace detail
+
+BETTERPROMPT_DECL input_config tag_invoke(boost::json::value_to_tag<input_config>,
+                                          const boost::json::value& v) {
+  if (v.is_null()) return {};
+  const auto& config = detail::as_object(v, "config");
+  const auto* text = config.if_contains("textInputs");
+  if (!text && (config.contains("properties") || config.contains("optionalProperties")))
+    return detail::input_config_from_jtd(config);
+  return detail::input_config_from_list(config);
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const input_config& c) {
+  boost::json::array fields;
+  for (const auto& f : c.text_inputs)
+    fields.push_back({{"name", f.name}, {"required", f.required}});
+  v = {{"textInputs", std::move(fields)}, {"imageCount", c.image_count}};
+}
+
+BETTERPROMPT_DECL prompt tag_invoke(boost::json::value_to_tag<prompt>,
+                                    const boost::json::value& v) {
+  const auto& obj = detail::as_object(v, "prompt");
+  prompt p;
+  p.prompt_id = detail::required_string(obj, "promptId");
+  p.title = detail::optional_string(obj, "title");
+  if (const auto* version = detail::optional_object(obj, "version")) {
+    // Older edition: version details nested, inputs described by a JSON Type Definition.
+    p.prompt_version_id = detail::required_string(*version, "promptVersionId");
+    p.published_at = detail::optional_string(*version, "publishedAt");
+    if (const auto* meta = detail::optional_object(obj, "metadata")) {
+      if (const auto* jtd = detail::optional_object(*meta, "inputsJTD")) {
+        p.config = *jtd;
+        p.inputs = detail::input_config_from_jtd(*jtd);
+      }
+    }
+    return p;
+  }
+  p.prompt_version_id = detail::required_string(obj, "promptVersionId");
+  p.published_at = detail::optional_string(obj, "publishedAt");
+  if (const auto* config = obj.if_contains("config")) {
+    p.config = *config;
+    p.inputs = boost::json::value_to<input_config>(*config);
+  }
+  return p;
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const prompt& p) {
+  boost::json::value config = p.config.is_null() ? boost::json::value_from(p.inputs) : p.config;
+  v = {{"promptVersionId", p.prompt_version_id},
+       {"promptId", p.prompt_id},
+       {"title", p.title},
+       {"publishedAt", p.published_at},
+       {"config", std::move(config)}};
+}
+
+}  // namespace betterprompt

@@ -1,0 +1,185 @@
+// JSON mapping of the run models: the one place they are decoded and encoded.
+#pragma once
+
+#include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/models/run.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+
+namespace betterprompt {
+
+BETTERPROMPT_DECL std::string_view to_string(run_status s) noexcept {
+  switch (s) {
+    case run_status::queued:
+      return "queued";
+    case run_status::running:
+      return "running";
+    case run_status::succeeded:
+      return "succeeded";
+    case run_status::failed:
+      return "failed";
+    case run_status::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+BETTERPROMPT_DECL run_status run_status_from_string(std::string_view s) noexcept {
+  if (s == "queued") return run_status::queued;
+  if (s == "running") return run_status::running;
+  if (s == "succeeded") return run_status::succeeded;
+  if (s == "failed") return run_status::failed;
+  return run_status::unknown;
+}
+
+BETTERPROMPT_DECL std::string run::text() const {
+  std::string joined;
+  for (const auto& out : outputs) {
+    if (out.type != output_type::text) continue;
+    if (!joined.empty()) joined += '\n';
+    joined += out.data;
+  }
+  return joined;
+}
+
+namespace detail {
+inline output_type output_type_from_string(std::string_view s) noexcept {
+  if (s == "text") return output_type::text;
+  if (s == "image") return output_type::image;
+  if (s == "video") return output_type::video;
+  if (s == "error") return output_type::error;
+  return output_type::unknown;
+}
+
+inline std::string_view to_string(output_type t) noexcept {
+  switch (t) {
+    case output_type::text:
+      return "text";
+    case output_type::image:
+      return "image";
+    case output_type::video:
+      return "video";
+    case output_type::error:
+      return "error";
+    case output_type::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+inline boost::json::object string_map_to_json(const std::map<std::string, std::string>& m) {
+  boost::json::object obj;
+  for (const auto& [key, value] : m) obj[key] = value;
+  return obj;
+}
+
+inline std::map<std::string, std::string> string_map_from_json(const boost::json::object* obj,
+                                                               std::string_view what) {
+  std::map<std::string, std::string> out;
+  if (!obj) return out;
+  for (const auto& [key, value] : *obj) {
+    if (!value.is_string())
+      throw decode_error(std::string(what) + "." + std::string(key) + " is not a string");
+    out.emplace(std::string(key), std::string(value.get_string()));
+  }
+  return out;
+}
+}  // namespace detail
+
+BETTERPROMPT_DECL output_item tag_invoke(boost::json::value_to_tag<output_item>,
+                                         const boost::json::value& v) {
+  const auto& obj = detail::as_object(v, "output item");
+  output_item item;
+  item.type_name = detail::optional_string(obj, "type");
+  item.type = detail::output_type_from_string(item.type_name);
+  if (const auto* data = obj.if_contains("data"); data && !data->is_null())
+    item.data = data->is_string() ? std::string(data->get_string()) : boost::json::serialize(*data);
+  return item;
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const output_item& o) {
+  std::string_view type = o.type == output_type::unknown && !o.type_name.empty()
+                              ? std::string_view(o.type_name)
+                              : detail::to_string(o.type);
+  v = {{"type", type}, {"data", o.data}};
+}
+
+BETTERPROMPT_DECL run tag_invoke(boost::json::value_to_tag<run>, const boost::json::value& v) {
+  const auto& obj = detail::as_object(v, "run");
+  run r;
+  r.run_id = detail::required_string(obj, "runId");
+  r.status = run_status_from_string(detail::optional_string(obj, "runStatus"));
+  if (const auto* outputs = detail::optional_array(obj, "outputs")) {
+    r.outputs.reserve(outputs->size());
+    for (const auto& item : *outputs) r.outputs.push_back(boost::json::value_to<output_item>(item));
+  }
+  r.tokens = detail::optional_int(obj, "tokens", 0);
+  r.prompt_version_id = detail::optional_string(obj, "promptVersionId");
+  if (const auto* credits = obj.if_contains("credits"); credits && !credits->is_null())
+    r.credits = detail::optional_int(obj, "credits", 0);
+  r.run_name = detail::optional_string(obj, "runName");
+  r.created_at = detail::optional_string(obj, "createdAt");
+  return r;
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const run& r) {
+  boost::json::object obj{{"runId", r.run_id},
+                          {"outputs", boost::json::value_from(r.outputs)},
+                          {"runStatus", to_string(r.status)},
+                          {"tokens", r.tokens}};
+  if (!r.prompt_version_id.empty()) obj["promptVersionId"] = r.prompt_version_id;
+  if (r.credits) obj["credits"] = *r.credits;
+  if (!r.run_name.empty()) obj["runName"] = r.run_name;
+  if (!r.created_at.empty()) obj["createdAt"] = r.created_at;
+  v = std::move(obj);
+}
+
+BETTERPROMPT_DECL run_request tag_invoke(boost::json::value_to_tag<run_request>,
+                                         const boost::json::value& v) {
+  const auto& obj = detail::as_object(v, "run request");
+  run_request req;
+  req.prompt_version_id = detail::required_string(obj, "promptVersionId");
+  const auto* inputs = detail::optional_object(obj, "inputs");
+  if (!inputs) throw detail::decode_error("field 'inputs' is missing");
+  req.text_inputs =
+      detail::string_map_from_json(detail::optional_object(*inputs, "textInputs"), "textInputs");
+  if (const auto* images = detail::optional_array(*inputs, "imageInputs")) {
+    for (const auto& image : *images) {
+      const auto& img = detail::as_object(image, "imageInputs entry");
+      const std::string type = detail::required_string(img, "type");
+      if (type == "url")
+        req.image_inputs.push_back(image_input::url(detail::required_string(img, "url")));
+      else if (type == "base64")
+        req.image_inputs.push_back(image_input::base64(detail::required_string(img, "base64")));
+      else
+        throw detail::decode_error("imageInputs entry has unknown type '" + type + "'");
+    }
+  }
+  req.run_options =
+      detail::string_map_from_json(detail::optional_object(obj, "runOptions"), "runOptions");
+  return req;
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const run_request& r) {
+  boost::json::object inputs{{"textInputs", detail::string_map_to_json(r.text_inputs)}};
+  if (!r.image_inputs.empty()) {
+    boost::json::array images;
+    for (const auto& image : r.image_inputs) {
+      if (image.type == image_input::kind::url)
+        images.push_back({{"type", "url"}, {"url", image.value}});
+      else
+        images.push_back({{"type", "base64"}, {"base64", image.value}});
+    }
+    inputs["imageInputs"] = std::move(images);
+  }
+  boost::json::object obj{{"promptVersionId", r.prompt_version_id}, {"inputs", std::move(inputs)}};
+  if (!r.run_options.empty()) obj["runOptions"] = detail::string_map_to_json(r.run_options);
+  v = std::move(obj);
+}
+
+}  // namespace betterprompt

@@ -1,0 +1,51 @@
+// Bodies of the run endpoints.
+#pragma once
+
+#include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/url.hpp>
+#include <betterprompt/runs.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+
+namespace betterprompt {
+
+namespace detail {
+/// The 504 answer of POST /v1/runs names a run that keeps processing; anything else is an error.
+inline std::optional<run> pending_run_from(const envelope& env) {
+  if (env.status != "GATEWAY_TIMEOUT_ERROR" && env.http_status != 504) return std::nullopt;
+  const auto* data = env.data.if_object();
+  const auto* id = data ? data->if_contains("runId") : nullptr;
+  if (!id || !id->is_string() || id->get_string().empty()) return std::nullopt;
+  run pending;
+  pending.run_id = std::string(id->get_string());
+  pending.status = run_status::running;
+  return pending;
+}
+
+inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl,
+                                             std::string run_id) {
+  std::string target = "/runs/" + percent_encode(run_id);
+  auto env = co_await call(std::move(impl), api_request::get(std::move(target)));
+  co_return decode_data<run>(std::move(env));
+}
+}  // namespace detail
+
+BETTERPROMPT_DECL boost::asio::awaitable<run> create_run(client& c, run_request request) {
+  auto impl = detail::impl_of(c);
+  detail::require_id(request.prompt_version_id, "run_request.prompt_version_id");
+  std::string body = boost::json::serialize(boost::json::value_from(request));
+  auto env =
+      co_await detail::call(std::move(impl), detail::api_request::post("/runs", std::move(body)));
+  if (auto pending = detail::pending_run_from(env)) co_return std::move(*pending);
+  co_return detail::decode_data<run>(std::move(env));
+}
+
+BETTERPROMPT_DECL boost::asio::awaitable<run> get_run(client& c, std::string run_id) {
+  auto impl = detail::impl_of(c);
+  detail::require_id(run_id, "run_id");
+  run current = co_await detail::fetch_run(std::move(impl), std::move(run_id));
+  co_return current;
+}
+
+}  // namespace betterprompt

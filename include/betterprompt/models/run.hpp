@@ -1,0 +1,105 @@
+// The run model: a request to run a prompt, and the run it creates.
+#pragma once
+
+#include <betterprompt/config.hpp>
+
+#include <boost/json/conversion.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace betterprompt {
+
+/// Lifecycle of a run: queued → running → succeeded | failed.
+enum class run_status {
+  queued,     ///< Accepted, not started.
+  running,    ///< In progress.
+  succeeded,  ///< Finished; outputs are final.
+  failed,     ///< Finished with an error; see the `error` outputs.
+  unknown,    ///< A status this library does not know (newer API); treat as in progress.
+};
+
+/// The API's spelling of a status ("queued", …); "unknown" for run_status::unknown.
+BETTERPROMPT_DECL std::string_view to_string(run_status s) noexcept;
+/// Parses the API's spelling; anything unrecognised → run_status::unknown.
+BETTERPROMPT_DECL run_status run_status_from_string(std::string_view s) noexcept;
+
+/// Kind of an output item.
+enum class output_type {
+  text,     ///< Generated text.
+  image,    ///< Public image URL (expires after 24 h).
+  video,    ///< Public video URL (expires after 24 h).
+  error,    ///< Message of a failed step.
+  unknown,  ///< A type this library does not know; see output_item::type_name.
+};
+
+/// One output of a run.
+struct output_item {
+  output_type type = output_type::unknown;  ///< Decoded type.
+  std::string type_name{};                  ///< The type string as sent (kept for unknown types).
+  std::string data{};  ///< Text, URL or error message (non-string JSON is kept serialized).
+};
+
+/// One image input of a run: a public HTTPS URL or raw base64 (no `data:` prefix).
+struct image_input {
+  enum class kind { url, base64 };
+  kind type = kind::url;  ///< Which of the two forms.
+  std::string value;      ///< The URL or the base64 text.
+
+  /// An image the API fetches from a public HTTPS URL.
+  static image_input url(std::string url) { return {kind::url, std::move(url)}; }
+  /// An image sent inline as base64 (no `data:` prefix).
+  static image_input base64(std::string data) { return {kind::base64, std::move(data)}; }
+};
+
+/// What create_run sends: `create_run(c, {version_id, {{"topic", "coroutines"}}})`.
+struct run_request {
+  std::string prompt_version_id{};                   ///< Required: the version to run.
+  std::map<std::string, std::string> text_inputs{};  ///< The prompt's text fields, by name.
+  std::vector<image_input> image_inputs{};           ///< Must match the prompt's image count.
+  std::map<std::string, std::string> run_options{};  ///< Optional model options.
+};
+
+/// A run, as returned by create_run, get_run and wait_for_run.
+struct run {
+  std::string run_id;                       ///< UUID of the run.
+  run_status status = run_status::unknown;  ///< Where the run is in its lifecycle.
+  std::vector<output_item> outputs;         ///< Empty until the run finishes.
+  std::int64_t tokens = 0;                  ///< Tokens (credits) consumed; 0 while in progress.
+  std::string prompt_version_id;            ///< Set when the API sends it (e.g. in listings).
+  std::optional<std::int64_t> credits;      ///< Credits charged, when the API sends them.
+  std::string run_name;                     ///< Display name, when the API sends one.
+  std::string created_at;                   ///< ISO 8601 creation time, when the API sends one.
+
+  /// True once the run succeeded or failed.
+  bool finished() const noexcept {
+    return status == run_status::succeeded || status == run_status::failed;
+  }
+  /// True when the run failed (its `error` outputs say why).
+  bool failed() const noexcept { return status == run_status::failed; }
+  /// All text outputs, concatenated in order (separated by a newline).
+  BETTERPROMPT_DECL std::string text() const;
+};
+
+/// JSON mapping (Boost.JSON customization points); unknown fields are ignored.
+BETTERPROMPT_DECL run tag_invoke(boost::json::value_to_tag<run>, const boost::json::value& v);
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const run& r);
+BETTERPROMPT_DECL output_item tag_invoke(boost::json::value_to_tag<output_item>,
+                                         const boost::json::value& v);
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const output_item& o);
+BETTERPROMPT_DECL run_request tag_invoke(boost::json::value_to_tag<run_request>,
+                                         const boost::json::value& v);
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const run_request& r);
+
+}  // namespace betterprompt
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/run_json.ipp>
+#endif

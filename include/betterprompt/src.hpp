@@ -1,0 +1,15 @@
+// Include in exactly one translation unit, with BETTERPROMPT_SEPARATE_COMPILATION defined
+// everywhere, to compile the library once instead of in every file that uses it.
+#pragma once
+
+#ifndef BETTERPROMPT_SEPARATE_COMPILATION
+#error "Define BETTERPROMPT_SEPARATE_COMPILATION to use <betterprompt/src.hpp>"
+#endif
+
+#include <betterprompt/impl/client.ipp>
+#include <betterprompt/impl/error.ipp>
+#include <betterprompt/impl/prompt_json.ipp>
+#include <betterprompt/impl/prompts.ipp>
+#include <betterprompt/impl/run_json.ipp>
+#include <betterprompt/impl/runs.ipp>
+#include <betterprompt/impl/wait.ipp>

@@ -1,0 +1,199 @@
+// The emulator's network side: listener and HTTP/1.1 keep-alive sessions, plain or TLS.
+#pragma once
+
+#include <betterprompt/testing/detail/certificates.hpp>
+#include <betterprompt/testing/detail/emulator_routes.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace betterprompt::testing::detail {
+
+/// One accepted connection; the server keeps a weak reference to close it on stop().
+struct emulator_session {
+  emulator_session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls)
+      : delay_timer(socket.get_executor()) {
+    if (tls)
+      tls_stream.emplace(std::move(socket), *tls);
+    else
+      plain_stream.emplace(std::move(socket));
+  }
+  boost::beast::tcp_stream& tcp() { return tls_stream ? tls_stream->next_layer() : *plain_stream; }
+
+  std::optional<boost::beast::tcp_stream> plain_stream;
+  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_stream;
+  boost::asio::steady_timer delay_timer;
+};
+
+class emulator_server : public std::enable_shared_from_this<emulator_server> {
+ public:
+  emulator_server(boost::asio::any_io_executor ex, emulator_options opts)
+      : executor_(ex),
+        acceptor_(boost::asio::make_strand(ex)),
+        state_(std::make_shared<emulator_state>(std::move(opts))) {
+    if (state_->options.tls) {
+      const auto certs = generate_certificates();
+      ca_pem_ = certs.ca_certificate_pem;
+      tls_context_.emplace(boost::asio::ssl::context::tls_server);
+      tls_context_->use_certificate_chain(boost::asio::buffer(certs.server_certificate_pem));
+      tls_context_->use_private_key(boost::asio::buffer(certs.server_key_pem),
+                                    boost::asio::ssl::context::pem);
+    }
+    const boost::asio::ip::tcp::endpoint endpoint(
+        boost::asio::ip::make_address(state_->options.address), state_->options.port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+  }
+
+  void start() {
+    boost::asio::co_spawn(acceptor_.get_executor(), accept_loop(shared_from_this()),
+                          boost::asio::detached);
+  }
+
+  void stop() {
+    std::list<std::weak_ptr<emulator_session>> sessions;
+    {
+      std::lock_guard lock(sessions_mutex_);
+      if (stopped_) return;
+      stopped_ = true;
+      sessions.swap(sessions_);
+    }
+    boost::asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+    for (auto& weak : sessions) {
+      auto session = weak.lock();
+      if (!session) continue;
+      boost::asio::post(session->delay_timer.get_executor(), [session] {
+        boost::system::error_code ignored;
+        session->tcp().socket().close(ignored);
+        session->delay_timer.cancel();
+      });
+    }
+  }
+
+  std::uint16_t port() const noexcept { return port_; }
+  const std::string& ca_pem() const noexcept { return ca_pem_; }
+  emulator_state& state() noexcept { return *state_; }
+  const emulator_options& options() const noexcept { return state_->options; }
+
+ private:
+  static boost::asio::awaitable<void> accept_loop(std::shared_ptr<emulator_server> self) {
+    for (;;) {
+      boost::system::error_code ec;
+      auto socket = co_await self->acceptor_.async_accept(
+          boost::asio::make_strand(self->executor_),
+          boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+      if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) co_return;
+      if (ec) continue;  // e.g. too many open files: keep serving the others
+      ++self->state_->connections;
+      auto session = std::make_shared<emulator_session>(
+          std::move(socket), self->tls_context_ ? &*self->tls_context_ : nullptr);
+      {
+        std::lock_guard lock(self->sessions_mutex_);
+        if (self->stopped_) co_return;
+        self->sessions_.remove_if([](const auto& weak) { return weak.expired(); });
+        self->sessions_.push_back(session);
+      }
+      boost::asio::co_spawn(session->delay_timer.get_executor(), serve(self, session),
+                            boost::asio::detached);
+    }
+  }
+
+  static boost::asio::awaitable<void> serve(std::shared_ptr<emulator_server> self,
+                                            std::shared_ptr<emulator_session> session) {
+    if (session->tls_stream) {
+      boost::system::error_code ec;
+      session->tcp().expires_after(std::chrono::seconds(10));
+      co_await session->tls_stream->async_handshake(
+          boost::asio::ssl::stream_base::server,
+          boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+      if (!ec) co_await exchange_loop(*self, *session, *session->tls_stream);
+    } else {
+      co_await exchange_loop(*self, *session, *session->plain_stream);
+    }
+    boost::system::error_code ignored;
+    session->tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    session->tcp().socket().close(ignored);
+  }
+
+  template <class Stream>
+  static boost::asio::awaitable<void> exchange_loop(emulator_server& self,
+                                                    emulator_session& session, Stream& stream) {
+    namespace http = boost::beast::http;
+    using boost::asio::redirect_error;
+    using boost::asio::use_awaitable;
+    boost::beast::flat_buffer buffer;
+    for (;;) {
+      boost::system::error_code ec;
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(self.state_->options.max_request_body);
+      session.tcp().expires_after(std::chrono::minutes(5));  // idle keep-alive limit
+      co_await http::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
+      emulated_response reply;
+      bool keep_alive = false;
+      if (ec == http::error::body_limit) {
+        reply = envelope_error(400, "BAD_REQUEST_ERROR", "request body too large");
+      } else if (ec) {
+        co_return;
+      } else {
+        const auto& req = parser.get();
+        reply = handle_request(*self.state_, req.method(), req.target(),
+                               req[http::field::authorization], req.body());
+        keep_alive = req.keep_alive();
+      }
+      session.tcp().expires_never();
+      if (reply.delay.count() > 0) {
+        session.delay_timer.expires_after(reply.delay);
+        co_await session.delay_timer.async_wait(redirect_error(use_awaitable, ec));
+        if (ec) co_return;  // stopped
+      }
+      http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
+      res.set(http::field::server, "betterprompt-emulator");
+      res.set(http::field::content_type, "application/json");
+      res.set("x-request-id", "req_" + std::to_string(self.request_ids_++));
+      res.keep_alive(keep_alive);
+      res.body() = std::move(reply.body);
+      res.prepare_payload();
+      session.tcp().expires_after(std::chrono::seconds(30));
+      co_await http::async_write(stream, res, redirect_error(use_awaitable, ec));
+      if (ec || !keep_alive) co_return;
+    }
+  }
+
+  boost::asio::any_io_executor executor_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<emulator_state> state_;
+  std::optional<boost::asio::ssl::context> tls_context_;
+  std::string ca_pem_;
+  std::uint16_t port_ = 0;
+  std::atomic<std::uint64_t> request_ids_{1};
+  std::mutex sessions_mutex_;
+  std::list<std::weak_ptr<emulator_session>> sessions_;
+  bool stopped_ = false;
+};
+
+}  // namespace betterprompt::testing::detail

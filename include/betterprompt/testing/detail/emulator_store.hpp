@@ -1,0 +1,178 @@
+// The emulator's data: prompt versions, runs, and the deterministic "model".
+#pragma once
+
+#include <betterprompt/models/run.hpp>
+#include <betterprompt/testing/emulator.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace betterprompt::testing::detail {
+
+using clock = std::chrono::steady_clock;
+
+/// A created run: fixed at creation, its visible status derives from the time elapsed.
+struct run_record {
+  run final_state;  ///< What the run looks like once finished.
+  clock::time_point started;
+  std::chrono::milliseconds duration{0};
+};
+
+inline std::string iso8601_now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(millis));
+  return text;
+}
+
+inline emulated_prompt make_demo_prompt(const char* prompt_id, const char* version_id,
+                                        const char* title, input_config inputs,
+                                        std::string output_template,
+                                        std::chrono::milliseconds duration) {
+  emulated_prompt p;
+  p.version.prompt_id = prompt_id;
+  p.version.prompt_version_id = version_id;
+  p.version.title = title;
+  p.version.published_at = "2025-08-27T12:34:56.789Z";
+  p.version.inputs = std::move(inputs);
+  p.output_template = std::move(output_template);
+  p.run_duration = duration;
+  return p;
+}
+
+/// Prompts and runs. Not synchronized itself: callers hold `mutex`.
+class emulator_store {
+ public:
+  std::mutex mutex;
+
+  explicit emulator_store(bool demo_prompts) : rng_(std::random_device{}()) {
+    if (!demo_prompts) return;
+    using std::chrono::milliseconds;
+    add_prompt(make_demo_prompt(
+        demo::text_prompt_id, demo::text_prompt_version_id, "Haiku writer", {{{"topic", true}}, 0},
+        "A haiku about {topic}: quiet {topic} waits, then answers.", milliseconds(0)));
+    add_prompt(make_demo_prompt(demo::image_prompt_id, demo::image_prompt_version_id,
+                                "Image caption generator", {{{"style", false}}, 1},
+                                "A {style} caption for {imageCount} image(s).", milliseconds(0)));
+    add_prompt(make_demo_prompt(demo::slow_prompt_id, demo::slow_prompt_version_id,
+                                "Slow essay writer", {{{"topic", true}}, 0},
+                                "An essay about {topic}, after careful thought.",
+                                milliseconds(3000)));
+  }
+
+  void add_prompt(emulated_prompt p) {
+    const std::string version_id = p.version.prompt_version_id;
+    auto& order = versions_of_prompt_[p.version.prompt_id];
+    std::erase(order, version_id);
+    order.push_back(version_id);
+    versions_[version_id] = std::move(p);
+  }
+
+  const emulated_prompt* find_version(const std::string& version_id) const {
+    const auto it = versions_.find(version_id);
+    return it == versions_.end() ? nullptr : &it->second;
+  }
+
+  const emulated_prompt* latest_version(const std::string& prompt_id) const {
+    const auto it = versions_of_prompt_.find(prompt_id);
+    if (it == versions_of_prompt_.end() || it->second.empty()) return nullptr;
+    return find_version(it->second.back());
+  }
+
+  const run_record& create_run(const emulated_prompt& p, const run_request& req) {
+    run_record record;
+    record.final_state = evaluate(p, req);
+    record.final_state.run_id = new_uuid();
+    record.final_state.prompt_version_id = p.version.prompt_version_id;
+    record.final_state.created_at = iso8601_now();
+    record.started = clock::now();
+    record.duration = p.run_duration;
+    const std::string id = record.final_state.run_id;
+    return runs_.emplace(id, std::move(record)).first->second;
+  }
+
+  const run_record* find_run(const std::string& run_id) const {
+    const auto it = runs_.find(run_id);
+    return it == runs_.end() ? nullptr : &it->second;
+  }
+
+  std::size_t run_count() const noexcept { return runs_.size(); }
+
+  /// The run as a client sees it at `now`: queued for the first quarter of its duration, then
+  /// running, then its final state.
+  static run snapshot(const run_record& record, clock::time_point now) {
+    const auto elapsed = now - record.started;
+    if (elapsed >= record.duration) return record.final_state;
+    run visible = record.final_state;
+    visible.outputs.clear();
+    visible.tokens = 0;
+    visible.status = elapsed * 4 < record.duration ? run_status::queued : run_status::running;
+    return visible;
+  }
+
+  std::string new_uuid() {
+    std::uniform_int_distribution<unsigned> hex_digit(0, 15);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
+    for (char& c : id) {
+      if (c == 'x') c = hex[hex_digit(rng_)];
+      if (c == 'y') c = hex[8 + hex_digit(rng_) % 4];
+    }
+    return id;
+  }
+
+ private:
+  // The deterministic "model": fills the template from the inputs.
+  static run evaluate(const emulated_prompt& p, const run_request& req) {
+    run result;
+    for (const auto& [name, value] : req.text_inputs) {
+      if (value.find("[fail]") == std::string::npos) continue;
+      result.status = run_status::failed;
+      result.outputs.push_back(
+          {output_type::error, "error", "the model could not process text input '" + name + "'"});
+      result.tokens = 1;
+      return result;
+    }
+    std::string text;
+    const std::string& tpl = p.output_template;
+    for (std::size_t i = 0; i < tpl.size();) {
+      const auto close = tpl[i] == '{' ? tpl.find('}', i) : std::string::npos;
+      if (close == std::string::npos) {
+        text += tpl[i++];
+        continue;
+      }
+      const std::string name = tpl.substr(i + 1, close - i - 1);
+      if (name == "imageCount") {
+        text += std::to_string(req.image_inputs.size());
+      } else if (const auto it = req.text_inputs.find(name); it != req.text_inputs.end()) {
+        text += it->second;
+      }
+      i = close + 1;
+    }
+    result.status = run_status::succeeded;
+    result.tokens = static_cast<std::int64_t>(text.size() / 4 + 1);
+    result.outputs.push_back({output_type::text, "text", std::move(text)});
+    return result;
+  }
+
+  std::map<std::string, emulated_prompt> versions_;
+  std::map<std::string, std::vector<std::string>> versions_of_prompt_;
+  std::unordered_map<std::string, run_record> runs_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace betterprompt::testing::detail

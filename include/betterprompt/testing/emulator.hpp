@@ -1,0 +1,136 @@
+// An in-process emulator of the BetterPrompt API v1, for examples and tests (like stripe-mock).
+#pragma once
+
+#include <betterprompt/client_options.hpp>
+#include <betterprompt/config.hpp>
+#include <betterprompt/models/prompt.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/execution_context.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace betterprompt::testing {
+
+/// Ids and key of the prompts every emulator serves unless emulator_options::demo_prompts is off.
+namespace demo {
+/// The API key the emulator accepts by default.
+inline constexpr const char* api_key = "bp-emulator-key";
+/// A text prompt with one required input, "topic"; its runs finish at once.
+inline constexpr const char* text_prompt_id = "6f1c2a9e-4b7d-4e21-9a53-0c8d7e6f5a41";
+inline constexpr const char* text_prompt_version_id = "0b8e3c52-7d1f-4a96-b2e4-5c3f9a1d8e70";
+/// An image-caption prompt: one image input and an optional "style" text input.
+inline constexpr const char* image_prompt_id = "a3d9f6b1-2c48-4e7a-8f15-9b6e0c2d4f83";
+inline constexpr const char* image_prompt_version_id = "c7e2a4d8-6b13-4f59-a0d2-8e4b1f7c3a96";
+/// A text prompt ("topic") whose runs take 3 seconds.
+inline constexpr const char* slow_prompt_id = "e5b7c1d3-9a26-4f84-b3e1-7d0a2c5f8b49";
+inline constexpr const char* slow_prompt_version_id = "f2a8d4c6-1e37-4b95-8c02-6a9d3e7b1f54";
+}  // namespace demo
+
+/// Route names for emulator::set_response_delay, spelled as in the API contract.
+namespace routes {
+inline constexpr const char* get_prompt = "GET /v1/prompts/{promptId}";
+inline constexpr const char* get_prompt_version = "GET /v1/prompt-versions/{promptVersionId}";
+inline constexpr const char* create_run = "POST /v1/runs";
+inline constexpr const char* get_run = "GET /v1/runs/{runId}";
+}  // namespace routes
+
+/// A prompt version the emulator serves, and how its deterministic "model" behaves.
+struct emulated_prompt {
+  /// Ids, title, publication time and input configuration, served as the API would.
+  prompt version;
+  /// Text output of a run: each "{name}" is replaced by that text input ("" when absent) and
+  /// "{imageCount}" by the number of images. A run whose text inputs contain "[fail]" fails
+  /// instead.
+  std::string output_template = "Output for {topic}";
+  /// How long a run takes: queued for the first quarter, then running, then finished.
+  std::chrono::milliseconds run_duration{0};
+  /// runOptions keys the prompt's model supports; others → 422. Default: {"temperature"}.
+  std::vector<std::string> run_options{"temperature"};
+};
+
+/// Options of an emulator.
+struct emulator_options {
+  /// Address to listen on. Default: "127.0.0.1".
+  std::string address = "127.0.0.1";
+  /// Port to listen on; 0 picks a free ephemeral port. Default: 0.
+  std::uint16_t port = 0;
+  /// Serve https with a CA and certificate generated at start (see ca_certificate_pem()).
+  /// Default: false.
+  bool tls = false;
+  /// Accepted API keys (Authorization: Bearer …); anything else → 401. Default: {demo::api_key}.
+  std::vector<std::string> api_keys{demo::api_key};
+  /// How long POST /v1/runs waits for a run before answering 504 with its runId.
+  /// Default: 2 minutes, as the API; tests use milliseconds.
+  std::chrono::milliseconds sync_window{std::chrono::minutes(2)};
+  /// Serve the demo prompts. Default: true.
+  bool demo_prompts = true;
+  /// Largest request body accepted (base64 images); larger → 400. Default: 32 MiB.
+  std::size_t max_request_body = 32 * 1024 * 1024;
+};
+
+namespace detail {
+class emulator_server;
+}
+
+/// The emulator: an HTTP(S) server of the API v1 on the given executor, listening when the
+/// constructor returns. Prompts, runs and injected delays may be changed while it runs, from any
+/// thread. Stops on stop() or destruction; run the executor's context until then.
+class emulator {
+ public:
+  /// Starts listening. Throws boost::system::system_error when the address cannot be bound.
+  BETTERPROMPT_DECL explicit emulator(boost::asio::any_io_executor ex, emulator_options opts = {});
+
+  /// Starts listening on the context's executor.
+  template <class ExecutionContext, class = std::enable_if_t<std::is_convertible_v<
+                                        ExecutionContext&, boost::asio::execution_context&>>>
+  explicit emulator(ExecutionContext& ctx, emulator_options opts = {})
+      : emulator(boost::asio::any_io_executor(ctx.get_executor()), std::move(opts)) {}
+
+  emulator(const emulator&) = delete;
+  emulator& operator=(const emulator&) = delete;
+
+  /// Stops the emulator (see stop()).
+  BETTERPROMPT_DECL ~emulator();
+
+  /// The base URL to give a client, e.g. "http://127.0.0.1:41234/v1".
+  BETTERPROMPT_DECL std::string base_url() const;
+  /// The port it listens on.
+  BETTERPROMPT_DECL std::uint16_t port() const;
+  /// PEM of the generated CA (TLS mode); empty otherwise.
+  BETTERPROMPT_DECL const std::string& ca_certificate_pem() const;
+  /// Client options that reach this emulator: base_url, the first API key and, in TLS mode, the
+  /// CA as the only trust anchor.
+  BETTERPROMPT_DECL client_options make_client_options() const;
+
+  /// Adds (or replaces, by version id) a prompt version. The newest added version of a prompt
+  /// is its latest.
+  BETTERPROMPT_DECL void add_prompt(emulated_prompt p);
+  /// Delays every response of `route` (see routes::) by `delay` before it is written; zero removes
+  /// the delay.
+  BETTERPROMPT_DECL void set_response_delay(const std::string& route,
+                                            std::chrono::milliseconds delay);
+  /// How many runs were created so far.
+  BETTERPROMPT_DECL std::size_t run_count() const;
+  /// Requests served so far (all routes, including errors).
+  BETTERPROMPT_DECL std::size_t request_count() const;
+  /// Connections accepted so far (shows keep-alive reuse).
+  BETTERPROMPT_DECL std::size_t connection_count() const;
+
+  /// Stops accepting and closes every connection, ending delayed responses. Idempotent.
+  BETTERPROMPT_DECL void stop();
+
+ private:
+  std::shared_ptr<detail::emulator_server> server_;
+};
+
+}  // namespace betterprompt::testing
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/testing/impl/emulator.ipp>
+#endif

@@ -1,0 +1,71 @@
+// Bodies of betterprompt::testing::emulator.
+#pragma once
+
+#include <betterprompt/testing/detail/emulator_server.hpp>
+#include <betterprompt/testing/emulator.hpp>
+
+namespace betterprompt::testing {
+
+BETTERPROMPT_DECL emulator::emulator(boost::asio::any_io_executor ex, emulator_options opts)
+    : server_(std::make_shared<detail::emulator_server>(std::move(ex), std::move(opts))) {
+  server_->start();
+}
+
+BETTERPROMPT_DECL emulator::~emulator() { stop(); }
+
+BETTERPROMPT_DECL std::string emulator::base_url() const {
+  const std::string& address = server_->options().address;
+  const bool v6 = address.find(':') != std::string::npos;
+  return std::string(server_->options().tls ? "https://" : "http://") +
+         (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port()) + "/v1";
+}
+
+BETTERPROMPT_DECL std::uint16_t emulator::port() const { return server_->port(); }
+
+BETTERPROMPT_DECL const std::string& emulator::ca_certificate_pem() const {
+  return server_->ca_pem();
+}
+
+BETTERPROMPT_DECL client_options emulator::make_client_options() const {
+  client_options opts;
+  opts.base_url = base_url();
+  const auto& keys = server_->options().api_keys;
+  opts.api_key = keys.empty() ? std::string() : keys.front();
+  opts.tls.use_system_trust_store = false;
+  opts.tls.ca_pem = ca_certificate_pem();
+  return opts;
+}
+
+BETTERPROMPT_DECL void emulator::add_prompt(emulated_prompt p) {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  state.store.add_prompt(std::move(p));
+}
+
+BETTERPROMPT_DECL void emulator::set_response_delay(const std::string& route,
+                                                    std::chrono::milliseconds delay) {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  if (delay.count() > 0)
+    state.delays[route] = delay;
+  else
+    state.delays.erase(route);
+}
+
+BETTERPROMPT_DECL std::size_t emulator::run_count() const {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  return state.store.run_count();
+}
+
+BETTERPROMPT_DECL std::size_t emulator::request_count() const {
+  return server_->state().requests.load();
+}
+
+BETTERPROMPT_DECL std::size_t emulator::connection_count() const {
+  return server_->state().connections.load();
+}
+
+BETTERPROMPT_DECL void emulator::stop() { server_->stop(); }
+
+}  // namespace betterprompt::testing

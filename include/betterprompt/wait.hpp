@@ -1,0 +1,37 @@
+// wait_for_run: poll a run until it finishes.
+#pragma once
+
+#include <betterprompt/client.hpp>
+#include <betterprompt/models/run.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace betterprompt {
+
+/// How wait_for_run polls.
+struct wait_options {
+  /// Delay between two polls of GET /v1/runs/{id}. Default: 1 s.
+  std::chrono::milliseconds poll_interval{std::chrono::seconds(1)};
+  /// Overall deadline of the wait, including requests in flight; zero means no deadline.
+  /// Default: 10 minutes.
+  std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+};
+
+/// Polls GET /v1/runs/{run_id} until the run succeeded or failed, and returns it. A failed run is
+/// returned, not thrown: check run::failed() and its error outputs.
+///
+/// Throws error_with_diagnostics with error::wait_timeout when `options.timeout` passes first;
+/// its diagnostics name the run (`data` = {"runId", "lastStatus"}) so the caller can resume
+/// waiting later. Other errors as get_run. Supports terminal cancellation: a poll in flight or
+/// the delay between polls ends at once (operation_aborted); the run itself is not affected.
+BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run(client& c, std::string run_id,
+                                                           wait_options options = {});
+
+}  // namespace betterprompt
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/wait.ipp>
+#endif

@@ -1,0 +1,140 @@
+// API and client errors: codes, diagnostics, and that the API key never leaks into them.
+#include "support/fixture.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+
+using namespace bp_test;
+namespace demo = bp::testing::demo;
+
+TEST_CASE("a wrong API key is error::unauthorized with diagnostics, and the key stays secret",
+          "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.api_key = "sk-super-secret-value";
+    bp::client c{f.ioc, opts};
+    auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(e.code() == bp::error::unauthorized);
+    const auto& d = e.get_diagnostics();
+    CHECK(d.http_status == 401);
+    CHECK(d.api_status == "UNAUTHORIZED_ERROR");
+    CHECK(d.message == "Missing or invalid API key");
+    CHECK(d.request_id.rfind("req_", 0) == 0);
+    CHECK(std::string(e.what()).find("sk-super-secret-value") == std::string::npos);
+    CHECK(std::string(e.what()).find("401") != std::string::npos);
+  });
+}
+
+TEST_CASE("an unknown run is error::not_found with the API's message", "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    auto e = co_await expect_error(bp::get_run(c, "00000000-0000-4000-8000-000000000000"));
+    CHECK(e.code() == bp::error::not_found);
+    CHECK(e.get_diagnostics().http_status == 404);
+    CHECK(e.get_diagnostics().message == "Run not found");
+  });
+}
+
+TEST_CASE("a malformed id is error::validation, ids are percent-encoded, never path syntax",
+          "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    auto e = co_await expect_error(bp::get_run(c, "not-a-uuid"));
+    CHECK(e.code() == bp::error::validation);
+    CHECK(e.get_diagnostics().data.at("field") == "runId");
+    // Unencoded, this would reach GET /v1/prompts/{id}; encoded it stays one (invalid) run id.
+    auto traversal =
+        co_await expect_error(bp::get_run(c, std::string("../prompts/") + demo::text_prompt_id));
+    CHECK(traversal.code() == bp::error::validation);
+    CHECK(traversal.get_diagnostics().data.at("field") == "runId");
+  });
+}
+
+TEST_CASE("a run missing a required input is error::validation naming the field", "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    auto e =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "")));
+    CHECK(e.code() == bp::error::validation);
+    CHECK(e.get_diagnostics().message.find("'topic'") != std::string::npos);
+    CHECK(f.emu.run_count() == 0);
+  });
+}
+
+TEST_CASE("an empty id is rejected before any request is sent", "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    auto e = co_await expect_error(bp::get_run(c, ""));
+    CHECK(e.code() == bp::error::invalid_argument);
+    auto e2 = co_await expect_error(bp::create_run(c, bp::run_request()));
+    CHECK(e2.code() == bp::error::invalid_argument);
+    CHECK(f.emu.request_count() == 0);
+  });
+}
+
+TEST_CASE("a malformed base_url is rejected by the client constructor", "[errors]") {
+  asio::io_context ioc;
+  for (const char* url : {"ftp://example.com", "https://", "http://host:99999", "https://u@host"}) {
+    bp::client_options opts;
+    opts.base_url = url;
+    try {
+      bp::client c{ioc, opts};
+      FAIL("accepted " << url);
+    } catch (const bp::error_with_diagnostics& e) {
+      CHECK(e.code() == bp::error::invalid_argument);
+    }
+  }
+}
+
+TEST_CASE("a refused connection is error::connection_failed", "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    // Bind then close a port so that nothing listens there.
+    asio::ip::tcp::acceptor probe(f.ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    const auto port = probe.local_endpoint().port();
+    probe.close();
+    auto opts = f.client_options();
+    opts.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+    bp::client c{f.ioc, opts};
+    auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(e.code() == bp::error::connection_failed);
+    CHECK(e.get_diagnostics().message.find("127.0.0.1") != std::string::npos);
+  });
+}
+
+TEST_CASE("a response larger than max_response_body is error::response_too_large", "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.max_response_body = 120;  // the prompt (~300 bytes) exceeds it, a 404 (~70) does not
+    bp::client c{f.ioc, opts};
+    auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(e.code() == bp::error::response_too_large);
+    // The client stays usable for smaller answers.
+    auto small = co_await expect_error(bp::get_run(c, "00000000-0000-4000-8000-000000000000"));
+    CHECK(small.code() == bp::error::not_found);
+  });
+}
+
+TEST_CASE("a request slower than client_options::timeout is error::timeout, the client recovers",
+          "[errors][timeout]") {
+  fixture f;
+  f.emu.set_response_delay(bp::testing::routes::get_prompt, 10s);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.timeout = 200ms;
+    bp::client c{f.ioc, opts};
+    const auto start = std::chrono::steady_clock::now();
+    auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(elapsed_since(start) < 5s);
+    CHECK(e.code() == bp::error::timeout);
+    CHECK(e.get_diagnostics().message.find("/v1/prompts/") != std::string::npos);
+    f.emu.set_response_delay(bp::testing::routes::get_prompt, 0ms);
+    bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
+    CHECK(p.prompt_id == demo::text_prompt_id);
+  });
+}

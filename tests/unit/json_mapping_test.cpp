@@ -1,0 +1,134 @@
+// Conformance: documented response shapes decode into the typed models.
+#include "support/pch.hpp"
+
+#include <betterprompt/detail/envelope.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace bp = betterprompt;
+namespace json = boost::json;
+
+namespace {
+bp::detail::envelope load_fixture(const std::string& name, unsigned http_status = 200) {
+  std::ifstream in(std::string(BETTERPROMPT_FIXTURES_DIR) + "/" + name);
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  bp::detail::api_response resp;
+  resp.http_status = http_status;
+  resp.body = text.str();
+  resp.what = "GET /v1/test";
+  return bp::detail::parse_envelope(std::move(resp));
+}
+}  // namespace
+
+TEST_CASE("a prompt in the current edition decodes with its input config and raw config",
+          "[unit][json]") {
+  auto p = bp::detail::decode_data<bp::prompt>(load_fixture("prompt_current.json"));
+  CHECK(p.prompt_id == "01234567-89ab-cdef-0123-456789abcdef");
+  CHECK(p.prompt_version_id == "a1b2c3d4-5678-90ab-cdef-1234567890ab");
+  CHECK(p.title == "Image caption generator");
+  CHECK(p.published_at == "2025-08-27T12:34:56.789Z");
+  REQUIRE(p.inputs.text_inputs.size() == 2);
+  CHECK(p.inputs.text_inputs[0].name == "topic");
+  CHECK(p.inputs.text_inputs[0].required);
+  CHECK(p.inputs.text_inputs[1].name == "tone");
+  CHECK_FALSE(p.inputs.text_inputs[1].required);
+  CHECK(p.inputs.image_count == 1);
+  CHECK(p.config.at("futureField").at("nested").as_array().size() == 2);
+}
+
+TEST_CASE("a prompt in the older edition (JSON Type Definition) decodes too", "[unit][json]") {
+  auto p = bp::detail::decode_data<bp::prompt>(load_fixture("prompt_older.json"));
+  CHECK(p.prompt_version_id == "a1b2c3d4-5678-90ab-cdef-1234567890ab");
+  CHECK(p.published_at == "2025-08-27T12:34:56.789Z");
+  REQUIRE(p.inputs.text_inputs.size() == 2);
+  CHECK(p.inputs.text_inputs[0].name == "style");
+  CHECK(p.inputs.text_inputs[0].required);
+  CHECK(p.inputs.text_inputs[1].name == "mood");
+  CHECK_FALSE(p.inputs.text_inputs[1].required);
+  CHECK(p.inputs.image_count == 1);
+  CHECK(p.config.is_object());
+}
+
+TEST_CASE("runs decode: finished, in progress, and unknown status or types", "[unit][json]") {
+  auto done = bp::detail::decode_data<bp::run>(load_fixture("run_succeeded.json"));
+  CHECK(done.status == bp::run_status::succeeded);
+  CHECK(done.tokens == 132);
+  REQUIRE(done.outputs.size() == 2);
+  CHECK(done.outputs[1].type == bp::output_type::image);
+  CHECK(done.text() == "A witty caption…");
+
+  auto running = bp::detail::decode_data<bp::run>(load_fixture("run_running.json"));
+  CHECK(running.status == bp::run_status::running);
+  CHECK_FALSE(running.finished());
+
+  auto future = bp::detail::decode_data<bp::run>(load_fixture("run_forward_compatible.json"));
+  CHECK(future.status == bp::run_status::unknown);
+  REQUIRE(future.outputs.size() == 3);
+  CHECK(future.outputs[0].type == bp::output_type::unknown);
+  CHECK(future.outputs[0].type_name == "audio");
+  CHECK(future.outputs[1].type == bp::output_type::error);
+  CHECK(future.outputs[2].data == R"({"structured":true})");
+  CHECK_FALSE(future.credits.has_value());
+}
+
+TEST_CASE("an error envelope becomes the matching code with its data", "[unit][json]") {
+  try {
+    bp::detail::decode_data<bp::run>(load_fixture("error_validation.json", 422));
+    FAIL("no exception");
+  } catch (const bp::error_with_diagnostics& e) {
+    CHECK(e.code() == bp::error::validation);
+    CHECK(e.get_diagnostics().api_status == "VALIDATION_ERROR");
+    CHECK(e.get_diagnostics().data.at("field") == "inputs.textInputs.topic");
+  }
+}
+
+TEST_CASE("a run missing its runId is error::bad_response naming the field", "[unit][json]") {
+  bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":{"runStatus":"running"}})"};
+  try {
+    bp::detail::decode_data<bp::run>(bp::detail::parse_envelope(std::move(resp)));
+    FAIL("no exception");
+  } catch (const bp::error_with_diagnostics& e) {
+    CHECK(e.code() == bp::error::bad_response);
+    CHECK(e.get_diagnostics().message.find("runId") != std::string::npos);
+  }
+}
+
+TEST_CASE("non-envelope bodies: bad_response on 2xx, the HTTP status's error otherwise",
+          "[unit][json]") {
+  auto code_for = [](unsigned status, std::string body) {
+    try {
+      bp::detail::parse_envelope({status, std::move(body)});
+    } catch (const bp::error_with_diagnostics& e) {
+      return e.code();
+    }
+    return boost::system::error_code{};
+  };
+  CHECK(code_for(200, "not json") == bp::error::bad_response);
+  CHECK(code_for(200, "[1,2]") == bp::error::bad_response);
+  CHECK(code_for(502, "<html>Bad gateway</html>") == bp::error::server_error);
+  CHECK(code_for(429, "") == bp::error::rate_limited);
+  CHECK(code_for(401, "{}") == bp::error::unauthorized);
+}
+
+TEST_CASE("a run_request encodes to the documented POST /v1/runs body and back", "[unit][json]") {
+  bp::run_request req{"a1b2c3d4-5678-90ab-cdef-1234567890ab", {{"topic", "coroutines"}}};
+  req.image_inputs = {bp::image_input::url("https://x/cat.png"), bp::image_input::base64("iVBOR")};
+  req.run_options = {{"temperature", "0.5"}};
+  const json::value v = json::value_from(req);
+  CHECK(v.at("promptVersionId") == "a1b2c3d4-5678-90ab-cdef-1234567890ab");
+  CHECK(v.at("inputs").at("textInputs").at("topic") == "coroutines");
+  CHECK(v.at("inputs").at("imageInputs").at(0).at("url") == "https://x/cat.png");
+  CHECK(v.at("inputs").at("imageInputs").at(1).at("type") == "base64");
+  CHECK(v.at("runOptions").at("temperature") == "0.5");
+  auto back = json::value_to<bp::run_request>(v);
+  CHECK(back.text_inputs == req.text_inputs);
+  CHECK(back.image_inputs.size() == 2);
+  CHECK(back.run_options == req.run_options);
+
+  const json::value minimal = json::value_from(bp::run_request{"id", {{"k", "v"}}});
+  CHECK_FALSE(minimal.as_object().contains("runOptions"));
+  CHECK_FALSE(minimal.at("inputs").as_object().contains("imageInputs"));
+}

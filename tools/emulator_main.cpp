@@ -1,0 +1,95 @@
+// betterprompt-emulator: the API emulator as a standalone server.
+//
+//   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...
+//                         [--sync-window-ms N]
+//
+// Prints the base URL on the first line of standard output, then serves until SIGINT/SIGTERM.
+#include <betterprompt/testing/emulator.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+namespace {
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::cerr << "betterprompt-emulator: " << problem << "\n"
+            << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
+            << "                             [--api-key KEY]... [--sync-window-ms N]\n";
+  std::exit(2);
+}
+
+unsigned long parse_number(std::string_view flag, const std::string& text, unsigned long max) {
+  std::size_t used = 0;
+  unsigned long value = 0;
+  try {
+    value = std::stoul(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || value > max)
+    usage(std::string(flag) + " needs a number up to " + std::to_string(max));
+  return value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  betterprompt::testing::emulator_options options;
+  std::string ca_out;
+  bool custom_keys = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(std::string(arg) + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--host") {
+      options.address = value();
+    } else if (arg == "--port") {
+      options.port = static_cast<std::uint16_t>(parse_number(arg, value(), 65535));
+    } else if (arg == "--tls") {
+      options.tls = true;
+    } else if (arg == "--ca-out") {
+      ca_out = value();
+    } else if (arg == "--api-key") {
+      if (!custom_keys) options.api_keys.clear();
+      custom_keys = true;
+      options.api_keys.push_back(value());
+    } else if (arg == "--sync-window-ms") {
+      options.sync_window = std::chrono::milliseconds(parse_number(arg, value(), 86'400'000));
+    } else if (arg == "--help" || arg == "-h") {
+      usage("serves the BetterPrompt API v1 emulator");
+    } else {
+      usage("unknown argument '" + std::string(arg) + "'");
+    }
+  }
+  if (!ca_out.empty() && !options.tls) usage("--ca-out needs --tls");
+
+  try {
+    boost::asio::io_context ioc;
+    betterprompt::testing::emulator emu(ioc, options);
+    if (!ca_out.empty()) {
+      std::ofstream out(ca_out);
+      out << emu.ca_certificate_pem();
+      if (!out.flush()) usage("cannot write " + ca_out);
+    }
+    std::cout << emu.base_url() << std::endl;
+    std::cerr << "betterprompt-emulator: serving " << emu.base_url() << " (API key"
+              << (options.api_keys.size() == 1 ? " " : "s ");
+    for (const auto& key : options.api_keys) std::cerr << key << ' ';
+    std::cerr << "); Ctrl-C stops\n";
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int) { emu.stop(); });
+    ioc.run();
+  } catch (const std::exception& e) {
+    std::cerr << "betterprompt-emulator: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
