@@ -19,7 +19,8 @@ using namespace std::chrono_literals;
 
 asio::awaitable<void> run_prompt(betterprompt::client_options options, std::string prompt_id,
                                  std::string topic) {
-  betterprompt::client c{co_await asio::this_coro::executor, std::move(options)};
+  auto executor = co_await asio::this_coro::executor;
+  betterprompt::client c{executor, std::move(options)};
 
   betterprompt::prompt p = co_await betterprompt::get_prompt(c, prompt_id);
   std::cout << "prompt: " << p.title << " (version " << p.prompt_version_id << ")\n";
