@@ -1,7 +1,7 @@
 // betterprompt-emulator: the API emulator as a standalone server.
 //
 //   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...
-//                         [--sync-window-ms N]
+//                         [--sync-window-ms N] [--seed FILE]
 //
 // Prints the base URL on the first line of standard output, then serves until SIGINT/SIGTERM.
 #include <betterprompt/testing/emulator.hpp>
@@ -12,15 +12,19 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
 namespace {
 
 [[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "betterprompt-emulator: " << problem << "\n"
-            << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
-            << "                             [--api-key KEY]... [--sync-window-ms N]\n";
+  std::cerr
+      << "betterprompt-emulator: " << problem << "\n"
+      << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
+      << "                             [--api-key KEY]... [--sync-window-ms N] [--seed FILE]\n"
+      << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n";
   std::exit(2);
 }
 
@@ -42,6 +46,7 @@ unsigned long parse_number(std::string_view flag, const std::string& text, unsig
 int main(int argc, char** argv) {
   betterprompt::testing::emulator_options options;
   std::string ca_out;
+  std::string seed_file;
   bool custom_keys = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -63,6 +68,8 @@ int main(int argc, char** argv) {
       options.api_keys.push_back(value());
     } else if (arg == "--sync-window-ms") {
       options.sync_window = std::chrono::milliseconds(parse_number(arg, value(), 86'400'000));
+    } else if (arg == "--seed") {
+      seed_file = value();
     } else if (arg == "--help" || arg == "-h") {
       usage("serves the BetterPrompt API v1 emulator");
     } else {
@@ -73,7 +80,17 @@ int main(int argc, char** argv) {
 
   try {
     boost::asio::io_context ioc;
+    std::optional<betterprompt::testing::emulator_seed> seed;
+    if (!seed_file.empty()) {
+      std::ifstream in(seed_file);
+      if (!in) usage("cannot read " + seed_file);
+      std::stringstream text;
+      text << in.rdbuf();
+      seed = betterprompt::testing::parse_emulator_seed(text.str());
+      if (!seed->api_keys.empty()) options.api_keys = seed->api_keys;
+    }
     betterprompt::testing::emulator emu(ioc, options);
+    if (seed) emu.apply_seed(*seed);
     if (!ca_out.empty()) {
       std::ofstream out(ca_out);
       out << emu.ca_certificate_pem();

@@ -2,12 +2,16 @@
 // <betterprompt/testing/emulator.hpp>).
 #pragma once
 
+#include <betterprompt/account.hpp>
 #include <betterprompt/client.hpp>
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/error.hpp>
+#include <betterprompt/list_runs.hpp>
+#include <betterprompt/models/page.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/prompts.hpp>
 #include <betterprompt/result.hpp>
+#include <betterprompt/run_prompt.hpp>
 #include <betterprompt/runs.hpp>
 #include <betterprompt/wait.hpp>

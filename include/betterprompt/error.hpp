@@ -41,6 +41,8 @@ enum client_errors {
   connection_failed,   ///< The host could not be resolved or connected to.
   connection_closed,   ///< The connection broke before a complete response arrived.
   invalid_argument,    ///< A caller-supplied argument is invalid (empty id, bad base_url, ...).
+  invalid_input,       ///< A run request does not match the prompt's inputs; data = {"field"}.
+  file_error,          ///< A file could not be read or is over its size limit.
 };
 
 /// The category of api_errors.

@@ -1,12 +1,14 @@
-// Prompt endpoints: fetch a prompt's latest or a specific published version.
+// Prompt endpoints: fetch versions of a prompt, list them, search the marketplace.
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/models/page.hpp>
 #include <betterprompt/models/prompt.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <string>
+#include <vector>
 
 namespace betterprompt {
 
@@ -23,6 +25,15 @@ BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt(client& c, std::stri
 /// as get_prompt.
 BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version(client& c,
                                                                     std::string prompt_version_id);
+
+/// GET /v1/prompts/{prompt_id}/versions: the prompt's published versions, newest first (the API
+/// returns at most 10). Errors and cancellation as get_prompt.
+BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions(
+    client& c, std::string prompt_id);
+
+/// GET /v1/prompts/publish?q=…: published prompts (marketplace) matching `query`.
+/// Errors and cancellation as get_prompt (an empty query lists without filtering).
+BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts(client& c, std::string query);
 
 }  // namespace betterprompt
 

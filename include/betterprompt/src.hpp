@@ -6,10 +6,13 @@
 #error "Define BETTERPROMPT_SEPARATE_COMPILATION to use <betterprompt/src.hpp>"
 #endif
 
+#include <betterprompt/impl/account.ipp>
 #include <betterprompt/impl/client.ipp>
 #include <betterprompt/impl/error.ipp>
+#include <betterprompt/impl/list_runs.ipp>
 #include <betterprompt/impl/prompt_json.ipp>
 #include <betterprompt/impl/prompts.ipp>
 #include <betterprompt/impl/run_json.ipp>
+#include <betterprompt/impl/run_prompt.ipp>
 #include <betterprompt/impl/runs.ipp>
 #include <betterprompt/impl/wait.ipp>

@@ -76,3 +76,39 @@ TEST_CASE("result holds a value or an error, and value() throws the error", "[un
   CHECK(failed.get_diagnostics().message == "nope");
   CHECK_THROWS_AS(failed.value(), bp::error_with_diagnostics);
 }
+
+#include <betterprompt/detail/base64.hpp>
+
+TEST_CASE("base64 encodes with padding", "[unit]") {
+  CHECK(bp::detail::base64_encode("") == "");
+  CHECK(bp::detail::base64_encode("f") == "Zg==");
+  CHECK(bp::detail::base64_encode("fo") == "Zm8=");
+  CHECK(bp::detail::base64_encode("foo") == "Zm9v");
+  CHECK(bp::detail::base64_encode("foobar") == "Zm9vYmFy");
+  CHECK(bp::detail::base64_encode(std::string("\xff\xfe\x00", 3)) == "//4A");
+}
+
+TEST_CASE("an emulator seed parses prompts, runs, keys and credits, and names its errors",
+          "[unit][emulator]") {
+  auto seed = bp::testing::parse_emulator_seed(R"({
+    "apiKeys": ["k1", "k2"], "credits": 42,
+    "prompts": [{"promptId": "01234567-89ab-cdef-0123-456789abcdef",
+                 "promptVersionId": "a1b2c3d4-5678-90ab-cdef-1234567890ab", "title": "Seeded",
+                 "config": {"textInputs": [{"name": "q", "required": true}], "imageCount": 0},
+                 "outputTemplate": "Answer to {q}", "runDurationMs": 1500, "retired": false,
+                 "runOptions": ["temperature", "maxTokens"], "creditEstimate": 3}],
+    "runs": [{"promptVersionId": "a1b2c3d4-5678-90ab-cdef-1234567890ab",
+              "inputs": {"textInputs": {"q": "life"}}}]})");
+  CHECK(seed.api_keys == std::vector<std::string>{"k1", "k2"});
+  CHECK(seed.credits == 42);
+  REQUIRE(seed.prompts.size() == 1);
+  CHECK(seed.prompts[0].version.inputs.text_inputs.at(0).name == "q");
+  CHECK(seed.prompts[0].run_duration == std::chrono::milliseconds(1500));
+  CHECK(seed.prompts[0].run_options.size() == 2);
+  CHECK(seed.prompts[0].credit_estimate == 3);
+  REQUIRE(seed.runs.size() == 1);
+  CHECK(seed.runs[0].text_inputs.at("q") == "life");
+  CHECK_THROWS_WITH(bp::testing::parse_emulator_seed("{"), Catch::Contains("not valid JSON"));
+  CHECK_THROWS_WITH(bp::testing::parse_emulator_seed(R"({"prompts": [{"title": "x"}]})"),
+                    Catch::Contains("promptId"));
+}

@@ -61,6 +61,10 @@ class client_category final : public boost::system::error_category {
         return "connection closed before a complete response";
       case invalid_argument:
         return "invalid argument";
+      case invalid_input:
+        return "run inputs do not match the prompt's input configuration";
+      case file_error:
+        return "file cannot be used";
     }
     return "unknown betterprompt.client error";
   }

@@ -7,23 +7,70 @@
 
 namespace betterprompt {
 
+namespace detail {
+inline std::string prompt_target(const std::string& prompt_id, const std::string& version_id) {
+  require_id(prompt_id, "prompt_id");
+  std::string target = "/prompts/" + percent_encode(prompt_id);
+  if (!version_id.empty()) target += "?versionId=" + percent_encode(version_id);
+  return target;
+}
+
+inline std::string prompt_version_target(const std::string& prompt_version_id) {
+  require_id(prompt_version_id, "prompt_version_id");
+  return "/prompt-versions/" + percent_encode(prompt_version_id);
+}
+
+inline boost::asio::awaitable<prompt> fetch_prompt(std::shared_ptr<client_impl> impl,
+                                                   std::string target) {
+  auto env = co_await call(std::move(impl), api_request::get(std::move(target)));
+  co_return decode_data<prompt>(std::move(env));
+}
+}  // namespace detail
+
 BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt(client& c, std::string prompt_id,
                                                             std::string version_id) {
   auto impl = detail::impl_of(c);
-  detail::require_id(prompt_id, "prompt_id");
-  std::string target = "/prompts/" + detail::percent_encode(prompt_id);
-  if (!version_id.empty()) target += "?versionId=" + detail::percent_encode(version_id);
-  auto env = co_await detail::call(std::move(impl), detail::api_request::get(std::move(target)));
-  co_return detail::decode_data<prompt>(std::move(env));
+  prompt p =
+      co_await detail::fetch_prompt(std::move(impl), detail::prompt_target(prompt_id, version_id));
+  co_return p;
 }
 
 BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version(client& c,
                                                                     std::string prompt_version_id) {
   auto impl = detail::impl_of(c);
-  detail::require_id(prompt_version_id, "prompt_version_id");
-  std::string target = "/prompt-versions/" + detail::percent_encode(prompt_version_id);
+  prompt p = co_await detail::fetch_prompt(std::move(impl),
+                                           detail::prompt_version_target(prompt_version_id));
+  co_return p;
+}
+
+BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions(
+    client& c, std::string prompt_id) {
+  auto impl = detail::impl_of(c);
+  detail::require_id(prompt_id, "prompt_id");
+  std::string target = "/prompts/" + detail::percent_encode(prompt_id) + "/versions";
   auto env = co_await detail::call(std::move(impl), detail::api_request::get(std::move(target)));
-  co_return detail::decode_data<prompt>(std::move(env));
+  // Entries of the older edition may omit the promptId they belong to.
+  if (env.ok()) {
+    boost::json::array* rows = env.data.if_array();
+    if (auto* obj = env.data.if_object())
+      if (auto* listed = obj->if_contains("rows")) rows = listed->if_array();
+    if (rows) {
+      for (auto& row : *rows) {
+        if (auto* version = row.if_object(); version && !version->contains("promptId"))
+          (*version)["promptId"] = prompt_id;
+      }
+    }
+  }
+  auto versions = detail::decode_data<page<prompt>>(std::move(env));
+  co_return std::move(versions.rows);
+}
+
+BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts(client& c,
+                                                                      std::string query) {
+  auto impl = detail::impl_of(c);
+  std::string target = "/prompts/publish?q=" + detail::percent_encode(query);
+  auto env = co_await detail::call(std::move(impl), detail::api_request::get(std::move(target)));
+  co_return detail::decode_data<page<prompt>>(std::move(env));
 }
 
 }  // namespace betterprompt

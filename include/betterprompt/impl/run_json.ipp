@@ -1,12 +1,17 @@
 // JSON mapping of the run models: the one place they are decoded and encoded.
 #pragma once
 
+#include <betterprompt/detail/base64.hpp>
 #include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/error.hpp>
 #include <betterprompt/models/run.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
+
+#include <filesystem>
+#include <fstream>
 
 namespace betterprompt {
 
@@ -42,6 +47,24 @@ BETTERPROMPT_DECL std::string run::text() const {
     joined += out.data;
   }
   return joined;
+}
+
+BETTERPROMPT_DECL image_input image_input::from_file(const std::string& path,
+                                                     std::size_t max_bytes) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec)
+    detail::throw_client_error(error::file_error,
+                               "cannot read image file '" + path + "': " + ec.message());
+  if (size > max_bytes)
+    detail::throw_client_error(error::file_error, "image file '" + path + "' has " +
+                                                      std::to_string(size) + " bytes, over the " +
+                                                      std::to_string(max_bytes) + " byte limit");
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size())))
+    detail::throw_client_error(error::file_error, "cannot read image file '" + path + "'");
+  return base64(detail::base64_encode(bytes));
 }
 
 namespace detail {

@@ -29,6 +29,15 @@ inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl,
   auto env = co_await call(std::move(impl), api_request::get(std::move(target)));
   co_return decode_data<run>(std::move(env));
 }
+
+inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
+                                              run_request request) {
+  require_id(request.prompt_version_id, "run_request.prompt_version_id");
+  std::string body = boost::json::serialize(boost::json::value_from(request));
+  auto env = co_await call(std::move(impl), api_request::post("/runs", std::move(body)));
+  if (auto pending = pending_run_from(env)) co_return std::move(*pending);
+  co_return decode_data<run>(std::move(env));
+}
 }  // namespace detail
 
 BETTERPROMPT_DECL boost::asio::awaitable<run> create_run(client& c, run_request request) {

@@ -28,23 +28,18 @@ inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_im
   }
 }
 
-}  // namespace detail
-
-BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run(client& c, std::string run_id,
-                                                           wait_options options) {
+inline boost::asio::awaitable<run> wait_until_finished(std::shared_ptr<client_impl> impl,
+                                                       std::string run_id, wait_options options) {
   using namespace boost::asio::experimental::awaitable_operators;
-  auto impl = detail::impl_of(c);
-  detail::require_id(run_id, "run_id");
+  require_id(run_id, "run_id");
   run_status last_status = run_status::unknown;
   if (options.timeout.count() <= 0) {
-    run finished =
-        co_await detail::poll_until_finished(impl, run_id, options.poll_interval, last_status);
+    run finished = co_await poll_until_finished(impl, run_id, options.poll_interval, last_status);
     co_return finished;
   }
   boost::asio::steady_timer deadline(impl->executor(), options.timeout);
-  auto outcome =
-      co_await (detail::poll_until_finished(impl, run_id, options.poll_interval, last_status) ||
-                deadline.async_wait(boost::asio::use_awaitable));
+  auto outcome = co_await (poll_until_finished(impl, run_id, options.poll_interval, last_status) ||
+                           deadline.async_wait(boost::asio::use_awaitable));
   if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
 
   diagnostics diag;
@@ -53,6 +48,15 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run(client& c, std::strin
                  " ms (last status: " + std::string(to_string(last_status)) + ")";
   diag.data = {{"runId", run_id}, {"lastStatus", to_string(last_status)}};
   throw error_with_diagnostics(error::wait_timeout, std::move(diag));
+}
+
+}  // namespace detail
+
+BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run(client& c, std::string run_id,
+                                                           wait_options options) {
+  auto impl = detail::impl_of(c);
+  run finished = co_await detail::wait_until_finished(std::move(impl), std::move(run_id), options);
+  co_return finished;
 }
 
 }  // namespace betterprompt

@@ -6,6 +6,7 @@
 #include <boost/json/conversion.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -55,6 +56,11 @@ struct image_input {
   static image_input url(std::string url) { return {kind::url, std::move(url)}; }
   /// An image sent inline as base64 (no `data:` prefix).
   static image_input base64(std::string data) { return {kind::base64, std::move(data)}; }
+  /// Reads a local image and sends it as base64. Throws error_with_diagnostics with
+  /// error::file_error when the file cannot be read or is larger than `max_bytes`
+  /// (default 20 MiB). Reads synchronously: call it before, not inside, latency-critical code.
+  BETTERPROMPT_DECL static image_input from_file(const std::string& path,
+                                                 std::size_t max_bytes = 20 * 1024 * 1024);
 };
 
 /// What create_run sends: `create_run(c, {version_id, {{"topic", "coroutines"}}})`.

@@ -4,6 +4,7 @@
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/config.hpp>
 #include <betterprompt/models/prompt.hpp>
+#include <betterprompt/models/run.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/execution_context.hpp>
@@ -11,7 +12,9 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -38,6 +41,11 @@ inline constexpr const char* get_prompt = "GET /v1/prompts/{promptId}";
 inline constexpr const char* get_prompt_version = "GET /v1/prompt-versions/{promptVersionId}";
 inline constexpr const char* create_run = "POST /v1/runs";
 inline constexpr const char* get_run = "GET /v1/runs/{runId}";
+inline constexpr const char* list_runs = "GET /v1/runs";
+inline constexpr const char* list_prompt_versions = "GET /v1/prompts/{promptId}/versions";
+inline constexpr const char* search_prompts = "GET /v1/prompts/publish";
+inline constexpr const char* get_account = "GET /v1/me";
+inline constexpr const char* get_credits = "GET /v1/me/credits";
 }  // namespace routes
 
 /// A prompt version the emulator serves, and how its deterministic "model" behaves.
@@ -52,6 +60,11 @@ struct emulated_prompt {
   std::chrono::milliseconds run_duration{0};
   /// runOptions keys the prompt's model supports; others → 422. Default: {"temperature"}.
   std::vector<std::string> run_options{"temperature"};
+  /// A retired version: 410 GONE_ERROR when fetched or run, hidden from listings. Default: false.
+  bool retired = false;
+  /// Credits reserved when a run is created (settled to its tokens when it finishes).
+  /// Default: 10.
+  std::int64_t credit_estimate = 10;
 };
 
 /// Options of an emulator.
@@ -72,7 +85,24 @@ struct emulator_options {
   bool demo_prompts = true;
   /// Largest request body accepted (base64 images); larger → 400. Default: 32 MiB.
   std::size_t max_request_body = 32 * 1024 * 1024;
+  /// Starting credit balance; a run whose estimate exceeds what is left → 402. Default: 1 000 000.
+  std::int64_t credits = 1'000'000;
 };
+
+/// Prompts, runs, keys and credits to load into an emulator (see emulator::apply_seed and the
+/// executable's --seed FILE).
+struct emulator_seed {
+  std::vector<std::string> api_keys{};     ///< Replace the accepted keys when not empty.
+  std::optional<std::int64_t> credits{};   ///< Set the credit balance.
+  std::vector<emulated_prompt> prompts{};  ///< Added in order (the last of a prompt is latest).
+  std::vector<run_request> runs{};         ///< Created in order, as if POSTed.
+};
+
+/// Reads a seed from JSON text: {"apiKeys": [..], "credits": n, "prompts": [{"promptId",
+/// "promptVersionId", "title", "publishedAt", "config", "outputTemplate", "runDurationMs",
+/// "runOptions", "retired", "creditEstimate"}], "runs": [<POST /v1/runs body>]}.
+/// Throws std::runtime_error naming what is wrong.
+BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text);
 
 namespace detail {
 class emulator_server;
@@ -111,6 +141,11 @@ class emulator {
   /// Adds (or replaces, by version id) a prompt version. The newest added version of a prompt
   /// is its latest.
   BETTERPROMPT_DECL void add_prompt(emulated_prompt p);
+  /// Applies a seed: keys, credits, prompts, then runs (a run the emulator rejects throws
+  /// std::runtime_error with the emulator's message).
+  BETTERPROMPT_DECL void apply_seed(const emulator_seed& seed);
+  /// Sets the credit balance (before reservations of existing runs). Use 0 to provoke 402.
+  BETTERPROMPT_DECL void set_credits(std::int64_t credits);
   /// Delays every response of `route` (see routes::) by `delay` before it is written; zero removes
   /// the delay.
   BETTERPROMPT_DECL void set_response_delay(const std::string& route,

@@ -7,3 +7,4 @@
 #endif
 
 #include <betterprompt/testing/impl/emulator.ipp>
+#include <betterprompt/testing/impl/emulator_seed.ipp>

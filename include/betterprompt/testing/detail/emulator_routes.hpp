@@ -4,6 +4,9 @@
 #include <betterprompt/detail/json_read.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/testing/detail/emulator_http.hpp>
+#include <betterprompt/testing/detail/emulator_listing_routes.hpp>
+#include <betterprompt/testing/detail/emulator_state.hpp>
 #include <betterprompt/testing/detail/emulator_store.hpp>
 
 #include <boost/beast/http/verb.hpp>
@@ -22,86 +25,6 @@
 #include <string_view>
 
 namespace betterprompt::testing::detail {
-
-/// What the server writes for one request.
-struct emulated_response {
-  unsigned status = 200;
-  std::string body;
-  std::chrono::milliseconds delay{0};  ///< Wait this long before writing.
-};
-
-/// Everything the server's sessions share.
-struct emulator_state {
-  explicit emulator_state(emulator_options opts)
-      : options(std::move(opts)), store(options.demo_prompts) {}
-
-  emulator_options options;
-  emulator_store store;                                     // guarded by store.mutex
-  std::map<std::string, std::chrono::milliseconds> delays;  // guarded by store.mutex
-  std::atomic<std::size_t> requests{0};
-  std::atomic<std::size_t> connections{0};
-};
-
-inline emulated_response envelope_success(boost::json::value data) {
-  return {200, boost::json::serialize(boost::json::object{{"status", "SUCCESS"}, {"data", data}})};
-}
-
-inline emulated_response envelope_error(unsigned http_status, std::string_view code,
-                                        std::string_view message,
-                                        boost::json::value data = nullptr) {
-  return {http_status, boost::json::serialize(boost::json::object{
-                           {"status", code}, {"message", message}, {"data", data}})};
-}
-
-inline emulated_response validation_error(std::string message, std::string_view field) {
-  return envelope_error(422, "VALIDATION_ERROR", message, {{"field", field}});
-}
-
-inline bool is_uuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-inline std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
-      return std::nullopt;
-    out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-    i += 2;
-  }
-  return out;
-}
-
-inline std::optional<std::string> query_param(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name)
-      return percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return std::nullopt;
-}
-
-inline bool is_base64(std::string_view s) {
-  if (s.empty() || s.size() % 4 != 0) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '+' || c == '/' || c == '=';
-  });
-}
 
 /// Checks a create-run body against the prompt's input configuration; nullopt when valid.
 inline std::optional<emulated_response> validate_run(const emulated_prompt& p,
@@ -149,7 +72,10 @@ inline emulated_response handle_create_run(emulator_state& state, std::string_vi
   std::lock_guard lock(state.store.mutex);
   const emulated_prompt* p = state.store.find_version(req.prompt_version_id);
   if (!p) return envelope_error(404, "NOT_FOUND_ERROR", "Prompt version not found");
+  if (p->retired) return envelope_error(410, "GONE_ERROR", "Prompt version is retired");
   if (auto invalid = validate_run(*p, req)) return std::move(*invalid);
+  if (state.store.credits_left(clock::now()) < p->credit_estimate)
+    return envelope_error(402, "PAYMENT_REQUIRED_ERROR", "Not enough credits for this run");
   const run_record& record = state.store.create_run(*p, req);
   if (record.duration <= state.options.sync_window) {
     auto response = envelope_success(boost::json::value_from(record.final_state));
@@ -169,10 +95,16 @@ inline emulated_response handle_get_prompt(emulator_state& state, const std::str
   if (version_id && !is_uuid(*version_id))
     return validation_error("versionId must be a UUID", "versionId");
   std::lock_guard lock(state.store.mutex);
-  const emulated_prompt* p =
-      version_id ? state.store.find_version(*version_id) : state.store.latest_version(prompt_id);
+  const emulated_prompt* p = nullptr;
+  if (version_id) {
+    p = state.store.find_version(*version_id);
+  } else if (const auto published = state.store.published_versions(prompt_id, 1);
+             !published.empty()) {
+    p = published.front();  // the latest version that is not retired
+  }
   if (!p || p->version.prompt_id != prompt_id)
     return envelope_error(404, "NOT_FOUND_ERROR", "Prompt not found");
+  if (p->retired) return envelope_error(410, "GONE_ERROR", "Prompt version is retired");
   return envelope_success(boost::json::value_from(p->version));
 }
 
@@ -183,6 +115,7 @@ inline emulated_response handle_get_prompt_version(emulator_state& state,
   std::lock_guard lock(state.store.mutex);
   const emulated_prompt* p = state.store.find_version(version_id);
   if (!p) return envelope_error(404, "NOT_FOUND_ERROR", "Prompt version not found");
+  if (p->retired) return envelope_error(410, "GONE_ERROR", "Prompt version is retired");
   return envelope_success(boost::json::value_from(p->version));
 }
 
@@ -215,6 +148,32 @@ inline emulated_response route_request(emulator_state& state, boost::beast::http
     return handle_create_run(state, body);
   }
   if (method == verb::get) {
+    if (path == "/v1/runs") {
+      route = routes::list_runs;
+      return handle_list_runs(state, query);
+    }
+    if (path == "/v1/prompts/publish") {
+      route = routes::search_prompts;
+      return handle_search_prompts(state, query_param(query, "q").value_or(""));
+    }
+    if (path == "/v1/me") {
+      route = routes::get_account;
+      return handle_get_account(state);
+    }
+    if (path == "/v1/me/credits") {
+      route = routes::get_credits;
+      return handle_get_credits(state);
+    }
+    constexpr std::string_view versions_suffix = "/versions";
+    if (path.size() > versions_suffix.size() && path.ends_with(versions_suffix)) {
+      const std::string_view prompt_path = path.substr(0, path.size() - versions_suffix.size());
+      if (prompt_path.starts_with("/v1/prompts/") &&
+          prompt_path.find('/', 12) == std::string_view::npos) {
+        route = routes::list_prompt_versions;
+        if (auto id = percent_decode(prompt_path.substr(12)))
+          return handle_list_prompt_versions(state, *id);
+      }
+    }
     if (auto id = id_under("/v1/runs/")) {
       route = routes::get_run;
       return handle_get_run(state, *id);
@@ -238,10 +197,13 @@ inline emulated_response handle_request(emulator_state& state, boost::beast::htt
                                         std::string_view body) {
   ++state.requests;
   constexpr std::string_view bearer = "Bearer ";
-  const bool authorized =
-      authorization.substr(0, bearer.size()) == bearer &&
-      std::find(state.options.api_keys.begin(), state.options.api_keys.end(),
-                authorization.substr(bearer.size())) != state.options.api_keys.end();
+  bool authorized = false;
+  if (authorization.substr(0, bearer.size()) == bearer) {
+    std::lock_guard lock(state.store.mutex);
+    const auto& keys = state.options.api_keys;
+    authorized =
+        std::find(keys.begin(), keys.end(), authorization.substr(bearer.size())) != keys.end();
+  }
   if (!authorized) return envelope_error(401, "UNAUTHORIZED_ERROR", "Missing or invalid API key");
   std::string route;
   emulated_response response = route_request(state, method, target, body, route);

@@ -4,6 +4,7 @@
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/testing/emulator.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -23,6 +24,10 @@ struct run_record {
   run final_state;  ///< What the run looks like once finished.
   clock::time_point started;
   std::chrono::milliseconds duration{0};
+  std::int64_t created_unix = 0;     ///< Creation time, Unix seconds (list filters).
+  std::int64_t credit_estimate = 0;  ///< Reserved until the run finishes.
+
+  bool finished_at(clock::time_point now) const { return now - started >= duration; }
 };
 
 inline std::string iso8601_now() {
@@ -59,7 +64,8 @@ class emulator_store {
  public:
   std::mutex mutex;
 
-  explicit emulator_store(bool demo_prompts) : rng_(std::random_device{}()) {
+  explicit emulator_store(bool demo_prompts, std::int64_t credits)
+      : credits_(credits), rng_(std::random_device{}()) {
     if (!demo_prompts) return;
     using std::chrono::milliseconds;
     add_prompt(make_demo_prompt(
@@ -87,11 +93,48 @@ class emulator_store {
     return it == versions_.end() ? nullptr : &it->second;
   }
 
-  const emulated_prompt* latest_version(const std::string& prompt_id) const {
+  /// Published (not retired) versions of a prompt, newest first, at most `limit`.
+  std::vector<const emulated_prompt*> published_versions(const std::string& prompt_id,
+                                                         std::size_t limit) const {
+    std::vector<const emulated_prompt*> out;
     const auto it = versions_of_prompt_.find(prompt_id);
-    if (it == versions_of_prompt_.end() || it->second.empty()) return nullptr;
-    return find_version(it->second.back());
+    if (it == versions_of_prompt_.end()) return out;
+    for (auto v = it->second.rbegin(); v != it->second.rend() && out.size() < limit; ++v) {
+      const emulated_prompt* p = find_version(*v);
+      if (p && !p->retired) out.push_back(p);
+    }
+    return out;
   }
+
+  /// The latest published version of every prompt whose title contains `query` (any case).
+  std::vector<const emulated_prompt*> search(const std::string& query) const {
+    auto lower = [](std::string s) {
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return s;
+    };
+    const std::string needle = lower(query);
+    std::vector<const emulated_prompt*> out;
+    for (const auto& [prompt_id, versions] : versions_of_prompt_) {
+      const auto published = published_versions(prompt_id, 1);
+      if (!published.empty() &&
+          lower(published[0]->version.title).find(needle) != std::string::npos)
+        out.push_back(published[0]);
+    }
+    return out;
+  }
+
+  /// Credits left at `now`: finished runs cost their tokens, unfinished ones their estimate.
+  std::int64_t credits_left(clock::time_point now) const {
+    std::int64_t left = credits_;
+    for (const auto& [id, record] : runs_)
+      left -= record.finished_at(now) ? record.final_state.tokens : record.credit_estimate;
+    return left;
+  }
+
+  void set_credits(std::int64_t credits) { credits_ = credits; }
+
+  /// Run ids, oldest first.
+  const std::vector<std::string>& run_order() const noexcept { return run_order_; }
 
   const run_record& create_run(const emulated_prompt& p, const run_request& req) {
     run_record record;
@@ -99,9 +142,16 @@ class emulator_store {
     record.final_state.run_id = new_uuid();
     record.final_state.prompt_version_id = p.version.prompt_version_id;
     record.final_state.created_at = iso8601_now();
+    record.final_state.run_name = p.version.title;
+    record.final_state.credits = record.final_state.tokens;
     record.started = clock::now();
     record.duration = p.run_duration;
+    record.created_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    record.credit_estimate = p.credit_estimate;
     const std::string id = record.final_state.run_id;
+    run_order_.push_back(id);
     return runs_.emplace(id, std::move(record)).first->second;
   }
 
@@ -120,6 +170,7 @@ class emulator_store {
     run visible = record.final_state;
     visible.outputs.clear();
     visible.tokens = 0;
+    visible.credits.reset();
     visible.status = elapsed * 4 < record.duration ? run_status::queued : run_status::running;
     return visible;
   }
@@ -172,6 +223,8 @@ class emulator_store {
   std::map<std::string, emulated_prompt> versions_;
   std::map<std::string, std::vector<std::string>> versions_of_prompt_;
   std::unordered_map<std::string, run_record> runs_;
+  std::vector<std::string> run_order_;
+  std::int64_t credits_ = 0;
   std::mt19937_64 rng_;
 };
 

@@ -3,6 +3,12 @@
 
 #include <betterprompt/testing/detail/emulator_server.hpp>
 #include <betterprompt/testing/emulator.hpp>
+#include <betterprompt/testing/impl/emulator_seed.ipp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <stdexcept>
 
 namespace betterprompt::testing {
 
@@ -29,8 +35,12 @@ BETTERPROMPT_DECL const std::string& emulator::ca_certificate_pem() const {
 BETTERPROMPT_DECL client_options emulator::make_client_options() const {
   client_options opts;
   opts.base_url = base_url();
-  const auto& keys = server_->options().api_keys;
-  opts.api_key = keys.empty() ? std::string() : keys.front();
+  {
+    auto& state = server_->state();
+    std::lock_guard lock(state.store.mutex);
+    const auto& keys = state.options.api_keys;
+    opts.api_key = keys.empty() ? std::string() : keys.front();
+  }
   opts.tls.use_system_trust_store = false;
   opts.tls.ca_pem = ca_certificate_pem();
   return opts;
@@ -40,6 +50,29 @@ BETTERPROMPT_DECL void emulator::add_prompt(emulated_prompt p) {
   auto& state = server_->state();
   std::lock_guard lock(state.store.mutex);
   state.store.add_prompt(std::move(p));
+}
+
+BETTERPROMPT_DECL void emulator::apply_seed(const emulator_seed& seed) {
+  auto& state = server_->state();
+  {
+    std::lock_guard lock(state.store.mutex);
+    if (!seed.api_keys.empty()) state.options.api_keys = seed.api_keys;
+    if (seed.credits) state.store.set_credits(*seed.credits);
+    for (const auto& p : seed.prompts) state.store.add_prompt(p);
+  }
+  for (const auto& req : seed.runs) {
+    // Through the same path as POST /v1/runs, so that seeded runs obey the same rules.
+    const auto reply =
+        detail::handle_create_run(state, boost::json::serialize(boost::json::value_from(req)));
+    if (reply.status != 200 && reply.status != 504)
+      throw std::runtime_error("seeded run rejected: " + reply.body);
+  }
+}
+
+BETTERPROMPT_DECL void emulator::set_credits(std::int64_t credits) {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  state.store.set_credits(credits);
 }
 
 BETTERPROMPT_DECL void emulator::set_response_delay(const std::string& route,

@@ -1,0 +1,46 @@
+// One page of a listing (runs, search results).
+#pragma once
+
+#include <betterprompt/detail/json_read.hpp>
+
+#include <boost/json/conversion.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+
+#include <vector>
+
+namespace betterprompt {
+
+/// Rows of one page, and whether more exist beyond it.
+template <class T>
+struct page {
+  std::vector<T> rows{};  ///< In the API's order (newest first for runs).
+  bool has_more = false;  ///< More rows exist past this page.
+};
+
+/// Decodes {"rows": [...], "hasMore": bool}; a bare array is accepted as one complete page.
+template <class T>
+page<T> tag_invoke(boost::json::value_to_tag<page<T>>, const boost::json::value& v) {
+  page<T> out;
+  const boost::json::array* rows = v.if_array();
+  if (!rows) {
+    const auto& obj = detail::as_object(v, "page");
+    rows = detail::optional_array(obj, "rows");
+    if (const auto* more = obj.if_contains("hasMore"); more && more->is_bool())
+      out.has_more = more->get_bool();
+  }
+  if (rows) {
+    out.rows.reserve(rows->size());
+    for (const auto& row : *rows) out.rows.push_back(boost::json::value_to<T>(row));
+  }
+  return out;
+}
+
+/// Encodes {"rows": [...], "hasMore": bool}.
+template <class T>
+void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const page<T>& p) {
+  v = {{"rows", boost::json::value_from(p.rows)}, {"hasMore", p.has_more}};
+}
+
+}  // namespace betterprompt

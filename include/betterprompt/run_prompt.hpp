@@ -1,0 +1,67 @@
+// run_prompt: the one call that resolves, validates, creates and waits.
+#pragma once
+
+#include <betterprompt/client.hpp>
+#include <betterprompt/models/prompt.hpp>
+#include <betterprompt/models/run.hpp>
+#include <betterprompt/wait.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace betterprompt {
+
+/// Which version run_prompt runs: a prompt's latest, or one pinned version.
+struct prompt_ref {
+  std::string id{};     ///< A prompt id or a prompt version id, per `pinned`.
+  bool pinned = false;  ///< True: `id` is a prompt version id.
+
+  /// The latest published version of a prompt.
+  static prompt_ref latest(std::string prompt_id) { return {std::move(prompt_id), false}; }
+  /// One specific prompt version.
+  static prompt_ref version(std::string prompt_version_id) {
+    return {std::move(prompt_version_id), true};
+  }
+};
+
+/// The inputs of a run, without the version (run_prompt resolves that).
+struct run_inputs {
+  std::map<std::string, std::string> text_inputs{};  ///< The prompt's text fields, by name.
+  std::vector<image_input> image_inputs{};           ///< Must match the prompt's image count.
+  std::map<std::string, std::string> run_options{};  ///< Optional model options.
+};
+
+/// Options of run_prompt.
+struct run_prompt_options {
+  /// Check the inputs against the prompt's input config before sending. Default: true.
+  bool validate = true;
+  /// Polling and deadline once the API answered 504 (the run keeps going). Default: wait_options{}.
+  wait_options wait{};
+};
+
+/// Checks `request` against `p.inputs`: every required text input present and non-empty, no
+/// unknown text input, exactly `image_count` images. Throws error_with_diagnostics with
+/// error::invalid_input; its message and `data` ({"field": "inputs.textInputs.topic"}) name the
+/// field. (runOptions keys cannot be checked locally; the API answers 422 for unknown ones.)
+BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& request);
+
+/// Runs a prompt and returns the finished run: fetches the version (the latest for
+/// prompt_ref::latest; skipped for a pinned version when validation is off), validates, creates
+/// the run, and when the API answers 504 polls until it finishes, under `options.wait`.
+/// A failed run is returned (check run::failed()), not thrown.
+///
+/// Throws error_with_diagnostics: error::invalid_input (nothing sent), errors of get_prompt and
+/// create_run, error::wait_timeout (its data names the run, which keeps going).
+/// Supports terminal cancellation; cancelled after the create was sent, a run may exist.
+BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt(client& c, prompt_ref which,
+                                                         run_inputs inputs,
+                                                         run_prompt_options options = {});
+
+}  // namespace betterprompt
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/run_prompt.ipp>
+#endif

@@ -1,0 +1,93 @@
+// HTTP helpers of the emulator: envelopes, UUIDs, percent-decoding, query parameters.
+#pragma once
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace betterprompt::testing::detail {
+
+/// What the server writes for one request.
+struct emulated_response {
+  unsigned status = 200;
+  std::string body;
+  std::chrono::milliseconds delay{0};  ///< Wait this long before writing.
+};
+
+inline emulated_response envelope_success(boost::json::value data) {
+  return {200, boost::json::serialize(boost::json::object{{"status", "SUCCESS"}, {"data", data}})};
+}
+
+inline emulated_response envelope_error(unsigned http_status, std::string_view code,
+                                        std::string_view message,
+                                        boost::json::value data = nullptr) {
+  return {http_status, boost::json::serialize(boost::json::object{
+                           {"status", code}, {"message", message}, {"data", data}})};
+}
+
+inline emulated_response validation_error(std::string message, std::string_view field) {
+  return envelope_error(422, "VALIDATION_ERROR", message, {{"field", field}});
+}
+
+inline bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+inline std::optional<std::string> percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
+      return std::nullopt;
+    out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+    i += 2;
+  }
+  return out;
+}
+
+inline std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name)
+      return percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+inline bool is_base64(std::string_view s) {
+  if (s.empty() || s.size() % 4 != 0) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '+' || c == '/' || c == '=';
+  });
+}
+
+/// Parses a whole decimal integer; nullopt for anything else.
+inline std::optional<std::int64_t> parse_int(std::string_view s) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace betterprompt::testing::detail

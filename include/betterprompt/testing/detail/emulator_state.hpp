@@ -1,0 +1,26 @@
+// What every session of one emulator shares.
+#pragma once
+
+#include <betterprompt/testing/detail/emulator_store.hpp>
+#include <betterprompt/testing/emulator.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+
+namespace betterprompt::testing::detail {
+
+/// Everything the server's sessions share.
+struct emulator_state {
+  explicit emulator_state(emulator_options opts)
+      : options(std::move(opts)), store(options.demo_prompts, options.credits) {}
+
+  emulator_options options;
+  emulator_store store;                                     // guarded by store.mutex
+  std::map<std::string, std::chrono::milliseconds> delays;  // guarded by store.mutex
+  std::atomic<std::size_t> requests{0};
+  std::atomic<std::size_t> connections{0};
+};
+
+}  // namespace betterprompt::testing::detail
