@@ -34,8 +34,13 @@ struct list_runs_options {
 /// GET /v1/runs: one page of runs, newest first, with `has_more`.
 /// Throws error_with_diagnostics: error::invalid_argument for options that break the rules above
 /// (nothing is sent), error::validation, error::unauthorized, client errors. Terminal cancellation.
-BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs(client& c,
-                                                              list_runs_options options = {});
+BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs(client& c, list_runs_options options);
+
+/// The first page with the default options (the 10 newest runs). Not a coroutine: GCC 12
+/// mishandles defaulted non-trivial arguments of coroutines, so the default is made here.
+inline boost::asio::awaitable<page<run>> list_runs(client& c) {
+  return list_runs(c, list_runs_options());
+}
 
 namespace detail {
 class client_impl;

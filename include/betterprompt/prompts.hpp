@@ -19,7 +19,13 @@ namespace betterprompt {
 /// error::unauthorized, client errors (timeout, tls_error, …); error::invalid_argument for an
 /// empty prompt_id. Supports terminal cancellation (throws operation_aborted; client stays usable).
 BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt(client& c, std::string prompt_id,
-                                                            std::string version_id = {});
+                                                            std::string version_id);
+
+/// The latest published version of a prompt. (An overload, not a default argument: GCC 12
+/// mishandles defaulted non-trivial arguments of coroutines.)
+inline boost::asio::awaitable<prompt> get_prompt(client& c, std::string prompt_id) {
+  return get_prompt(c, std::move(prompt_id), std::string());
+}
 
 /// GET /v1/prompt-versions/{prompt_version_id}: one published version. Errors and cancellation
 /// as get_prompt.

@@ -138,3 +138,87 @@ TEST_CASE("a request slower than client_options::timeout is error::timeout, the 
     CHECK(p.prompt_id == demo::text_prompt_id);
   });
 }
+
+TEST_CASE("the API's own input validation answers 422 naming the field", "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    bp::run_request no_image{demo::image_prompt_version_id};
+    auto count = co_await expect_error(bp::create_run(c, std::move(no_image)));
+    CHECK(count.code() == bp::error::validation);
+    CHECK(count.get_diagnostics().data.at("field") == "inputs.imageInputs");
+
+    bp::run_request http_image{demo::image_prompt_version_id};
+    http_image.image_inputs.push_back(bp::image_input::url("http://insecure.example/cat.png"));
+    auto form = co_await expect_error(bp::create_run(c, std::move(http_image)));
+    CHECK(form.code() == bp::error::validation);
+    CHECK(form.get_diagnostics().data.at("field") == "inputs.imageInputs[0]");
+
+    bp::run_request data_uri{demo::image_prompt_version_id};
+    data_uri.image_inputs.push_back(bp::image_input::base64("data:image/png;base64,iVBOR"));
+    auto prefix = co_await expect_error(bp::create_run(c, std::move(data_uri)));
+    CHECK(prefix.code() == bp::error::validation);
+
+    bp::run_request options = topic_request(demo::text_prompt_version_id, "x");
+    options.run_options["notAnOption"] = "1";
+    auto unknown = co_await expect_error(bp::create_run(c, std::move(options)));
+    CHECK(unknown.code() == bp::error::validation);
+    CHECK(unknown.get_diagnostics().message.find("notAnOption") != std::string::npos);
+
+    auto bad_version = co_await expect_error(bp::create_run(c, topic_request("nope", "x")));
+    CHECK(bad_version.code() == bp::error::validation);
+    auto unknown_version = co_await expect_error(
+        bp::create_run(c, topic_request("00000000-0000-4000-8000-000000000000", "x")));
+    CHECK(unknown_version.code() == bp::error::not_found);
+    CHECK(f.emu.run_count() == 0);
+  });
+}
+
+TEST_CASE("every endpoint answers error::unauthorized to a wrong key", "[errors]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.api_key = "wrong";
+    bp::client c{f.ioc, opts};
+    auto e0 = co_await expect_error(bp::get_account(c));
+    CHECK(e0.code() == bp::error::unauthorized);
+    auto e1 = co_await expect_error(bp::get_credits(c));
+    CHECK(e1.code() == bp::error::unauthorized);
+    auto e2 = co_await expect_error(bp::list_runs(c));
+    CHECK(e2.code() == bp::error::unauthorized);
+    auto e3 = co_await expect_error(bp::search_prompts(c, "x"));
+    CHECK(e3.code() == bp::error::unauthorized);
+    auto e4 = co_await expect_error(bp::list_prompt_versions(c, demo::text_prompt_id));
+    CHECK(e4.code() == bp::error::unauthorized);
+    auto e5 = co_await expect_error(bp::get_prompt_version(c, demo::text_prompt_version_id));
+    CHECK(e5.code() == bp::error::unauthorized);
+    auto e6 =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "x")));
+    CHECK(e6.code() == bp::error::unauthorized);
+    CHECK(f.emu.run_count() == 0);
+  });
+}
+
+TEST_CASE("a seed applied from code sets keys, credits, prompts and runs", "[emulator]") {
+  fixture f;
+  auto seed = bp::testing::parse_emulator_seed(R"({
+    "apiKeys": ["seeded-key"], "credits": 100,
+    "prompts": [{"promptId": "01234567-89ab-4def-8123-456789abcdef",
+                 "promptVersionId": "a1b2c3d4-5678-40ab-8def-1234567890ab", "title": "Seeded",
+                 "config": {"textInputs": [{"name": "q", "required": true}], "imageCount": 0},
+                 "outputTemplate": "Answer to {q}"}],
+    "runs": [{"promptVersionId": "a1b2c3d4-5678-40ab-8def-1234567890ab",
+              "inputs": {"textInputs": {"q": "life"}}}]})");
+  f.emu.apply_seed(seed);
+  CHECK(f.emu.run_count() == 1);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    CHECK(opts.api_key == "seeded-key");
+    bp::client c{f.ioc, opts};
+    bp::page<bp::run> runs = co_await bp::list_runs(c);
+    REQUIRE(runs.rows.size() == 1);
+    CHECK(runs.rows[0].text() == "Answer to life");
+    bp::credit_balance left = co_await bp::get_credits(c);
+    CHECK(left.credits == 100 - runs.rows[0].tokens);
+  });
+}

@@ -2,6 +2,7 @@
 #include "support/pch.hpp"
 
 #include <betterprompt/detail/envelope.hpp>
+#include <betterprompt/detail/prompt_versions.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -131,4 +132,39 @@ TEST_CASE("a run_request encodes to the documented POST /v1/runs body and back",
   const json::value minimal = json::value_from(bp::run_request{"id", {{"k", "v"}}});
   CHECK_FALSE(minimal.as_object().contains("runOptions"));
   CHECK_FALSE(minimal.at("inputs").as_object().contains("imageInputs"));
+}
+
+TEST_CASE("a runs page decodes rows, null credits and hasMore", "[unit][json]") {
+  auto runs = bp::detail::decode_data<bp::page<bp::run>>(load_fixture("runs_page.json"));
+  CHECK(runs.has_more);
+  REQUIRE(runs.rows.size() == 2);
+  CHECK(runs.rows[0].credits == 12);
+  CHECK(runs.rows[0].run_name == "Caption batch");
+  CHECK(runs.rows[0].created_at == "2025-09-01T10:00:00.000Z");
+  CHECK_FALSE(runs.rows[1].credits.has_value());
+  CHECK(runs.rows[1].run_name.empty());
+  CHECK(runs.rows[1].status == bp::run_status::running);
+}
+
+TEST_CASE("search results and older-edition version listings decode", "[unit][json]") {
+  auto found = bp::detail::decode_data<bp::page<bp::prompt>>(load_fixture("search_page.json"));
+  REQUIRE(found.rows.size() == 1);
+  CHECK(found.rows[0].inputs.image_count == 1);
+  CHECK_FALSE(found.has_more);
+
+  auto versions = bp::detail::decode_versions(load_fixture("versions_older.json"),
+                                              "01234567-89ab-cdef-0123-456789abcdef");
+  REQUIRE(versions.size() == 2);
+  CHECK(versions[0].prompt_id == "01234567-89ab-cdef-0123-456789abcdef");
+  CHECK(versions[1].prompt_version_id == "b1b2c3d4-5678-90ab-cdef-1234567890ab");
+  CHECK(versions[1].published_at == "2025-07-01T08:00:00.000Z");
+}
+
+TEST_CASE("the credits document decodes, and a missing field is bad_response", "[unit][json]") {
+  auto balance = bp::detail::decode_data<bp::credit_balance>(load_fixture("credits.json"));
+  CHECK(balance.credits == 4250);
+  bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":{}})"};
+  CHECK_THROWS_AS(
+      bp::detail::decode_data<bp::credit_balance>(bp::detail::parse_envelope(std::move(resp))),
+      bp::error_with_diagnostics);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/prompt_versions.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/prompts.hpp>
 
@@ -49,20 +50,7 @@ BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versio
   detail::require_id(prompt_id, "prompt_id");
   std::string target = "/prompts/" + detail::percent_encode(prompt_id) + "/versions";
   auto env = co_await detail::call(std::move(impl), detail::api_request::get(std::move(target)));
-  // Entries of the older edition may omit the promptId they belong to.
-  if (env.ok()) {
-    boost::json::array* rows = env.data.if_array();
-    if (auto* obj = env.data.if_object())
-      if (auto* listed = obj->if_contains("rows")) rows = listed->if_array();
-    if (rows) {
-      for (auto& row : *rows) {
-        if (auto* version = row.if_object(); version && !version->contains("promptId"))
-          (*version)["promptId"] = prompt_id;
-      }
-    }
-  }
-  auto versions = detail::decode_data<page<prompt>>(std::move(env));
-  co_return std::move(versions.rows);
+  co_return detail::decode_versions(std::move(env), prompt_id);
 }
 
 BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts(client& c,

@@ -29,7 +29,8 @@ BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& 
           "missing required text input '" + field.name + "' of prompt '" + p.title + "'",
           "inputs.textInputs." + field.name);
   }
-  for (const auto& [name, value] : request.text_inputs) {
+  for (const auto& input : request.text_inputs) {
+    const std::string& name = input.first;  // named: clang 14 cannot capture a structured binding
     const bool known = std::any_of(fields.begin(), fields.end(),
                                    [&](const input_field& f) { return f.name == name; });
     if (!known)
