@@ -28,6 +28,35 @@ struct tls_options {
   std::string ca_pem;
 };
 
+/// How failed requests are retried: exponential backoff with full jitter.
+///
+/// Retried: a request that never reached the server (resolve or connect failure, TLS handshake
+/// failure other than certificate verification) — any method; and for GET only, a connection
+/// that broke before the answer, and the statuses 408, 429, 500, 502, 503 and 504. A POST (a run
+/// create) is never resent once it may have reached the server: that could bill a second run.
+struct retry_policy {
+  /// Retries after the first attempt; 0 turns retrying off. Default: 2.
+  int max_retries = 2;
+  /// Upper bound of the first delay; each delay is uniform in [0, bound]. Default: 500 ms.
+  std::chrono::milliseconds initial_backoff{500};
+  /// Growth of the bound per retry. Default: 2.
+  double multiplier = 2.0;
+  /// Largest bound. Default: 8 s.
+  std::chrono::milliseconds max_backoff{std::chrono::seconds(8)};
+  /// Wait at least the server's Retry-After (seconds or HTTP date) when it sends one. Default:
+  /// true.
+  bool honor_retry_after = true;
+};
+
+/// A token bucket shared by every request of a client (retries included), so that a busy client
+/// stays under the API's limit of 5 requests per second instead of collecting 429s.
+struct rate_limit_options {
+  /// Sustained rate; 0 turns the limiter off. Default: 5 (the API's documented limit).
+  double requests_per_second = 5;
+  /// Requests that may go at once after a quiet period. Default: 5.
+  double burst = 5;
+};
+
 /// Options of a client. An aggregate: set what you need, the rest keeps its documented default.
 struct client_options {
   /// Scheme, host, optional port and path prefix of the API. http:// is accepted (e.g. for the
@@ -49,6 +78,10 @@ struct client_options {
   std::size_t max_idle_connections = 4;
   /// An idle connection older than this is closed instead of reused. Default: 30 s.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(30)};
+  /// Retrying of failed requests. Default: see retry_policy.
+  retry_policy retry;
+  /// Client-side rate limit. Default: 5 requests per second, burst 5.
+  rate_limit_options rate_limit;
 };
 
 }  // namespace betterprompt

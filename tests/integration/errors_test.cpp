@@ -1,7 +1,6 @@
 // API and client errors: codes, diagnostics, and that the API key never leaks into them.
 #include "support/fixture.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
 
 using namespace bp_test;
 namespace demo = bp::testing::demo;
@@ -93,12 +92,8 @@ TEST_CASE("a malformed base_url is rejected by the client constructor", "[errors
 TEST_CASE("a refused connection is error::connection_failed", "[errors]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
-    // Bind then close a port so that nothing listens there.
-    asio::ip::tcp::acceptor probe(f.ioc, {asio::ip::make_address("127.0.0.1"), 0});
-    const auto port = probe.local_endpoint().port();
-    probe.close();
     auto opts = f.client_options();
-    opts.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+    opts.base_url = refused_base_url(f.ioc);
     bp::client c{f.ioc, opts};
     auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
     CHECK(e.code() == bp::error::connection_failed);

@@ -3,6 +3,8 @@
 
 #include "support/pch.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include <chrono>
 #include <exception>
 #include <functional>
@@ -80,6 +82,13 @@ asio::awaitable<bp::error_with_diagnostics> expect_error(asio::awaitable<T> op) 
   auto outcome = co_await bp::as_result(std::move(op));
   REQUIRE_FALSE(outcome.has_value());
   co_return bp::error_with_diagnostics(outcome.error(), outcome.get_diagnostics());
+}
+
+/// A base URL on loopback where nothing listens (a port bound, then released).
+inline std::string refused_base_url(asio::io_context& ioc) {
+  asio::ip::tcp::acceptor probe(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = probe.local_endpoint().port();
+  return "http://127.0.0.1:" + std::to_string(port) + "/v1";
 }
 
 inline auto elapsed_since(std::chrono::steady_clock::time_point start) {

@@ -112,3 +112,46 @@ TEST_CASE("an emulator seed parses prompts, runs, keys and credits, and names it
   CHECK_THROWS_WITH(bp::testing::parse_emulator_seed(R"({"prompts": [{"title": "x"}]})"),
                     Catch::Contains("promptId"));
 }
+
+#include <betterprompt/detail/retry.hpp>
+
+TEST_CASE("Retry-After parses delta-seconds and HTTP dates", "[unit][retry]") {
+  using bp::detail::parse_retry_after;
+  CHECK(parse_retry_after("7") == 7);
+  CHECK(parse_retry_after("") == -1);
+  CHECK(parse_retry_after("-3") == -1);
+  CHECK(parse_retry_after("soon") == -1);
+  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT") == 0);  // in the past: no wait
+  char future[64];
+  const std::time_t in_a_minute = std::time(nullptr) + 60;
+  std::tm utc{};
+  gmtime_r(&in_a_minute, &utc);
+  std::strftime(future, sizeof future, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  const int seconds = parse_retry_after(future);
+  CHECK(seconds >= 58);
+  CHECK(seconds <= 60);
+}
+
+TEST_CASE("backoff is full jitter under an exponential, capped bound, at least Retry-After",
+          "[unit][retry]") {
+  bp::retry_policy policy;  // 500 ms, x2, 8 s
+  for (int i = 0; i < 200; ++i) {
+    CHECK(bp::detail::backoff_delay(policy, 0, -1) <= std::chrono::milliseconds(500));
+    CHECK(bp::detail::backoff_delay(policy, 2, -1) <= std::chrono::milliseconds(2000));
+    CHECK(bp::detail::backoff_delay(policy, 10, -1) <= std::chrono::milliseconds(8000));
+    CHECK(bp::detail::backoff_delay(policy, 0, 3) >= std::chrono::seconds(3));
+  }
+  policy.honor_retry_after = false;
+  CHECK(bp::detail::backoff_delay(policy, 0, 30) <= std::chrono::milliseconds(500));
+}
+
+TEST_CASE("only GETs are retried on retryable statuses", "[unit][retry]") {
+  using boost::beast::http::verb;
+  for (unsigned status : {408u, 429u, 500u, 502u, 503u, 504u}) {
+    CHECK(bp::detail::is_retryable_status(status, verb::get));
+    CHECK_FALSE(bp::detail::is_retryable_status(status, verb::post));
+  }
+  for (unsigned status : {200u, 400u, 401u, 404u, 422u}) {
+    CHECK_FALSE(bp::detail::is_retryable_status(status, verb::get));
+  }
+}

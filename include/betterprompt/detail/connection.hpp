@@ -49,6 +49,8 @@ class connection {
 
   /// When the connection last went idle.
   clock::time_point idle_since{};
+  /// Set by connect() when the peer's certificate failed verification (a permanent failure).
+  bool certificate_rejected = false;
 
  private:
   boost::beast::tcp_stream& tcp() noexcept;

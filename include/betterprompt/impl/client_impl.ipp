@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/detail/client_impl.hpp>
+#include <betterprompt/detail/retry.hpp>
 #include <betterprompt/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -14,7 +15,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <ctime>
+#include <optional>
+#include <random>
 
 namespace betterprompt::detail {
 
@@ -25,7 +31,7 @@ inline bool has_control_characters(std::string_view text) {
 }
 
 inline client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
-    : executor_(std::move(ex)), options_(std::move(opts)) {
+    : executor_(std::move(ex)), options_(std::move(opts)), limiter_(options_.rate_limit) {
   address_ = parse_base_url(options_.base_url);
   // Header injection guard; the message must not echo the key.
   if (has_control_characters(options_.api_key))
@@ -86,7 +92,7 @@ inline void client_impl::close_idle() noexcept {
 }
 
 inline boost::asio::awaitable<client_impl::connection_ptr> client_impl::open_connection(
-    connection::clock::time_point deadline, const std::string& what) {
+    connection::clock::time_point deadline, const std::string& what, attempt_state& state) {
   using namespace boost::asio::experimental::awaitable_operators;
   using boost::asio::as_tuple;
   using boost::asio::use_awaitable;
@@ -100,14 +106,17 @@ inline boost::asio::awaitable<client_impl::connection_ptr> client_impl::open_con
   if (resolved.index() == 1) {
     if (std::get<0>(std::get<1>(resolved)) == boost::asio::error::operation_aborted)
       throw_cancelled();
+    state.transient = true;
     throw_client_error(error::timeout, what + ": resolving " + address_.host + " timed out");
   }
   auto& [resolve_ec, endpoints] = std::get<0>(resolved);
   if (resolve_ec == boost::asio::error::operation_aborted) throw_cancelled();
+  state.transient = true;
   if (resolve_ec)
     throw_client_error(error::connection_failed,
                        what + ": cannot resolve " + address_.host + ": " + resolve_ec.message());
 
+  state.transient = false;
   auto conn = std::make_unique<connection>(boost::asio::make_strand(executor_),
                                            tls_context_ ? &*tls_context_ : nullptr);
   std::string failure;
@@ -115,6 +124,8 @@ inline boost::asio::awaitable<client_impl::connection_ptr> client_impl::open_con
   if (!ec) co_return conn;
   conn->close();
   if (ec == boost::asio::error::operation_aborted) throw_cancelled();
+  // Nothing was sent yet: worth another try, unless the certificate was rejected.
+  state.transient = !conn->certificate_rejected;
   if (ec == boost::beast::error::timeout)
     throw_client_error(error::timeout, what + ": connecting to " + where + " timed out");
   const bool tls_failed = failure.rfind("TLS", 0) == 0;
@@ -138,13 +149,6 @@ inline connection::request_type client_impl::build_request(const api_request& re
   return r;
 }
 
-inline int parse_retry_after(std::string_view value) {
-  int seconds = -1;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return -1;
-  return seconds;
-}
-
 [[noreturn]] inline void throw_exchange_error(const boost::system::error_code& ec,
                                               const std::string& what,
                                               const client_options& options) {
@@ -162,17 +166,17 @@ inline int parse_retry_after(std::string_view value) {
   throw_client_error(error::connection_closed, what + ": " + ec.message());
 }
 
-inline boost::asio::awaitable<api_response> client_impl::send(api_request req) {
+inline boost::asio::awaitable<api_response> client_impl::send_once(
+    const api_request& req, connection::request_type& request, attempt_state& state) {
   namespace http = boost::beast::http;
-  auto self = shared_from_this();
   const std::string what =
       std::string(http::to_string(req.method)) + " " + address_.path_prefix + req.target;
   const auto deadline = connection::clock::now() + options_.timeout;
-  auto request = build_request(req);
   connection_ptr conn = take_idle();
   bool reused = conn != nullptr;
   for (;;) {
-    if (!conn) conn = co_await open_connection(deadline, what);
+    if (!conn) conn = co_await open_connection(deadline, what, state);
+    state.written = true;
     connection::parser_type parser;
     parser.body_limit(options_.max_response_body);
     bool response_started = false;
@@ -202,6 +206,36 @@ inline boost::asio::awaitable<api_response> client_impl::send(api_request req) {
       continue;
     }
     throw_exchange_error(ec, what, options_);
+  }
+}
+
+inline boost::asio::awaitable<api_response> client_impl::send(api_request req) {
+  auto self = shared_from_this();
+  auto request = build_request(req);
+  const retry_policy& policy = options_.retry;
+  for (int retry = 0;; ++retry) {
+    co_await limiter_.acquire(executor_);
+    attempt_state state;
+    std::optional<api_response> response;
+    std::optional<error_with_diagnostics> failure;
+    try {
+      response = co_await send_once(req, request, state);
+    } catch (const error_with_diagnostics& e) {
+      failure = e;
+    }
+    int retry_after = -1;
+    if (response) {
+      if (retry >= policy.max_retries || !is_retryable_status(response->http_status, req.method))
+        co_return std::move(*response);
+      retry_after = response->retry_after_seconds;
+    } else {
+      const bool before_sending = !state.written && state.transient;
+      const bool broken_get = state.written && req.method == boost::beast::http::verb::get &&
+                              failure->code() == error::connection_closed;
+      if (retry >= policy.max_retries || !(before_sending || broken_get)) throw *failure;
+    }
+    boost::asio::steady_timer pause(executor_, backoff_delay(policy, retry, retry_after));
+    co_await pause.async_wait(boost::asio::use_awaitable);
   }
 }
 

@@ -68,7 +68,10 @@ inline boost::asio::awaitable<boost::system::error_code> connection::connect(
   tls_->set_verify_mode(boost::asio::ssl::verify_peer);
   co_await tls_->async_handshake(boost::asio::ssl::stream_base::client,
                                  redirect_error(use_awaitable, ec));
-  if (ec) failure = "TLS handshake with " + host + " failed: " + tls_failure_reason(ssl, ec);
+  if (ec) {
+    failure = "TLS handshake with " + host + " failed: " + tls_failure_reason(ssl, ec);
+    certificate_rejected = SSL_get_verify_result(ssl) != X509_V_OK;
+  }
   co_return ec;
 }
 

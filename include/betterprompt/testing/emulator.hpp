@@ -67,6 +67,30 @@ struct emulated_prompt {
   std::int64_t credit_estimate = 10;
 };
 
+/// A misbehaviour emulator::inject_fault applies to matching requests. Unless said otherwise, a
+/// request that gets a fault is not processed (no run is created).
+enum class fault_kind {
+  reset,               ///< Reset the connection (TCP RST) instead of answering.
+  server_error,        ///< Answer fault::status (default 500) with a SERVER_ERROR envelope.
+  rate_limited,        ///< Answer 429 with `Retry-After: <fault::delay in seconds, rounded up>`.
+  malformed_json,      ///< Answer 200 with a truncated JSON body.
+  oversized_body,      ///< Answer 200 with a valid envelope padded to fault::bytes bytes.
+  wrong_content_type,  ///< Answer 200 with an HTML page.
+  delay,               ///< Processed; answered after fault::delay.
+  close_after_bytes,   ///< Processed; the connection closes after fault::bytes response bytes.
+  drip,                ///< Processed; the response is written fault::bytes bytes per fault::delay.
+  close_connection,    ///< Processed; answered with `Connection: close`, then closed.
+};
+
+/// One injected fault. See emulator::inject_fault.
+struct fault {
+  fault_kind kind = fault_kind::server_error;  ///< What goes wrong.
+  int count = 1;                               ///< Matching requests it applies to; -1: every one.
+  std::chrono::milliseconds delay{0};          ///< For delay, drip (per chunk) and rate_limited.
+  std::size_t bytes = 0;  ///< For close_after_bytes, drip (chunk) and oversized_body.
+  unsigned status = 500;  ///< For server_error (e.g. 502, 503).
+};
+
 /// Options of an emulator.
 struct emulator_options {
   /// Address to listen on. Default: "127.0.0.1".
@@ -87,6 +111,9 @@ struct emulator_options {
   std::size_t max_request_body = 32 * 1024 * 1024;
   /// Starting credit balance; a run whose estimate exceeds what is left → 402. Default: 1 000 000.
   std::int64_t credits = 1'000'000;
+  /// The API's rate limit: requests per second over all keys (burst of the same size), beyond which
+  /// requests get 429 with Retry-After. The API allows 5; 0 turns the limit off. Default: 0.
+  double rate_limit_per_second = 0;
 };
 
 /// Prompts, runs, keys and credits to load into an emulator (see emulator::apply_seed and the
@@ -134,8 +161,9 @@ class emulator {
   BETTERPROMPT_DECL std::uint16_t port() const;
   /// PEM of the generated CA (TLS mode); empty otherwise.
   BETTERPROMPT_DECL const std::string& ca_certificate_pem() const;
-  /// Client options that reach this emulator: base_url, the first API key and, in TLS mode, the
-  /// CA as the only trust anchor.
+  /// Client options that reach this emulator: base_url, the first API key, in TLS mode the CA as
+  /// the only trust anchor, and a client rate limit just under the emulator's (off when it has
+  /// none).
   BETTERPROMPT_DECL client_options make_client_options() const;
 
   /// Adds (or replaces, by version id) a prompt version. The newest added version of a prompt
@@ -150,6 +178,13 @@ class emulator {
   /// the delay.
   BETTERPROMPT_DECL void set_response_delay(const std::string& route,
                                             std::chrono::milliseconds delay);
+  /// Applies `f` to the next `f.count` requests of `route` (see routes::; "*" for any route), in
+  /// the order faults were injected.
+  BETTERPROMPT_DECL void inject_fault(const std::string& route, fault f);
+  /// Removes every injected fault that has not been used yet.
+  BETTERPROMPT_DECL void clear_faults();
+  /// Requests answered 429 by the rate limit (rate_limited faults not included).
+  BETTERPROMPT_DECL std::size_t rate_limited_count() const;
   /// How many runs were created so far.
   BETTERPROMPT_DECL std::size_t run_count() const;
   /// Requests served so far (all routes, including errors).

@@ -19,6 +19,13 @@ struct emulated_response {
   unsigned status = 200;
   std::string body;
   std::chrono::milliseconds delay{0};  ///< Wait this long before writing.
+  std::string content_type = "application/json";
+  int retry_after_seconds = -1;       ///< Retry-After header when >= 0.
+  bool reset = false;                 ///< Reset the connection instead of writing.
+  bool close = false;                 ///< Close the connection after writing.
+  std::size_t close_after_bytes = 0;  ///< When > 0: write only this much, then close.
+  std::size_t drip_bytes = 0;         ///< When > 0: write this much per drip_interval.
+  std::chrono::milliseconds drip_interval{0};
 };
 
 inline emulated_response envelope_success(boost::json::value data) {

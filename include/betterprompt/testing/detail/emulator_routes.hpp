@@ -4,6 +4,7 @@
 #include <betterprompt/detail/json_read.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/testing/detail/emulator_faults.hpp>
 #include <betterprompt/testing/detail/emulator_http.hpp>
 #include <betterprompt/testing/detail/emulator_listing_routes.hpp>
 #include <betterprompt/testing/detail/emulator_state.hpp>
@@ -127,71 +128,71 @@ inline emulated_response handle_get_run(emulator_state& state, const std::string
   return envelope_success(boost::json::value_from(emulator_store::snapshot(*record, clock::now())));
 }
 
-/// Routes one request. `route` receives the contract's name of the matched route.
-inline emulated_response route_request(emulator_state& state, boost::beast::http::verb method,
-                                       std::string_view target, std::string_view body,
-                                       std::string& route) {
+/// A request's route: the contract's name (one of routes::), its path id and its query.
+struct matched_route {
+  std::string_view name;  ///< Empty when no route matches.
+  std::optional<std::string> id;
+  std::string_view query;
+};
+
+inline matched_route match_route(boost::beast::http::verb method, std::string_view target) {
   using boost::beast::http::verb;
   const auto qmark = target.find('?');
   const std::string_view path = target.substr(0, qmark);
-  const std::string_view query =
-      qmark == std::string_view::npos ? std::string_view() : target.substr(qmark + 1);
-  // "/v1/<collection>/<id>" with the id percent-decoded.
-  auto id_under = [&](std::string_view prefix) -> std::optional<std::string> {
-    if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
-    const std::string_view rest = path.substr(prefix.size());
-    if (rest.empty() || rest.find('/') != std::string_view::npos) return std::nullopt;
-    return percent_decode(rest);
+  matched_route m;
+  m.query = qmark == std::string_view::npos ? std::string_view() : target.substr(qmark + 1);
+  // "/v1/<collection>/<id>[suffix]" with the id percent-decoded.
+  auto id_between = [&](std::string_view prefix, std::string_view suffix) {
+    if (!path.starts_with(prefix) || !path.ends_with(suffix)) return false;
+    if (path.size() <= prefix.size() + suffix.size()) return false;
+    const auto id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (id.find('/') != std::string_view::npos) return false;
+    m.id = percent_decode(id);
+    return m.id.has_value();
   };
-  if (method == verb::post && path == "/v1/runs") {
-    route = routes::create_run;
-    return handle_create_run(state, body);
+  if (method == verb::post) {
+    if (path == "/v1/runs") m.name = routes::create_run;
+    return m;
   }
-  if (method == verb::get) {
-    if (path == "/v1/runs") {
-      route = routes::list_runs;
-      return handle_list_runs(state, query);
-    }
-    if (path == "/v1/prompts/publish") {
-      route = routes::search_prompts;
-      return handle_search_prompts(state, query_param(query, "q").value_or(""));
-    }
-    if (path == "/v1/me") {
-      route = routes::get_account;
-      return handle_get_account(state);
-    }
-    if (path == "/v1/me/credits") {
-      route = routes::get_credits;
-      return handle_get_credits(state);
-    }
-    constexpr std::string_view versions_suffix = "/versions";
-    if (path.size() > versions_suffix.size() && path.ends_with(versions_suffix)) {
-      const std::string_view prompt_path = path.substr(0, path.size() - versions_suffix.size());
-      if (prompt_path.starts_with("/v1/prompts/") &&
-          prompt_path.find('/', 12) == std::string_view::npos) {
-        route = routes::list_prompt_versions;
-        if (auto id = percent_decode(prompt_path.substr(12)))
-          return handle_list_prompt_versions(state, *id);
-      }
-    }
-    if (auto id = id_under("/v1/runs/")) {
-      route = routes::get_run;
-      return handle_get_run(state, *id);
-    }
-    if (auto id = id_under("/v1/prompts/")) {
-      route = routes::get_prompt;
-      return handle_get_prompt(state, *id, query_param(query, "versionId"));
-    }
-    if (auto id = id_under("/v1/prompt-versions/")) {
-      route = routes::get_prompt_version;
-      return handle_get_prompt_version(state, *id);
-    }
-  }
-  route.clear();
+  if (method != verb::get) return m;
+  if (path == "/v1/runs")
+    m.name = routes::list_runs;
+  else if (path == "/v1/prompts/publish")
+    m.name = routes::search_prompts;
+  else if (path == "/v1/me")
+    m.name = routes::get_account;
+  else if (path == "/v1/me/credits")
+    m.name = routes::get_credits;
+  else if (id_between("/v1/prompts/", "/versions"))
+    m.name = routes::list_prompt_versions;
+  else if (id_between("/v1/runs/", ""))
+    m.name = routes::get_run;
+  else if (id_between("/v1/prompts/", ""))
+    m.name = routes::get_prompt;
+  else if (id_between("/v1/prompt-versions/", ""))
+    m.name = routes::get_prompt_version;
+  return m;
+}
+
+/// Processes a matched request.
+inline emulated_response dispatch(emulator_state& state, const matched_route& m,
+                                  std::string_view body) {
+  const std::string_view r = m.name;
+  if (r == routes::create_run) return handle_create_run(state, body);
+  if (r == routes::list_runs) return handle_list_runs(state, m.query);
+  if (r == routes::search_prompts)
+    return handle_search_prompts(state, query_param(m.query, "q").value_or(""));
+  if (r == routes::get_account) return handle_get_account(state);
+  if (r == routes::get_credits) return handle_get_credits(state);
+  if (r == routes::list_prompt_versions) return handle_list_prompt_versions(state, *m.id);
+  if (r == routes::get_run) return handle_get_run(state, *m.id);
+  if (r == routes::get_prompt)
+    return handle_get_prompt(state, *m.id, query_param(m.query, "versionId"));
+  if (r == routes::get_prompt_version) return handle_get_prompt_version(state, *m.id);
   return envelope_error(404, "NOT_FOUND_ERROR", "No route for this method and path");
 }
 
-/// Handles one request: auth, routing and the injected delay of its route.
+/// Handles one request: auth, rate limit, injected faults, routing, and its route's delay.
 inline emulated_response handle_request(emulator_state& state, boost::beast::http::verb method,
                                         std::string_view target, std::string_view authorization,
                                         std::string_view body) {
@@ -205,10 +206,16 @@ inline emulated_response handle_request(emulator_state& state, boost::beast::htt
         std::find(keys.begin(), keys.end(), authorization.substr(bearer.size())) != keys.end();
   }
   if (!authorized) return envelope_error(401, "UNAUTHORIZED_ERROR", "Missing or invalid API key");
-  std::string route;
-  emulated_response response = route_request(state, method, target, body, route);
+  const matched_route route = match_route(method, target);
+  if (auto limited = take_rate_limit(state)) return std::move(*limited);
+  const std::optional<fault> injected = take_fault(state, route.name);
+  if (injected) {
+    if (auto replaced = fault_response(*injected)) return std::move(*replaced);
+  }
+  emulated_response response = dispatch(state, route, body);
+  if (injected) apply_fault(*injected, response);
   std::lock_guard lock(state.store.mutex);
-  if (const auto it = state.delays.find(route); it != state.delays.end())
+  if (const auto it = state.delays.find(std::string(route.name)); it != state.delays.end())
     response.delay += it->second;
   return response;
 }

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -25,6 +26,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 
 namespace betterprompt::testing::detail {
 
@@ -171,16 +173,57 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
         co_await session.delay_timer.async_wait(redirect_error(use_awaitable, ec));
         if (ec) co_return;  // stopped
       }
+      if (reply.reset) {
+        // SO_LINGER 0: close() sends a TCP RST instead of a FIN.
+        session.tcp().socket().set_option(boost::asio::socket_base::linger(true, 0), ec);
+        session.tcp().socket().close(ec);
+        co_return;
+      }
+      keep_alive = keep_alive && !reply.close && reply.close_after_bytes == 0;
       http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
       res.set(http::field::server, "betterprompt-emulator");
-      res.set(http::field::content_type, "application/json");
+      res.set(http::field::content_type, reply.content_type);
       res.set("x-request-id", "req_" + std::to_string(self.request_ids_++));
+      if (reply.retry_after_seconds >= 0)
+        res.set(http::field::retry_after, std::to_string(reply.retry_after_seconds));
       res.keep_alive(keep_alive);
       res.body() = std::move(reply.body);
       res.prepare_payload();
       session.tcp().expires_after(std::chrono::seconds(30));
+      if (reply.close_after_bytes > 0 || reply.drip_bytes > 0) {
+        co_await write_raw(session, stream, res, reply);
+        co_return;
+      }
       co_await http::async_write(stream, res, redirect_error(use_awaitable, ec));
       if (ec || !keep_alive) co_return;
+    }
+  }
+
+  // Writes the serialized response in pieces: truncated (close_after_bytes) or slowly (drip).
+  template <class Stream>
+  static boost::asio::awaitable<void> write_raw(
+      emulator_session& session, Stream& stream,
+      const boost::beast::http::response<boost::beast::http::string_body>& res,
+      const emulated_response& reply) {
+    using boost::asio::redirect_error;
+    using boost::asio::use_awaitable;
+    std::ostringstream serialized;
+    serialized << res;
+    std::string wire = serialized.str();
+    if (reply.close_after_bytes > 0) wire.resize(std::min(wire.size(), reply.close_after_bytes));
+    const std::size_t chunk = reply.drip_bytes > 0 ? reply.drip_bytes : wire.size();
+    boost::system::error_code ec;
+    for (std::size_t offset = 0; offset < wire.size(); offset += chunk) {
+      if (offset > 0 && reply.drip_interval.count() > 0) {
+        session.delay_timer.expires_after(reply.drip_interval);
+        co_await session.delay_timer.async_wait(redirect_error(use_awaitable, ec));
+        if (ec) co_return;
+      }
+      session.tcp().expires_after(std::chrono::seconds(30));
+      const std::size_t n = std::min(chunk, wire.size() - offset);
+      co_await boost::asio::async_write(stream, boost::asio::buffer(wire.data() + offset, n),
+                                        redirect_error(use_awaitable, ec));
+      if (ec) co_return;
     }
   }
 

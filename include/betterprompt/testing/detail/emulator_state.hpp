@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <string>
 
@@ -14,11 +15,18 @@ namespace betterprompt::testing::detail {
 /// Everything the server's sessions share.
 struct emulator_state {
   explicit emulator_state(emulator_options opts)
-      : options(std::move(opts)), store(options.demo_prompts, options.credits) {}
+      : options(std::move(opts)),
+        store(options.demo_prompts, options.credits),
+        rate_tokens(options.rate_limit_per_second),
+        rate_refilled(clock::now()) {}
 
   emulator_options options;
   emulator_store store;                                     // guarded by store.mutex
   std::map<std::string, std::chrono::milliseconds> delays;  // guarded by store.mutex
+  std::map<std::string, std::deque<fault>> faults;          // guarded by store.mutex
+  double rate_tokens = 0;                                   // guarded by store.mutex
+  clock::time_point rate_refilled{};                        // guarded by store.mutex
+  std::atomic<std::size_t> rate_limited{0};
   std::atomic<std::size_t> requests{0};
   std::atomic<std::size_t> connections{0};
 };

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace betterprompt::testing {
@@ -42,6 +43,11 @@ BETTERPROMPT_DECL client_options emulator::make_client_options() const {
     opts.api_key = keys.empty() ? std::string() : keys.front();
   }
   opts.tls.use_system_trust_store = false;
+  // Pace the client just under the emulator's own limit (timing jitter must not cause a 429);
+  // no client-side limit when the emulator has none.
+  const double rate = server_->options().rate_limit_per_second;
+  opts.rate_limit.requests_per_second = rate * 0.95;
+  opts.rate_limit.burst = std::max(1.0, rate - 1);
   opts.tls.ca_pem = ca_certificate_pem();
   return opts;
 }
@@ -83,6 +89,22 @@ BETTERPROMPT_DECL void emulator::set_response_delay(const std::string& route,
     state.delays[route] = delay;
   else
     state.delays.erase(route);
+}
+
+BETTERPROMPT_DECL void emulator::inject_fault(const std::string& route, fault f) {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  if (f.count != 0) state.faults[route].push_back(f);
+}
+
+BETTERPROMPT_DECL void emulator::clear_faults() {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  state.faults.clear();
+}
+
+BETTERPROMPT_DECL std::size_t emulator::rate_limited_count() const {
+  return server_->state().rate_limited.load();
 }
 
 BETTERPROMPT_DECL std::size_t emulator::run_count() const {

@@ -1,0 +1,97 @@
+// The emulator's misbehaviours: injected faults and the API's rate limit.
+#pragma once
+
+#include <betterprompt/testing/detail/emulator_http.hpp>
+#include <betterprompt/testing/detail/emulator_state.hpp>
+
+#include <algorithm>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace betterprompt::testing::detail {
+
+/// Takes a token of the rate limit; the 429 to send when none is left.
+inline std::optional<emulated_response> take_rate_limit(emulator_state& state) {
+  const double rate = state.options.rate_limit_per_second;
+  if (rate <= 0) return std::nullopt;
+  std::lock_guard lock(state.store.mutex);
+  const auto now = clock::now();
+  const std::chrono::duration<double> elapsed = now - state.rate_refilled;
+  state.rate_tokens = std::min(rate, state.rate_tokens + elapsed.count() * rate);
+  state.rate_refilled = now;
+  if (state.rate_tokens >= 1) {
+    state.rate_tokens -= 1;
+    return std::nullopt;
+  }
+  ++state.rate_limited;
+  auto response = envelope_error(429, "TOO_MANY_REQUESTS_ERROR", "Rate limit exceeded");
+  response.retry_after_seconds = 1;
+  return response;
+}
+
+/// The next injected fault for `route` (its own faults first, then those for "*").
+inline std::optional<fault> take_fault(emulator_state& state, std::string_view route) {
+  std::lock_guard lock(state.store.mutex);
+  for (const std::string& key : {std::string(route), std::string("*")}) {
+    const auto it = state.faults.find(key);
+    if (it == state.faults.end() || it->second.empty()) continue;
+    fault& next = it->second.front();
+    fault taken = next;
+    if (next.count > 0 && --next.count == 0) it->second.pop_front();
+    return taken;
+  }
+  return std::nullopt;
+}
+
+/// The answer of a fault that replaces processing; nullopt for faults that alter a real answer.
+inline std::optional<emulated_response> fault_response(const fault& f) {
+  emulated_response r;
+  switch (f.kind) {
+    case fault_kind::reset:
+      r.reset = true;
+      return r;
+    case fault_kind::server_error:
+      r = envelope_error(f.status, "SERVER_ERROR", "Injected server error");
+      return r;
+    case fault_kind::rate_limited:
+      r = envelope_error(429, "TOO_MANY_REQUESTS_ERROR", "Rate limit exceeded");
+      r.retry_after_seconds = static_cast<int>((f.delay.count() + 999) / 1000);
+      return r;
+    case fault_kind::malformed_json:
+      r.body = R"({"status": "SUCCESS", "data": {"runId": )";
+      return r;
+    case fault_kind::oversized_body:
+      r = envelope_success(boost::json::object{{"padding", std::string(f.bytes, 'x')}});
+      return r;
+    case fault_kind::wrong_content_type:
+      r.content_type = "text/html";
+      r.body = "<html><body>Service temporarily unavailable</body></html>";
+      return r;
+    default:
+      return std::nullopt;
+  }
+}
+
+/// Alters a real answer for the faults that let the request be processed.
+inline void apply_fault(const fault& f, emulated_response& r) {
+  switch (f.kind) {
+    case fault_kind::delay:
+      r.delay += f.delay;
+      break;
+    case fault_kind::close_after_bytes:
+      r.close_after_bytes = std::max<std::size_t>(f.bytes, 1);
+      break;
+    case fault_kind::drip:
+      r.drip_bytes = std::max<std::size_t>(f.bytes, 1);
+      r.drip_interval = f.delay;
+      break;
+    case fault_kind::close_connection:
+      r.close = true;
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace betterprompt::testing::detail

@@ -1,0 +1,225 @@
+// Retries, the rate limiter and injected faults: each ends in success after a retry or a typed
+// error, promptly, without ever creating a run twice.
+#include "support/fixture.hpp"
+
+
+using namespace bp_test;
+namespace demo = bp::testing::demo;
+using bp::testing::fault;
+using bp::testing::fault_kind;
+namespace routes = bp::testing::routes;
+
+namespace {
+constexpr const char* missing_run = "00000000-0000-4000-8000-000000000000";
+
+/// Client options with fast retries, so that tests do not wait for the default backoff.
+bp::client_options quick_retries(const fixture& f, int retries = 2) {
+  auto opts = f.client_options();
+  opts.retry.max_retries = retries;
+  opts.retry.initial_backoff = 10ms;
+  opts.retry.max_backoff = 50ms;
+  return opts;
+}
+
+fault make_fault(fault_kind kind, int count = 1) {
+  fault f;
+  f.kind = kind;
+  f.count = count;
+  return f;
+}
+}  // namespace
+
+TEST_CASE("a GET is retried through a burst of 5xx answers", "[resilience]") {
+  fixture f;
+  auto burst = make_fault(fault_kind::server_error, 2);
+  burst.status = 503;
+  f.emu.inject_fault(routes::get_prompt, burst);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, quick_retries(f)};
+    bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
+    CHECK(p.prompt_id == demo::text_prompt_id);
+    CHECK(f.emu.request_count() == 3);
+  });
+}
+
+TEST_CASE("retries stop at max_retries with the last error", "[resilience]") {
+  fixture f;
+  f.emu.inject_fault(routes::get_prompt, make_fault(fault_kind::server_error, -1));
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, quick_retries(f, 1)};
+    auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(e.code() == bp::error::server_error);
+    CHECK(f.emu.request_count() == 2);
+    bp::client no_retry{f.ioc, quick_retries(f, 0)};
+    auto once = co_await expect_error(bp::get_prompt(no_retry, demo::text_prompt_id));
+    CHECK(once.code() == bp::error::server_error);
+    CHECK(f.emu.request_count() == 3);
+  });
+}
+
+TEST_CASE("a create is never resent after it reached the server", "[resilience]") {
+  fixture f;
+  f.emu.inject_fault(routes::create_run, make_fault(fault_kind::server_error));
+  f.emu.inject_fault(routes::create_run, make_fault(fault_kind::rate_limited));
+  f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+  f.emu.inject_fault(routes::create_run, make_fault(fault_kind::close_after_bytes));
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, quick_retries(f)};
+    auto failed =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "a")));
+    CHECK(failed.code() == bp::error::server_error);
+    auto limited =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "b")));
+    CHECK(limited.code() == bp::error::rate_limited);
+    auto reset =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "c")));
+    CHECK(reset.code() == bp::error::connection_closed);
+    CHECK(f.emu.request_count() == 3);  // one attempt each
+    CHECK(f.emu.run_count() == 0);
+    // Processed, then the answer was cut: the run exists once, and the client says it broke.
+    auto cut =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "d")));
+    CHECK(cut.code() == bp::error::connection_closed);
+    CHECK(f.emu.run_count() == 1);
+    CHECK(f.emu.request_count() == 4);
+  });
+}
+
+TEST_CASE("a GET survives a reset and a cut-off answer by retrying", "[resilience]") {
+  fixture f;
+  f.emu.inject_fault(routes::get_run, make_fault(fault_kind::reset));
+  f.emu.inject_fault(routes::get_run, make_fault(fault_kind::close_after_bytes));
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, quick_retries(f)};
+    bp::run created = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "x"));
+    bp::run fetched = co_await bp::get_run(c, created.run_id);
+    CHECK(fetched.status == bp::run_status::succeeded);
+    CHECK(f.emu.run_count() == 1);
+  });
+}
+
+TEST_CASE("Retry-After is honoured before retrying a 429", "[resilience]") {
+  fixture f;
+  auto limited = make_fault(fault_kind::rate_limited);
+  limited.delay = 1s;
+  f.emu.inject_fault(routes::get_run, limited);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, quick_retries(f)};
+    const auto start = std::chrono::steady_clock::now();
+    auto e = co_await expect_error(bp::get_run(c, missing_run));
+    CHECK(e.code() == bp::error::not_found);  // the retry got through
+    CHECK(elapsed_since(start) >= 900ms);
+    CHECK(f.emu.request_count() == 2);
+  });
+}
+
+TEST_CASE("malformed, oversized and non-JSON answers are typed errors", "[resilience]") {
+  fixture f;
+  f.emu.inject_fault(routes::get_prompt, make_fault(fault_kind::malformed_json));
+  f.emu.inject_fault(routes::get_prompt, make_fault(fault_kind::wrong_content_type));
+  auto big = make_fault(fault_kind::oversized_body);
+  big.bytes = 64 * 1024;
+  f.emu.inject_fault(routes::get_prompt, big);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = quick_retries(f);
+    opts.max_response_body = 16 * 1024;
+    bp::client c{f.ioc, opts};
+    auto malformed = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(malformed.code() == bp::error::bad_response);
+    auto html = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(html.code() == bp::error::bad_response);
+    auto oversized = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(oversized.code() == bp::error::response_too_large);
+    bp::prompt fine = co_await bp::get_prompt(c, demo::text_prompt_id);
+    CHECK(fine.prompt_id == demo::text_prompt_id);
+  });
+}
+
+TEST_CASE("a slowly dripped answer arrives, or times out under a short deadline", "[resilience]") {
+  fixture f;
+  auto drip = make_fault(fault_kind::drip, 2);
+  drip.bytes = 64;
+  drip.delay = 20ms;
+  f.emu.inject_fault(routes::get_prompt, drip);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, quick_retries(f, 0)};
+    bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
+    CHECK(p.prompt_id == demo::text_prompt_id);
+    auto opts = quick_retries(f, 0);
+    opts.timeout = 100ms;
+    bp::client impatient{f.ioc, opts};
+    auto e = co_await expect_error(bp::get_prompt(impatient, demo::text_prompt_id));
+    CHECK(e.code() == bp::error::timeout);
+  });
+}
+
+TEST_CASE("Connection: close answers are honoured, the next request opens a new connection",
+          "[resilience]") {
+  fixture f;
+  f.emu.inject_fault("*", make_fault(fault_kind::close_connection, -1));
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    for (int i = 0; i < 3; ++i) {
+      bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
+      CHECK(p.prompt_id == demo::text_prompt_id);
+    }
+    CHECK(f.emu.connection_count() == 3);
+  });
+}
+
+TEST_CASE("a refused connection is retried, then reported as connection_failed", "[resilience]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = quick_retries(f);
+    opts.base_url = refused_base_url(f.ioc);
+    bp::client c{f.ioc, opts};
+    // A create may be retried here: it provably never reached a server.
+    auto e =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "x")));
+    CHECK(e.code() == bp::error::connection_failed);
+  });
+}
+
+TEST_CASE("a batch of 200 runs under the emulator's rate limit gets no 429", "[resilience][rate]") {
+  bp::testing::emulator_options opts;
+  opts.rate_limit_per_second = 100;
+  fixture f(opts);
+  f.run(
+      [](fixture& f) -> asio::awaitable<void> {
+        auto c = f.make_client();  // paced just under the emulator's limit
+        auto worker = [](bp::client& c, int n) -> asio::awaitable<void> {
+          for (int i = 0; i < n; ++i) {
+            bp::run r =
+                co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "b"));
+            CHECK(r.status == bp::run_status::succeeded);
+          }
+        };
+        using namespace boost::asio::experimental::awaitable_operators;
+        co_await (worker(c, 50) && worker(c, 50) && worker(c, 50) && worker(c, 50));
+        CHECK(f.emu.run_count() == 200);
+        CHECK(f.emu.rate_limited_count() == 0);
+      },
+      120s);
+}
+
+TEST_CASE("without the client limiter the emulator's rate limit answers 429",
+          "[resilience][rate]") {
+  bp::testing::emulator_options opts;
+  opts.rate_limit_per_second = 2;
+  fixture f(opts);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto client_opts = quick_retries(f, 0);
+    client_opts.rate_limit.requests_per_second = 0;
+    bp::client c{f.ioc, client_opts};
+    int limited = 0;
+    for (int i = 0; i < 5; ++i) {
+      auto outcome = co_await bp::as_result(bp::get_run(c, missing_run));
+      if (outcome.error() == bp::error::rate_limited) {
+        ++limited;
+        CHECK(outcome.get_diagnostics().retry_after_seconds == 1);
+      }
+    }
+    CHECK(limited >= 2);
+    CHECK(f.emu.rate_limited_count() == static_cast<std::size_t>(limited));
+  });
+}
