@@ -74,6 +74,9 @@ struct client_options {
   std::chrono::milliseconds timeout{std::chrono::seconds(150)};
   /// Largest response body accepted; larger → error::response_too_large. Default: 8 MiB.
   std::size_t max_response_body = 8 * 1024 * 1024;
+  /// Connections in use at once; further requests wait their turn (first come, first served).
+  /// 0: unbounded. Default: 8.
+  std::size_t max_connections = 8;
   /// Idle keep-alive connections kept for reuse. Default: 4.
   std::size_t max_idle_connections = 4;
   /// An idle connection older than this is closed instead of reused. Default: 30 s.

@@ -44,3 +44,63 @@ TEST_CASE("hundreds of runs from coroutines on 4 threads share one client", "[co
   CHECK(succeeded == coroutines * runs_per_coroutine);
   CHECK(emu.run_count() == static_cast<std::size_t>(coroutines * runs_per_coroutine));
 }
+
+namespace {
+asio::awaitable<void> fetch_prompt_into(bp::client& c, int index, std::vector<int>& order) {
+  bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
+  if (p.prompt_id == demo::text_prompt_id) order.push_back(index);
+}
+
+asio::awaitable<void> pause_for(std::chrono::milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+}  // namespace
+
+TEST_CASE("max_connections bounds the connections, and waiters are served in order",
+          "[concurrency][pool]") {
+  fixture f;
+  f.emu.set_response_delay(bp::testing::routes::get_prompt, 50ms);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.max_connections = 2;
+    bp::client c{f.ioc, opts};
+    std::vector<int> order;
+    using namespace boost::asio::experimental::awaitable_operators;
+    co_await (fetch_prompt_into(c, 0, order) && fetch_prompt_into(c, 1, order) &&
+              fetch_prompt_into(c, 2, order) && fetch_prompt_into(c, 3, order) &&
+              fetch_prompt_into(c, 4, order) && fetch_prompt_into(c, 5, order));
+    CHECK(order.size() == 6);
+    CHECK(f.emu.connection_count() <= 2);
+
+    opts.max_connections = 1;
+    bp::client single{f.ioc, opts};
+    std::vector<int> serial;
+    co_await (fetch_prompt_into(single, 0, serial) && fetch_prompt_into(single, 1, serial) &&
+              fetch_prompt_into(single, 2, serial) && fetch_prompt_into(single, 3, serial));
+    CHECK(serial == std::vector<int>{0, 1, 2, 3});  // first come, first served
+  });
+}
+
+TEST_CASE("a request cancelled while queued for a connection leaves the queue",
+          "[concurrency][pool][cancel]") {
+  fixture f;
+  f.emu.set_response_delay(bp::testing::routes::get_prompt, 300ms);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.max_connections = 1;
+    bp::client c{f.ioc, opts};
+    std::vector<int> done;
+    using namespace boost::asio::experimental::awaitable_operators;
+    const auto start = std::chrono::steady_clock::now();
+    // 0 holds the only connection; 1 queues behind it and is cancelled after 50 ms; 2 queues too.
+    auto outcome = co_await (fetch_prompt_into(c, 0, done) &&
+                             (fetch_prompt_into(c, 1, done) || pause_for(50ms)) &&
+                             fetch_prompt_into(c, 2, done));
+    (void)outcome;
+    CHECK(done == std::vector<int>{0, 2});
+    CHECK(elapsed_since(start) < 5s);
+    CHECK(f.emu.request_count() == 2);  // the cancelled one never reached the server
+    CHECK(f.emu.connection_count() == 1);
+  });
+}

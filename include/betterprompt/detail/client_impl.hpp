@@ -3,6 +3,7 @@
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/connection.hpp>
+#include <betterprompt/detail/connection_slots.hpp>
 #include <betterprompt/detail/http_types.hpp>
 #include <betterprompt/detail/rate_limiter.hpp>
 #include <betterprompt/detail/url.hpp>
@@ -60,6 +61,7 @@ class client_impl : public std::enable_shared_from_this<client_impl> {
   endpoint_address address_;
   std::optional<boost::asio::ssl::context> tls_context_;
   rate_limiter limiter_;
+  connection_slots slots_;
   std::mutex idle_mutex_;
   std::vector<connection_ptr> idle_;
 };

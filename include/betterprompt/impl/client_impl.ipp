@@ -31,7 +31,10 @@ inline bool has_control_characters(std::string_view text) {
 }
 
 inline client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
-    : executor_(std::move(ex)), options_(std::move(opts)), limiter_(options_.rate_limit) {
+    : executor_(std::move(ex)),
+      options_(std::move(opts)),
+      limiter_(options_.rate_limit),
+      slots_(options_.max_connections) {
   address_ = parse_base_url(options_.base_url);
   // Header injection guard; the message must not echo the key.
   if (has_control_characters(options_.api_key))
@@ -171,6 +174,9 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
   namespace http = boost::beast::http;
   const std::string what =
       std::string(http::to_string(req.method)) + " " + address_.path_prefix + req.target;
+  co_await slots_.acquire(executor_);
+  slot_guard slot(slots_);
+  // The deadline starts once a connection is ours: time queued behind busy ones does not count.
   const auto deadline = connection::clock::now() + options_.timeout;
   connection_ptr conn = take_idle();
   bool reused = conn != nullptr;
