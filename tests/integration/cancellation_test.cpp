@@ -7,11 +7,6 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 constexpr const char* long_version = "44444444-5555-4666-8777-888888888888";
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::use_awaitable);
-}
 }  // namespace
 
 TEST_CASE("wait_for_run stops polling when cancelled, and the client stays usable", "[cancel]") {

@@ -50,11 +50,6 @@ asio::awaitable<void> fetch_prompt_into(bp::client& c, int index, std::vector<in
   bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
   if (p.prompt_id == demo::text_prompt_id) order.push_back(index);
 }
-
-asio::awaitable<void> pause_for(std::chrono::milliseconds d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::use_awaitable);
-}
 }  // namespace
 
 TEST_CASE("max_connections bounds the connections, and waiters are served in order",
@@ -95,7 +90,7 @@ TEST_CASE("a request cancelled while queued for a connection leaves the queue",
     const auto start = std::chrono::steady_clock::now();
     // 0 holds the only connection; 1 queues behind it and is cancelled after 50 ms; 2 queues too.
     auto outcome = co_await (fetch_prompt_into(c, 0, done) &&
-                             (fetch_prompt_into(c, 1, done) || pause_for(50ms)) &&
+                             (fetch_prompt_into(c, 1, done) || sleep_for(50ms)) &&
                              fetch_prompt_into(c, 2, done));
     (void)outcome;
     CHECK(done == std::vector<int>{0, 2});

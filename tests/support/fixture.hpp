@@ -91,6 +91,13 @@ inline std::string refused_base_url(asio::io_context& ioc) {
   return "http://127.0.0.1:" + std::to_string(port) + "/v1";
 }
 
+/// Waits on a timer (for races against an operation, never as synchronisation).
+inline asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor, d);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
 inline auto elapsed_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::steady_clock::now() - start;
 }
