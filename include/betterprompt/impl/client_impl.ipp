@@ -15,12 +15,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
-#include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <ctime>
 #include <optional>
-#include <random>
 
 namespace betterprompt::detail {
 
@@ -114,12 +110,12 @@ inline boost::asio::awaitable<client_impl::connection_ptr> client_impl::open_con
   }
   auto& [resolve_ec, endpoints] = std::get<0>(resolved);
   if (resolve_ec == boost::asio::error::operation_aborted) throw_cancelled();
-  state.transient = true;
-  if (resolve_ec)
+  if (resolve_ec) {
+    state.transient = true;
     throw_client_error(error::connection_failed,
                        what + ": cannot resolve " + address_.host + ": " + resolve_ec.message());
+  }
 
-  state.transient = false;
   auto conn = std::make_unique<connection>(boost::asio::make_strand(executor_),
                                            tls_context_ ? &*tls_context_ : nullptr);
   std::string failure;

@@ -12,15 +12,10 @@
 
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <algorithm>
-#include <atomic>
-#include <cctype>
-#include <chrono>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
