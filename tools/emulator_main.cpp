@@ -1,7 +1,7 @@
 // betterprompt-emulator: the API emulator as a standalone server.
 //
 //   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...
-//                         [--sync-window-ms N] [--seed FILE]
+//                         [--sync-window-ms N] [--seed FILE] [--rate-limit N] [--fault SPEC]...
 //
 // Prints the base URL on the first line of standard output, then serves until SIGINT/SIGTERM.
 #include <betterprompt/testing/emulator.hpp>
@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -24,7 +25,14 @@ namespace {
       << "betterprompt-emulator: " << problem << "\n"
       << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
       << "                             [--api-key KEY]... [--sync-window-ms N] [--seed FILE]\n"
-      << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n";
+      << "                             [--rate-limit N] [--fault SPEC]...\n"
+      << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n"
+      << "--rate-limit N answers 429 + Retry-After beyond N requests per second (0: off)\n"
+      << "--fault kind=NAME[,route=NAME][,count=N][,delay-ms=N][,bytes=N][,status=N]\n"
+      << "  kinds: reset server_error rate_limited malformed_json oversized_body\n"
+      << "         wrong_content_type delay close_after_bytes drip close_connection stall\n"
+      << "  routes: get_prompt get_prompt_version create_run get_run list_runs\n"
+      << "          list_prompt_versions search_prompts get_account get_credits, or *\n";
   std::exit(2);
 }
 
@@ -47,6 +55,7 @@ int main(int argc, char** argv) {
   betterprompt::testing::emulator_options options;
   std::string ca_out;
   std::string seed_file;
+  std::vector<betterprompt::testing::fault_spec> faults;
   bool custom_keys = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -70,6 +79,14 @@ int main(int argc, char** argv) {
       options.sync_window = std::chrono::milliseconds(parse_number(arg, value(), 86'400'000));
     } else if (arg == "--seed") {
       seed_file = value();
+    } else if (arg == "--rate-limit") {
+      options.rate_limit_per_second = static_cast<double>(parse_number(arg, value(), 1'000'000));
+    } else if (arg == "--fault") {
+      try {
+        faults.push_back(betterprompt::testing::parse_fault_spec(value()));
+      } catch (const std::runtime_error& e) {
+        usage(std::string("--fault: ") + e.what());
+      }
     } else if (arg == "--help" || arg == "-h") {
       usage("serves the BetterPrompt API v1 emulator");
     } else {
@@ -91,6 +108,7 @@ int main(int argc, char** argv) {
     }
     betterprompt::testing::emulator emu(ioc, options);
     if (seed) emu.apply_seed(*seed);
+    for (auto& spec : faults) emu.inject_fault(spec.route, spec.what);
     if (!ca_out.empty()) {
       std::ofstream out(ca_out);
       out << emu.ca_certificate_pem();

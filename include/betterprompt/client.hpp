@@ -14,7 +14,8 @@ namespace betterprompt {
 
 namespace detail {
 class client_impl;
-}
+struct client_owner;
+}  // namespace detail
 
 /// A connection to the BetterPrompt API: options, TLS context and a set of keep-alive connections.
 ///
@@ -22,9 +23,10 @@ class client_impl;
 /// I/O runs on the client's executor; nothing blocks and no thread is started.
 ///
 /// Thread safety: any number of operations may run concurrently on one client, from coroutines
-/// on any threads of its execution context. Constructing, moving and destroying the client are
-/// not thread-safe. Operations keep the shared state alive, so destroying the client while
-/// operations are outstanding is safe: they finish normally.
+/// on any threads of its execution context; close() may be called from any thread. Constructing,
+/// moving and destroying one handle are not thread-safe. Operations keep the shared state alive,
+/// so destroying the client while operations are outstanding is safe: they end promptly with
+/// error::client_closed.
 class client {
  public:
   /// The executor all I/O of this client runs on.
@@ -45,8 +47,20 @@ class client {
   client(const client&) = delete;
   client& operator=(const client&) = delete;
 
-  /// Closes idle connections; operations still running finish normally.
+  /// When this is the last handle of the client (see with()): close().
   BETTERPROMPT_DECL ~client();
+
+  /// Another handle on the same client — same connections, rate limiter and TLS context — whose
+  /// calls use `overrides` (retry policy, timeouts). E.g.
+  /// `auto impatient = c.with({.retry = betterprompt::retry_policy{.max_retries = 0}});`
+  /// The client closes when its last handle is destroyed, or when any handle calls close().
+  BETTERPROMPT_DECL client with(const call_options& overrides) const;
+
+  /// Closes the client, from any thread: every call in flight or waiting (for the rate limiter,
+  /// a connection, a retry or the next poll of wait_for_run) ends promptly with
+  /// error::client_closed, connections are closed, and later calls fail with client_closed.
+  /// Idempotent; applies to all handles.
+  BETTERPROMPT_DECL void close();
 
   /// The executor given at construction.
   BETTERPROMPT_DECL executor_type get_executor() const noexcept;
@@ -61,7 +75,10 @@ class client {
   const std::shared_ptr<detail::client_impl>& impl() const noexcept { return impl_; }
 
  private:
+  client(std::shared_ptr<detail::client_impl> impl, std::shared_ptr<detail::client_owner> owner);
+
   std::shared_ptr<detail::client_impl> impl_;
+  std::shared_ptr<detail::client_owner> owner_;  // Shared by all handles; closes on release.
 };
 
 }  // namespace betterprompt

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace betterprompt {
@@ -57,6 +58,28 @@ struct rate_limit_options {
   double burst = 5;
 };
 
+/// Time limits of one call, by phase. Each phase of each attempt has its own budget, and the
+/// whole call (queueing for the rate limiter and a connection, every attempt, backoff pauses) is
+/// bounded by `total`. A timeout fails with error::timeout; diagnostics::data names the "phase"
+/// and, for run calls, the "runId". Zero turns a limit off.
+struct timeout_options {
+  /// Resolving the API's host name. Default: 10 s.
+  std::chrono::milliseconds resolve{std::chrono::seconds(10)};
+  /// Establishing the TCP connection. Default: 10 s.
+  std::chrono::milliseconds connect{std::chrono::seconds(10)};
+  /// The TLS handshake, certificate verification included. Default: 10 s.
+  std::chrono::milliseconds tls_handshake{std::chrono::seconds(10)};
+  /// Writing the request. Default: 30 s.
+  std::chrono::milliseconds write{std::chrono::seconds(30)};
+  /// From the request written to the complete response headers. It must exceed the API's ~2 minute
+  /// synchronous window of POST /v1/runs. Default: 150 s.
+  std::chrono::milliseconds response_headers{std::chrono::seconds(150)};
+  /// From the headers to the complete body. Default: 60 s.
+  std::chrono::milliseconds response_body{std::chrono::seconds(60)};
+  /// The whole call, retries included. Default: 5 minutes.
+  std::chrono::milliseconds total{std::chrono::minutes(5)};
+};
+
 /// Options of a client. An aggregate: set what you need, the rest keeps its documented default.
 struct client_options {
   /// Scheme, host, optional port and path prefix of the API. http:// is accepted (e.g. for the
@@ -69,9 +92,8 @@ struct client_options {
   tls_options tls;
   /// The User-Agent header. Default: "betterprompt-cpp/<version>".
   std::string user_agent = "betterprompt-cpp/" BETTERPROMPT_VERSION_STRING;
-  /// Deadline of one HTTP request (resolve, connect, TLS handshake, write and read). It must exceed
-  /// the API's ~2 minute synchronous window of POST /v1/runs. Default: 150 s.
-  std::chrono::milliseconds timeout{std::chrono::seconds(150)};
+  /// Time limits by phase and per call. Default: see timeout_options.
+  timeout_options timeouts;
   /// Largest response body accepted; larger → error::response_too_large. Default: 8 MiB.
   std::size_t max_response_body = 8 * 1024 * 1024;
   /// Connections in use at once; further requests wait their turn (first come, first served).
@@ -85,6 +107,16 @@ struct client_options {
   retry_policy retry;
   /// Client-side rate limit. Default: 5 requests per second, burst 5.
   rate_limit_options rate_limit;
+};
+
+/// Overrides for the calls made through one client handle; see client::with(). Unset members
+/// keep the client's own options.
+struct call_options {
+  /// Replaces client_options::retry, e.g. `retry_policy{.max_retries = 0}` for a latency-bound
+  /// call. Default: unset.
+  std::optional<retry_policy> retry;
+  /// Replaces client_options::timeouts. Default: unset.
+  std::optional<timeout_options> timeouts;
 };
 
 }  // namespace betterprompt

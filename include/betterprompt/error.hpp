@@ -33,7 +33,8 @@ enum api_errors {
 
 /// Errors detected on the client side (category "betterprompt.client").
 enum client_errors {
-  timeout = 1,         ///< A request did not finish within client_options::timeout.
+  timeout = 1,         ///< A phase or the whole call exceeded client_options::timeouts;
+                       ///< diagnostics::data = {"phase", and "runId" for run calls}.
   wait_timeout,        ///< wait_for_run's deadline passed; diagnostics::data holds the runId.
   bad_response,        ///< The response is not a valid API envelope or lacks expected fields.
   response_too_large,  ///< The response exceeded client_options::max_response_body.
@@ -43,6 +44,7 @@ enum client_errors {
   invalid_argument,    ///< A caller-supplied argument is invalid (empty id, bad base_url, ...).
   invalid_input,       ///< A run request does not match the prompt's inputs; data = {"field"}.
   file_error,          ///< A file could not be read or is over its size limit.
+  client_closed,       ///< client::close() was called, or the last handle of the client destroyed.
 };
 
 /// The category of api_errors.
@@ -92,6 +94,9 @@ class error_with_diagnostics : public boost::system::system_error {
 namespace detail {
 /// Throws error_with_diagnostics{ec, {message}}: the one way internals report a client error.
 [[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message);
+/// Throws error_with_diagnostics{ec, {message, data}}.
+[[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message,
+                                                       boost::json::value data);
 }  // namespace detail
 
 }  // namespace betterprompt

@@ -11,10 +11,16 @@
 
 namespace betterprompt {
 
-/// How wait_for_run polls.
+/// How wait_for_run polls: the first poll is immediate, then the delay starts at poll_interval
+/// and grows by poll_multiplier up to max_poll_interval. A 429 answer does not end the wait: the
+/// next poll comes after the server's Retry-After (or the current delay when it sends none).
 struct wait_options {
-  /// Delay between two polls of GET /v1/runs/{id}. Default: 1 s.
+  /// Delay after the first poll that finds the run still going. Default: 1 s.
   std::chrono::milliseconds poll_interval{std::chrono::seconds(1)};
+  /// Growth of the delay after each further poll; 1 keeps it constant. Default: 1.5.
+  double poll_multiplier = 1.5;
+  /// Largest delay between two polls. Default: 10 s.
+  std::chrono::milliseconds max_poll_interval{std::chrono::seconds(10)};
   /// Overall deadline of the wait, including requests in flight; zero means no deadline.
   /// Default: 10 minutes.
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
@@ -25,8 +31,9 @@ struct wait_options {
 ///
 /// Throws error_with_diagnostics with error::wait_timeout when `options.timeout` passes first;
 /// its diagnostics name the run (`data` = {"runId", "lastStatus"}) so the caller can resume
-/// waiting later. Other errors as get_run. Supports terminal cancellation: a poll in flight or
-/// the delay between polls ends at once (operation_aborted); the run itself is not affected.
+/// waiting later. Other errors as get_run. Supports terminal, partial and total cancellation (it
+/// only reads): a poll in flight or the delay between polls ends at once (operation_aborted);
+/// the run itself is not affected. client::close() ends it with error::client_closed.
 BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run(client& c, std::string run_id,
                                                            wait_options options = {});
 

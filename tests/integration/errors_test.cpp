@@ -1,7 +1,6 @@
 // API and client errors: codes, diagnostics, and that the API key never leaks into them.
 #include "support/fixture.hpp"
 
-
 using namespace bp_test;
 namespace demo = bp::testing::demo;
 
@@ -115,18 +114,20 @@ TEST_CASE("a response larger than max_response_body is error::response_too_large
   });
 }
 
-TEST_CASE("a request slower than client_options::timeout is error::timeout, the client recovers",
+TEST_CASE("a response slower than timeouts.response_headers is error::timeout naming the phase",
           "[errors][timeout]") {
   fixture f;
   f.emu.set_response_delay(bp::testing::routes::get_prompt, 10s);
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto opts = f.client_options();
-    opts.timeout = 200ms;
+    opts.timeouts.response_headers = 200ms;
+    opts.retry.max_retries = 0;
     bp::client c{f.ioc, opts};
     const auto start = std::chrono::steady_clock::now();
     auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
     CHECK(elapsed_since(start) < 5s);
     CHECK(e.code() == bp::error::timeout);
+    CHECK(e.get_diagnostics().data.at("phase") == "response_headers");
     CHECK(e.get_diagnostics().message.find("/v1/prompts/") != std::string::npos);
     f.emu.set_response_delay(bp::testing::routes::get_prompt, 0ms);
     bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);

@@ -76,6 +76,14 @@ inline bp::run_request topic_request(std::string version_id, std::string topic) 
   return req;
 }
 
+/// A fault of `kind` for the next `count` matching requests (-1: every one).
+inline bp::testing::fault make_fault(bp::testing::fault_kind kind, int count = 1) {
+  bp::testing::fault f;
+  f.kind = kind;
+  f.count = count;
+  return f;
+}
+
 /// Awaits `op` expecting it to throw error_with_diagnostics; returns the exception.
 template <class T>
 asio::awaitable<bp::error_with_diagnostics> expect_error(asio::awaitable<T> op) {

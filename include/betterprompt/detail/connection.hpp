@@ -1,7 +1,8 @@
 // One keep-alive HTTP/1.1 connection, plain or TLS. Used by one request at a time.
 #pragma once
 
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/client_options.hpp>
+#include <betterprompt/detail/call_phase.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -29,16 +30,22 @@ class connection {
   /// A connection whose I/O runs on `ex`; TLS when tls_context is not null.
   connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context* tls_context);
 
+  /// The strand all I/O of this connection runs on: co_spawn connect() and exchange() onto it.
+  boost::asio::any_io_executor get_executor() noexcept;
+
   /// Connects to one of `endpoints` and, for TLS, handshakes with peer and host-name
-  /// verification for `host`. On failure, `failure` says why.
+  /// verification for `host`, each phase within its limit; `phase` tracks where it is. On failure,
+  /// `failure` says why. Terminal cancellation ends it.
   boost::asio::awaitable<boost::system::error_code> connect(
       const boost::asio::ip::tcp::resolver::results_type& endpoints, const std::string& host,
-      clock::time_point deadline, std::string& failure);
+      const timeout_options& limits, call_phase& phase, std::string& failure);
 
-  /// Writes `req` and reads one response into `parser`, both before `deadline`.
+  /// Writes `req` and reads one response into `parser`, each phase within its limit.
   /// `response_started` tells whether any response byte arrived (decides retry safety).
+  /// Terminal cancellation ends it.
   boost::asio::awaitable<boost::system::error_code> exchange(request_type& req, parser_type& parser,
-                                                             clock::time_point deadline,
+                                                             const timeout_options& limits,
+                                                             call_phase& phase,
                                                              bool& response_started);
 
   /// True when an idle connection may be reused: open, not closed by the peer, not too old.
@@ -54,10 +61,13 @@ class connection {
 
  private:
   boost::beast::tcp_stream& tcp() noexcept;
+  void limit_next_phase(std::chrono::milliseconds budget);
 
   template <class Stream>
   boost::asio::awaitable<boost::system::error_code> exchange_on(Stream& stream, request_type& req,
                                                                 parser_type& parser,
+                                                                const timeout_options& limits,
+                                                                call_phase& phase,
                                                                 bool& response_started);
 
   std::optional<boost::beast::tcp_stream> plain_;

@@ -49,7 +49,8 @@ class connection_slots {
         queue_.erase(std::remove(queue_.begin(), queue_.end(), me), queue_.end());
       }
     }
-    throw boost::system::system_error(ec ? ec : boost::asio::error::operation_aborted);
+    // Cancelled (the channel says channel_cancelled): report it as Asio does everywhere else.
+    throw boost::system::system_error(boost::asio::error::operation_aborted);
   }
 
   /// Returns a slot: to the first waiter if any.

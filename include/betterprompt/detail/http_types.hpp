@@ -13,12 +13,14 @@ struct api_request {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string target{};  ///< Path below the base URL's prefix plus query, already percent-encoded.
   std::string body{};    ///< JSON text; empty for none.
+  std::string run_id{};  ///< The run concerned, if any: named in timeout diagnostics.
+  std::string what{};    ///< "GET /v1/runs/…": set by the transport, names the call in messages.
 
   static api_request get(std::string target) {
-    return {boost::beast::http::verb::get, std::move(target), {}};
+    return {boost::beast::http::verb::get, std::move(target), {}, {}, {}};
   }
   static api_request post(std::string target, std::string json_body) {
-    return {boost::beast::http::verb::post, std::move(target), std::move(json_body)};
+    return {boost::beast::http::verb::post, std::move(target), std::move(json_body), {}, {}};
   }
 };
 

@@ -6,11 +6,35 @@
 
 namespace betterprompt {
 
-BETTERPROMPT_DECL client::client(executor_type ex, client_options opts)
-    : impl_(std::make_shared<detail::client_impl>(std::move(ex), std::move(opts))) {}
+namespace detail {
+/// Shared by every handle of a client: the last one to go closes the pool.
+struct client_owner {
+  explicit client_owner(std::shared_ptr<connection_pool> p) : pool(std::move(p)) {}
+  client_owner(const client_owner&) = delete;
+  client_owner& operator=(const client_owner&) = delete;
+  ~client_owner() { pool->close(); }
+  std::shared_ptr<connection_pool> pool;
+};
+}  // namespace detail
 
-BETTERPROMPT_DECL client::~client() {
-  if (impl_) impl_->close_idle();
+BETTERPROMPT_DECL client::client(executor_type ex, client_options opts)
+    : impl_(std::make_shared<detail::client_impl>(std::move(ex), std::move(opts))) {
+  owner_ = std::make_shared<detail::client_owner>(impl_->pool_ptr());
+}
+
+BETTERPROMPT_DECL client::client(std::shared_ptr<detail::client_impl> impl,
+                                 std::shared_ptr<detail::client_owner> owner)
+    : impl_(std::move(impl)), owner_(std::move(owner)) {}
+
+BETTERPROMPT_DECL client::~client() = default;
+
+BETTERPROMPT_DECL client client::with(const call_options& overrides) const {
+  if (!impl_) detail::throw_client_error(error::invalid_argument, "client was moved from");
+  return client(std::make_shared<detail::client_impl>(*impl_, overrides), owner_);
+}
+
+BETTERPROMPT_DECL void client::close() {
+  if (impl_) impl_->pool().close();
 }
 
 BETTERPROMPT_DECL client::executor_type client::get_executor() const noexcept {
@@ -21,6 +45,6 @@ BETTERPROMPT_DECL const client_options& client::options() const noexcept {
   return impl_->options();
 }
 
-BETTERPROMPT_DECL void client::close_idle_connections() { impl_->close_idle(); }
+BETTERPROMPT_DECL void client::close_idle_connections() { impl_->pool().close_idle(); }
 
 }  // namespace betterprompt

@@ -1,141 +1,41 @@
 // Bodies of detail::client_impl, the transport.
 #pragma once
 
+#include <betterprompt/detail/cancellation.hpp>
 #include <betterprompt/detail/client_impl.hpp>
 #include <betterprompt/detail/retry.hpp>
 #include <betterprompt/error.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/json/object.hpp>
 
 #include <chrono>
 #include <optional>
 
 namespace betterprompt::detail {
 
-inline bool has_control_characters(std::string_view text) {
-  for (unsigned char c : text)
-    if (c < 0x20 || c == 0x7F) return true;
-  return false;
-}
-
 inline client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
-    : executor_(std::move(ex)),
-      options_(std::move(opts)),
-      limiter_(options_.rate_limit),
-      slots_(options_.max_connections) {
-  address_ = parse_base_url(options_.base_url);
-  // Header injection guard; the message must not echo the key.
-  if (has_control_characters(options_.api_key))
-    throw_client_error(error::invalid_argument, "api_key contains control characters");
-  if (has_control_characters(options_.user_agent))
-    throw_client_error(error::invalid_argument, "user_agent contains control characters");
-  if (!address_.tls) return;
+    : pool_(std::make_shared<connection_pool>(std::move(ex), opts)), options_(std::move(opts)) {}
 
-  namespace ssl = boost::asio::ssl;
-  tls_context_.emplace(ssl::context::tls_client);
-  tls_context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                            ssl::context::no_tlsv1_1);
-  tls_context_->set_verify_mode(ssl::verify_peer);
-  boost::system::error_code ec;
-  if (options_.tls.use_system_trust_store) tls_context_->set_default_verify_paths(ec);
-  if (!options_.tls.ca_file.empty()) {
-    tls_context_->load_verify_file(options_.tls.ca_file, ec);
-    if (ec)
-      throw_client_error(error::tls_error,
-                         "cannot load CA file '" + options_.tls.ca_file + "': " + ec.message());
-  }
-  if (!options_.tls.ca_pem.empty()) {
-    tls_context_->add_certificate_authority(boost::asio::buffer(options_.tls.ca_pem), ec);
-    if (ec) throw_client_error(error::tls_error, "cannot load CA PEM: " + ec.message());
-  }
-}
-
-inline client_impl::connection_ptr client_impl::take_idle() {
-  const auto now = connection::clock::now();
-  std::lock_guard lock(idle_mutex_);
-  while (!idle_.empty()) {
-    connection_ptr conn = std::move(idle_.back());
-    idle_.pop_back();
-    if (conn->reusable(now, options_.idle_timeout)) return conn;
-    conn->close();
-  }
-  return nullptr;
-}
-
-inline void client_impl::return_idle(connection_ptr conn) {
-  conn->idle_since = connection::clock::now();
-  std::lock_guard lock(idle_mutex_);
-  if (idle_.size() < options_.max_idle_connections)
-    idle_.push_back(std::move(conn));
-  else
-    conn->close();
-}
-
-inline void client_impl::close_idle() noexcept {
-  std::lock_guard lock(idle_mutex_);
-  for (auto& conn : idle_) conn->close();
-  idle_.clear();
-}
-
-[[noreturn]] inline void throw_cancelled() {
-  throw boost::system::system_error(boost::asio::error::operation_aborted);
-}
-
-inline boost::asio::awaitable<client_impl::connection_ptr> client_impl::open_connection(
-    connection::clock::time_point deadline, const std::string& what, attempt_state& state) {
-  using namespace boost::asio::experimental::awaitable_operators;
-  using boost::asio::as_tuple;
-  using boost::asio::use_awaitable;
-  const std::string where = address_.host + ":" + address_.port;
-
-  boost::asio::ip::tcp::resolver resolver(executor_);
-  boost::asio::steady_timer timer(executor_, deadline);
-  auto resolved =
-      co_await (resolver.async_resolve(address_.host, address_.port, as_tuple(use_awaitable)) ||
-                timer.async_wait(as_tuple(use_awaitable)));
-  if (resolved.index() == 1) {
-    if (std::get<0>(std::get<1>(resolved)) == boost::asio::error::operation_aborted)
-      throw_cancelled();
-    state.transient = true;
-    throw_client_error(error::timeout, what + ": resolving " + address_.host + " timed out");
-  }
-  auto& [resolve_ec, endpoints] = std::get<0>(resolved);
-  if (resolve_ec == boost::asio::error::operation_aborted) throw_cancelled();
-  if (resolve_ec) {
-    state.transient = true;
-    throw_client_error(error::connection_failed,
-                       what + ": cannot resolve " + address_.host + ": " + resolve_ec.message());
-  }
-
-  auto conn = std::make_unique<connection>(boost::asio::make_strand(executor_),
-                                           tls_context_ ? &*tls_context_ : nullptr);
-  std::string failure;
-  const auto ec = co_await conn->connect(endpoints, address_.host, deadline, failure);
-  if (!ec) co_return conn;
-  conn->close();
-  if (ec == boost::asio::error::operation_aborted) throw_cancelled();
-  // Nothing was sent yet: worth another try, unless the certificate was rejected.
-  state.transient = !conn->certificate_rejected;
-  if (ec == boost::beast::error::timeout)
-    throw_client_error(error::timeout, what + ": connecting to " + where + " timed out");
-  const bool tls_failed = failure.rfind("TLS", 0) == 0;
-  throw_client_error(tls_failed ? error::tls_error : error::connection_failed,
-                     what + ": " + where + ": " + failure);
+inline client_impl::client_impl(const client_impl& base, const call_options& overrides)
+    : pool_(base.pool_), options_(base.options_) {
+  if (overrides.retry) options_.retry = *overrides.retry;
+  if (overrides.timeouts) options_.timeouts = *overrides.timeouts;
 }
 
 inline connection::request_type client_impl::build_request(const api_request& req) const {
   namespace http = boost::beast::http;
-  connection::request_type r{req.method, address_.path_prefix + req.target, 11};
-  r.set(http::field::host, address_.host_header);
+  const endpoint_address& address = pool_->address();
+  connection::request_type r{req.method, address.path_prefix + req.target, 11};
+  r.set(http::field::host, address.host_header);
   r.set(http::field::user_agent, options_.user_agent);
   r.set(http::field::accept, "application/json");
   if (!options_.api_key.empty()) r.set(http::field::authorization, "Bearer " + options_.api_key);
@@ -148,13 +48,28 @@ inline connection::request_type client_impl::build_request(const api_request& re
   return r;
 }
 
+inline std::chrono::milliseconds phase_budget(const timeout_options& limits, call_phase phase) {
+  switch (phase) {
+    case call_phase::write:
+      return limits.write;
+    case call_phase::response_headers:
+      return limits.response_headers;
+    case call_phase::response_body:
+      return limits.response_body;
+    default:
+      return limits.total;
+  }
+}
+
 [[noreturn]] inline void throw_exchange_error(const boost::system::error_code& ec,
-                                              const std::string& what,
+                                              const std::string& what, call_phase phase,
                                               const client_options& options) {
   namespace http = boost::beast::http;
   if (ec == boost::beast::error::timeout)
-    throw_client_error(error::timeout, what + ": no complete response within " +
-                                           std::to_string(options.timeout.count()) + " ms");
+    throw_client_error(error::timeout,
+                       what + ": " + to_string(phase) + " took over " +
+                           std::to_string(phase_budget(options.timeouts, phase).count()) + " ms",
+                       {{"phase", to_string(phase)}});
   if (ec == http::error::body_limit)
     throw_client_error(
         error::response_too_large,
@@ -166,23 +81,26 @@ inline connection::request_type client_impl::build_request(const api_request& re
 }
 
 inline boost::asio::awaitable<api_response> client_impl::send_once(
-    const api_request& req, connection::request_type& request, attempt_state& state) {
+    const api_request& req, connection::request_type& request, attempt_state& state,
+    std::atomic<bool>& sent) {
   namespace http = boost::beast::http;
-  const std::string what =
-      std::string(http::to_string(req.method)) + " " + address_.path_prefix + req.target;
-  co_await slots_.acquire(executor_);
-  slot_guard slot(slots_);
-  // The deadline starts once a connection is ours: time queued behind busy ones does not count.
-  const auto deadline = connection::clock::now() + options_.timeout;
-  connection_ptr conn = take_idle();
+  state.phase = call_phase::queued;
+  co_await pool_->slots().acquire(executor());
+  slot_guard slot(pool_->slots());
+  connection_pool::connection_ptr conn = pool_->take_idle();
   bool reused = conn != nullptr;
   for (;;) {
-    if (!conn) conn = co_await open_connection(deadline, what, state);
+    if (!conn) conn = co_await pool_->open(options_.timeouts, req.what, state);
     state.written = true;
+    sent = true;
     connection::parser_type parser;
     parser.body_limit(options_.max_response_body);
     bool response_started = false;
-    const auto ec = co_await conn->exchange(request, parser, deadline, response_started);
+    // On the connection's strand: its timer and socket are only ever touched from there.
+    const auto ec = co_await boost::asio::co_spawn(
+        conn->get_executor(),
+        conn->exchange(request, parser, options_.timeouts, state.phase, response_started),
+        boost::asio::use_awaitable);
     if (!ec) {
       auto message = parser.release();
       api_response out;
@@ -190,11 +108,11 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
       out.request_id = std::string(message["x-request-id"]);
       out.retry_after_seconds = parse_retry_after(message[http::field::retry_after]);
       if (message.keep_alive())
-        return_idle(std::move(conn));
+        pool_->return_idle(std::move(conn));
       else
         conn->close();
       out.body = std::move(message.body());
-      out.what = what;
+      out.what = req.what;
       co_return out;
     }
     conn->close();
@@ -207,21 +125,21 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
       reused = false;
       continue;
     }
-    throw_exchange_error(ec, what, options_);
+    throw_exchange_error(ec, req.what, state.phase, options_);
   }
 }
 
-inline boost::asio::awaitable<api_response> client_impl::send(api_request req) {
-  auto self = shared_from_this();
-  auto request = build_request(req);
+inline boost::asio::awaitable<api_response> client_impl::send_with_retries(
+    const api_request& req, connection::request_type& request, attempt_state& state,
+    std::atomic<bool>& sent) {
   const retry_policy& policy = options_.retry;
   for (int retry = 0;; ++retry) {
-    co_await limiter_.acquire(executor_);
-    attempt_state state;
+    state = attempt_state{};
+    co_await pool_->limiter().acquire(executor());
     std::optional<api_response> response;
     std::optional<error_with_diagnostics> failure;
     try {
-      response = co_await send_once(req, request, state);
+      response = co_await send_once(req, request, state, sent);
     } catch (const error_with_diagnostics& e) {
       failure = e;
     }
@@ -236,9 +154,87 @@ inline boost::asio::awaitable<api_response> client_impl::send(api_request req) {
                               failure->code() == error::connection_closed;
       if (retry >= policy.max_retries || !(before_sending || broken_get)) throw *failure;
     }
-    boost::asio::steady_timer pause(executor_, backoff_delay(policy, retry, retry_after));
+    state.phase = call_phase::backoff;
+    boost::asio::steady_timer pause(executor(), backoff_delay(policy, retry, retry_after));
     co_await pause.async_wait(boost::asio::use_awaitable);
   }
+}
+
+/// Rethrows `failure`, adding the run id to a timeout's diagnostics.
+[[noreturn]] inline void rethrow_naming_run(std::exception_ptr failure, const std::string& run_id) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const error_with_diagnostics& e) {
+    if (run_id.empty() || e.code() != error::timeout) throw;
+    diagnostics diag = e.get_diagnostics();
+    if (auto* data = diag.data.if_object()) (*data)["runId"] = run_id;
+    throw error_with_diagnostics(e.code(), std::move(diag));
+  }
+}
+
+inline boost::asio::awaitable<api_response> client_impl::send(api_request req) {
+  req.what = std::string(boost::beast::http::to_string(req.method)) + " " +
+             pool_->address().path_prefix + req.target;
+  if (pool_->is_closed()) throw_client_error(error::client_closed, req.what + ": client closed");
+  // A thread of its own, whose filter decides which cancellations the call honours.
+  auto sent = std::make_shared<std::atomic<bool>>(false);
+  auto ex = co_await boost::asio::this_coro::executor;
+  api_response response = co_await boost::asio::co_spawn(
+      ex, send_guarded(std::move(req), std::move(sent)), boost::asio::use_awaitable);
+  co_return response;
+}
+
+inline boost::asio::awaitable<api_response> client_impl::send_guarded(
+    api_request req, std::shared_ptr<std::atomic<bool>> sent) {
+  namespace exp = boost::asio::experimental;
+  using boost::asio::deferred;
+  const bool side_effect_free = req.method == boost::beast::http::verb::get;
+  const call_cancellation_filter filter(side_effect_free ? nullptr : sent);
+  co_await boost::asio::this_coro::reset_cancellation_state(filter, filter);
+  auto request = build_request(req);
+  attempt_state state;
+  const auto total = options_.timeouts.total;
+  boost::asio::steady_timer deadline(executor());
+  if (total.count() > 0)
+    deadline.expires_after(total);
+  else
+    deadline.expires_at(boost::asio::steady_timer::time_point::max());
+
+  // The call races its deadline and the client's close(); whichever ends first cancels the rest.
+  auto ex = co_await boost::asio::this_coro::executor;
+  auto [order, failure, response, not_closed, deadline_ec] =
+      co_await exp::make_parallel_group(
+          boost::asio::co_spawn(ex, send_with_retries(req, request, state, *sent), deferred),
+          boost::asio::co_spawn(ex, pool_->wait_closed(), deferred), deadline.async_wait(deferred))
+          .async_wait(exp::wait_for_one(), deferred);
+  if (!failure) co_return std::move(response);
+  if (order[0] == 2 && !deadline_ec) {
+    boost::json::object data{{"phase", "total"}, {"during", to_string(state.phase)}};
+    if (!req.run_id.empty()) data["runId"] = req.run_id;
+    diagnostics diag;
+    diag.message = req.what + ": no complete answer within the call's total timeout of " +
+                   std::to_string(total.count()) + " ms (was in phase " + to_string(state.phase) +
+                   ")";
+    diag.data = std::move(data);
+    throw error_with_diagnostics(error::timeout, std::move(diag));
+  }
+  if (order[0] == 1 && !not_closed)
+    throw_client_error(error::client_closed, req.what + ": client closed during the call");
+  rethrow_naming_run(failure, req.run_id);
+}
+
+inline boost::asio::awaitable<void> client_impl::pause(std::chrono::milliseconds delay) {
+  namespace exp = boost::asio::experimental;
+  using boost::asio::deferred;
+  boost::asio::steady_timer timer(executor(), delay);
+  auto ex = co_await boost::asio::this_coro::executor;
+  // Not the awaitable ||: when both branches are cancelled it throws multiple_exceptions.
+  auto [order, timer_ec, not_closed] =
+      co_await exp::make_parallel_group(timer.async_wait(deferred),
+                                        boost::asio::co_spawn(ex, pool_->wait_closed(), deferred))
+          .async_wait(exp::wait_for_one(), deferred);
+  if (order[0] == 1 && !not_closed) throw_client_error(error::client_closed, "client closed");
+  if (timer_ec) throw_cancelled();
 }
 
 }  // namespace betterprompt::detail

@@ -5,6 +5,7 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -31,6 +32,18 @@ inline boost::beast::tcp_stream& connection::tcp() noexcept {
   return tls_ ? tls_->next_layer() : *plain_;
 }
 
+inline boost::asio::any_io_executor connection::get_executor() noexcept {
+  return tcp().get_executor();
+}
+
+// Zero turns the phase's limit off.
+inline void connection::limit_next_phase(std::chrono::milliseconds budget) {
+  if (budget.count() > 0)
+    tcp().expires_after(budget);
+  else
+    tcp().expires_never();
+}
+
 inline std::string tls_failure_reason(SSL* ssl, const boost::system::error_code& ec) {
   const long verify = SSL_get_verify_result(ssl);
   if (verify != X509_V_OK)
@@ -40,11 +53,12 @@ inline std::string tls_failure_reason(SSL* ssl, const boost::system::error_code&
 
 inline boost::asio::awaitable<boost::system::error_code> connection::connect(
     const boost::asio::ip::tcp::resolver::results_type& endpoints, const std::string& host,
-    clock::time_point deadline, std::string& failure) {
+    const timeout_options& limits, call_phase& phase, std::string& failure) {
   using boost::asio::redirect_error;
   using boost::asio::use_awaitable;
   boost::system::error_code ec;
-  tcp().expires_at(deadline);
+  phase = call_phase::connect;
+  limit_next_phase(limits.connect);
   co_await tcp().async_connect(endpoints, redirect_error(use_awaitable, ec));
   if (ec) {
     failure = "connect failed: " + ec.message();
@@ -66,6 +80,8 @@ inline boost::asio::awaitable<boost::system::error_code> connection::connect(
     co_return boost::asio::error::invalid_argument;
   }
   tls_->set_verify_mode(boost::asio::ssl::verify_peer);
+  phase = call_phase::tls_handshake;
+  limit_next_phase(limits.tls_handshake);
   co_await tls_->async_handshake(boost::asio::ssl::stream_base::client,
                                  redirect_error(use_awaitable, ec));
   if (ec) {
@@ -76,32 +92,37 @@ inline boost::asio::awaitable<boost::system::error_code> connection::connect(
 }
 
 template <class Stream>
-boost::asio::awaitable<boost::system::error_code> connection::exchange_on(Stream& stream,
-                                                                          request_type& req,
-                                                                          parser_type& parser,
-                                                                          bool& response_started) {
+boost::asio::awaitable<boost::system::error_code> connection::exchange_on(
+    Stream& stream, request_type& req, parser_type& parser, const timeout_options& limits,
+    call_phase& phase, bool& response_started) {
   using boost::asio::redirect_error;
   using boost::asio::use_awaitable;
   boost::system::error_code ec;
+  phase = call_phase::write;
+  limit_next_phase(limits.write);
   co_await boost::beast::http::async_write(stream, req, redirect_error(use_awaitable, ec));
   if (ec) co_return ec;
+  phase = call_phase::response_headers;
+  limit_next_phase(limits.response_headers);
   co_await boost::beast::http::async_read_header(stream, buffer_, parser,
                                                  redirect_error(use_awaitable, ec));
   response_started = response_started || buffer_.size() > 0 || parser.got_some();
   if (ec) co_return ec;
+  phase = call_phase::response_body;
+  limit_next_phase(limits.response_body);
   co_await boost::beast::http::async_read(stream, buffer_, parser,
                                           redirect_error(use_awaitable, ec));
   co_return ec;
 }
 
 inline boost::asio::awaitable<boost::system::error_code> connection::exchange(
-    request_type& req, parser_type& parser, clock::time_point deadline, bool& response_started) {
-  tcp().expires_at(deadline);
+    request_type& req, parser_type& parser, const timeout_options& limits, call_phase& phase,
+    bool& response_started) {
   boost::system::error_code ec;
   if (tls_)
-    ec = co_await exchange_on(*tls_, req, parser, response_started);
+    ec = co_await exchange_on(*tls_, req, parser, limits, phase, response_started);
   else
-    ec = co_await exchange_on(*plain_, req, parser, response_started);
+    ec = co_await exchange_on(*plain_, req, parser, limits, phase, response_started);
   if (!ec) tcp().expires_never();
   co_return ec;
 }

@@ -65,6 +65,8 @@ class client_category final : public boost::system::error_category {
         return "run inputs do not match the prompt's input configuration";
       case file_error:
         return "file cannot be used";
+      case client_closed:
+        return "client closed";
     }
     return "unknown betterprompt.client error";
   }
@@ -119,6 +121,14 @@ inline std::string describe(const diagnostics& diag) {
 BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message) {
   diagnostics diag;
   diag.message = std::move(message);
+  throw error_with_diagnostics(e, std::move(diag));
+}
+
+BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message,
+                                          boost::json::value data) {
+  diagnostics diag;
+  diag.message = std::move(message);
+  diag.data = std::move(data);
   throw error_with_diagnostics(e, std::move(diag));
 }
 

@@ -25,8 +25,9 @@ inline std::optional<run> pending_run_from(const envelope& env) {
 
 inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl,
                                              std::string run_id) {
-  std::string target = "/runs/" + percent_encode(run_id);
-  auto env = co_await call(std::move(impl), api_request::get(std::move(target)));
+  auto req = api_request::get("/runs/" + percent_encode(run_id));
+  req.run_id = std::move(run_id);
+  auto env = co_await call(std::move(impl), std::move(req));
   co_return decode_data<run>(std::move(env));
 }
 
@@ -42,12 +43,8 @@ inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
 
 BETTERPROMPT_DECL boost::asio::awaitable<run> create_run(client& c, run_request request) {
   auto impl = detail::impl_of(c);
-  detail::require_id(request.prompt_version_id, "run_request.prompt_version_id");
-  std::string body = boost::json::serialize(boost::json::value_from(request));
-  auto env =
-      co_await detail::call(std::move(impl), detail::api_request::post("/runs", std::move(body)));
-  if (auto pending = detail::pending_run_from(env)) co_return std::move(*pending);
-  co_return detail::decode_data<run>(std::move(env));
+  run created = co_await detail::submit_run(std::move(impl), std::move(request));
+  co_return created;
 }
 
 BETTERPROMPT_DECL boost::asio::awaitable<run> get_run(client& c, std::string run_id) {

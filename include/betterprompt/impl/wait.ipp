@@ -2,45 +2,79 @@
 #pragma once
 
 #include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/cancellation.hpp>
 #include <betterprompt/runs.hpp>
 #include <betterprompt/wait.hpp>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
 
 namespace betterprompt {
 
 namespace detail {
 
-// `last_status` outlives this coroutine: the caller's || waits for both branches to finish.
+/// The delay after `current`: grown by the multiplier, capped by max_poll_interval.
+inline std::chrono::milliseconds next_poll_interval(const wait_options& options,
+                                                    std::chrono::milliseconds current) {
+  const double grown =
+      static_cast<double>(current.count()) * std::max(1.0, options.poll_multiplier);
+  const double cap =
+      static_cast<double>(std::max(options.max_poll_interval, options.poll_interval).count());
+  return std::chrono::milliseconds(static_cast<long long>(std::min(grown, cap)));
+}
+
+// `last_status` outlives this coroutine: the caller's parallel group waits for both branches.
 inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_impl> impl,
-                                                       std::string run_id,
-                                                       std::chrono::milliseconds interval,
+                                                       std::string run_id, wait_options options,
                                                        run_status& last_status) {
-  boost::asio::steady_timer timer(impl->executor());
+  // A branch of the caller's parallel group: accept every cancellation type, polling only reads.
+  co_await detail::accept_every_cancellation();
+  auto interval = options.poll_interval;
   for (;;) {
-    run current = co_await fetch_run(impl, run_id);
-    if (current.finished()) co_return current;
-    last_status = current.status;
-    timer.expires_after(interval);
-    co_await timer.async_wait(boost::asio::use_awaitable);
+    auto delay = interval;
+    try {
+      run current = co_await fetch_run(impl, run_id);
+      if (current.finished()) co_return current;
+      last_status = current.status;
+    } catch (const error_with_diagnostics& e) {
+      // The transport already retried; a 429 still here means slow down, not give up.
+      if (e.code() != error::rate_limited) throw;
+      const int hint = e.get_diagnostics().retry_after_seconds;
+      if (hint >= 0) delay = std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(hint));
+    }
+    co_await impl->pause(delay);
+    interval = next_poll_interval(options, interval);
   }
 }
 
 inline boost::asio::awaitable<run> wait_until_finished(std::shared_ptr<client_impl> impl,
                                                        std::string run_id, wait_options options) {
-  using namespace boost::asio::experimental::awaitable_operators;
+  namespace exp = boost::asio::experimental;
+  using boost::asio::deferred;
   require_id(run_id, "run_id");
   run_status last_status = run_status::unknown;
-  if (options.timeout.count() <= 0) {
-    run finished = co_await poll_until_finished(impl, run_id, options.poll_interval, last_status);
-    co_return finished;
-  }
-  boost::asio::steady_timer deadline(impl->executor(), options.timeout);
-  auto outcome = co_await (poll_until_finished(impl, run_id, options.poll_interval, last_status) ||
-                           deadline.async_wait(boost::asio::use_awaitable));
-  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
+  boost::asio::steady_timer deadline(impl->executor());
+  if (options.timeout.count() > 0)
+    deadline.expires_after(options.timeout);
+  else
+    deadline.expires_at(boost::asio::steady_timer::time_point::max());
+  // Whichever ends first — the polling (with its run or its error) or the deadline — cancels
+  // the other. (The awaitable || would wait out the deadline after a failed poll.)
+  auto ex = co_await boost::asio::this_coro::executor;
+  auto [order, failure, finished, deadline_ec] =
+      co_await exp::make_parallel_group(
+          boost::asio::co_spawn(ex, poll_until_finished(impl, run_id, options, last_status),
+                                deferred),
+          deadline.async_wait(deferred))
+          .async_wait(exp::wait_for_one(), deferred);
+  if (!failure) co_return std::move(finished);
+  if (order[0] != 1 || deadline_ec) std::rethrow_exception(failure);
 
   diagnostics diag;
   diag.message = "run " + run_id + " did not finish within " +

@@ -80,14 +80,16 @@ enum class fault_kind {
   close_after_bytes,   ///< Processed; the connection closes after fault::bytes response bytes.
   drip,                ///< Processed; the response is written fault::bytes bytes per fault::delay.
   close_connection,    ///< Processed; answered with `Connection: close`, then closed.
+  stall,  ///< Processed; the headers and fault::bytes of the body are written, then nothing for
+          ///< fault::delay, then the connection closes.
 };
 
 /// One injected fault. See emulator::inject_fault.
 struct fault {
   fault_kind kind = fault_kind::server_error;  ///< What goes wrong.
   int count = 1;                               ///< Matching requests it applies to; -1: every one.
-  std::chrono::milliseconds delay{0};          ///< For delay, drip (per chunk) and rate_limited.
-  std::size_t bytes = 0;  ///< For close_after_bytes, drip (chunk) and oversized_body.
+  std::chrono::milliseconds delay{0};  ///< For delay, drip (per chunk), stall and rate_limited.
+  std::size_t bytes = 0;  ///< For close_after_bytes, drip (chunk), stall and oversized_body.
   unsigned status = 500;  ///< For server_error (e.g. 502, 503).
 };
 
@@ -130,6 +132,18 @@ struct emulator_seed {
 /// "runOptions", "retired", "creditEstimate"}], "runs": [<POST /v1/runs body>]}.
 /// Throws std::runtime_error naming what is wrong.
 BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text);
+
+/// A fault and the route it applies to, as given to the executable's --fault flag.
+struct fault_spec {
+  std::string route = "*";  ///< A routes:: value, or "*" for every route.
+  fault what;               ///< The fault itself.
+};
+
+/// Parses "kind=NAME[,route=NAME][,count=N][,delay-ms=N][,bytes=N][,status=N]", e.g.
+/// "kind=rate_limited,route=get_run,count=3,delay-ms=1000". Kinds are fault_kind's names; routes
+/// are routes::'s names (get_prompt, create_run, get_run, …) or "*". count -1: every request.
+/// Throws std::runtime_error naming what is wrong.
+BETTERPROMPT_DECL fault_spec parse_fault_spec(std::string_view text);
 
 namespace detail {
 class emulator_server;

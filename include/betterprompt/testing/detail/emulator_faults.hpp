@@ -89,6 +89,10 @@ inline void apply_fault(const fault& f, emulated_response& r) {
     case fault_kind::close_connection:
       r.close = true;
       break;
+    case fault_kind::stall:
+      r.stall_body_bytes = f.bytes;
+      r.stall = std::max(f.delay, std::chrono::milliseconds(1));
+      break;
     default:
       break;
   }

@@ -26,6 +26,8 @@ struct emulated_response {
   std::size_t close_after_bytes = 0;  ///< When > 0: write only this much, then close.
   std::size_t drip_bytes = 0;         ///< When > 0: write this much per drip_interval.
   std::chrono::milliseconds drip_interval{0};
+  std::size_t stall_body_bytes = 0;    ///< With stall: body bytes written before stalling.
+  std::chrono::milliseconds stall{0};  ///< When > 0: stall this long mid-body, then close.
 };
 
 inline emulated_response envelope_success(boost::json::value data) {

@@ -179,7 +179,8 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
         session.tcp().socket().close(ec);
         co_return;
       }
-      keep_alive = keep_alive && !reply.close && reply.close_after_bytes == 0;
+      keep_alive =
+          keep_alive && !reply.close && reply.close_after_bytes == 0 && reply.stall.count() == 0;
       http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
       res.set(http::field::server, "betterprompt-emulator");
       res.set(http::field::content_type, reply.content_type);
@@ -190,7 +191,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       res.body() = std::move(reply.body);
       res.prepare_payload();
       session.tcp().expires_after(std::chrono::seconds(30));
-      if (reply.close_after_bytes > 0 || reply.drip_bytes > 0) {
+      if (reply.close_after_bytes > 0 || reply.drip_bytes > 0 || reply.stall.count() > 0) {
         co_await write_raw(session, stream, res, reply);
         co_return;
       }
@@ -199,7 +200,8 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
     }
   }
 
-  // Writes the serialized response in pieces: truncated (close_after_bytes) or slowly (drip).
+  // Writes the serialized response in pieces: truncated (close_after_bytes), slowly (drip) or
+  // stalling mid-body (stall); the connection closes afterwards.
   template <class Stream>
   static boost::asio::awaitable<void> write_raw(
       emulator_session& session, Stream& stream,
@@ -211,6 +213,11 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
     serialized << res;
     std::string wire = serialized.str();
     if (reply.close_after_bytes > 0) wire.resize(std::min(wire.size(), reply.close_after_bytes));
+    if (reply.stall.count() > 0) {
+      const auto body_start = wire.find("\r\n\r\n");
+      if (body_start != std::string::npos)
+        wire.resize(std::min(wire.size(), body_start + 4 + reply.stall_body_bytes));
+    }
     const std::size_t chunk = reply.drip_bytes > 0 ? reply.drip_bytes : wire.size();
     boost::system::error_code ec;
     for (std::size_t offset = 0; offset < wire.size(); offset += chunk) {
@@ -224,6 +231,10 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       co_await boost::asio::async_write(stream, boost::asio::buffer(wire.data() + offset, n),
                                         redirect_error(use_awaitable, ec));
       if (ec) co_return;
+    }
+    if (reply.stall.count() > 0) {
+      session.delay_timer.expires_after(reply.stall);
+      co_await session.delay_timer.async_wait(redirect_error(use_awaitable, ec));
     }
   }
 

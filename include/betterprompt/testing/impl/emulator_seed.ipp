@@ -1,4 +1,5 @@
-// Reading an emulator seed (the executable's --seed FILE) from JSON.
+// Reading the emulator's configuration: a seed (the executable's --seed FILE) from JSON, and
+// fault specs (--fault).
 #pragma once
 
 #include <betterprompt/detail/json_read.hpp>
@@ -7,7 +8,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
 
+#include <array>
 #include <stdexcept>
+#include <utility>
 
 namespace betterprompt::testing {
 
@@ -58,6 +61,93 @@ BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text) 
     throw std::runtime_error(std::string("invalid seed: ") + e.what());
   }
   return seed;
+}
+
+namespace detail {
+inline fault_kind fault_kind_from_name(std::string_view name) {
+  static constexpr std::array<std::pair<std::string_view, fault_kind>, 11> kinds{{
+      {"reset", fault_kind::reset},
+      {"server_error", fault_kind::server_error},
+      {"rate_limited", fault_kind::rate_limited},
+      {"malformed_json", fault_kind::malformed_json},
+      {"oversized_body", fault_kind::oversized_body},
+      {"wrong_content_type", fault_kind::wrong_content_type},
+      {"delay", fault_kind::delay},
+      {"close_after_bytes", fault_kind::close_after_bytes},
+      {"drip", fault_kind::drip},
+      {"close_connection", fault_kind::close_connection},
+      {"stall", fault_kind::stall},
+  }};
+  for (const auto& [known, kind] : kinds)
+    if (known == name) return kind;
+  throw std::runtime_error("unknown fault kind '" + std::string(name) + "'");
+}
+
+inline std::string route_from_name(std::string_view name) {
+  static constexpr std::array<std::pair<std::string_view, const char*>, 9> known{{
+      {"get_prompt", routes::get_prompt},
+      {"get_prompt_version", routes::get_prompt_version},
+      {"create_run", routes::create_run},
+      {"get_run", routes::get_run},
+      {"list_runs", routes::list_runs},
+      {"list_prompt_versions", routes::list_prompt_versions},
+      {"search_prompts", routes::search_prompts},
+      {"get_account", routes::get_account},
+      {"get_credits", routes::get_credits},
+  }};
+  if (name == "*") return "*";
+  for (const auto& [short_name, route] : known)
+    if (short_name == name) return route;
+  throw std::runtime_error("unknown route '" + std::string(name) + "'");
+}
+
+inline long long fault_number(std::string_view key, std::string_view text, long long min) {
+  long long value = 0;
+  std::size_t used = 0;
+  try {
+    value = std::stoll(std::string(text), &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || value < min)
+    throw std::runtime_error(std::string(key) + " needs a number of at least " +
+                             std::to_string(min) + ", not '" + std::string(text) + "'");
+  return value;
+}
+}  // namespace detail
+
+BETTERPROMPT_DECL fault_spec parse_fault_spec(std::string_view text) {
+  fault_spec spec;
+  bool has_kind = false;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    const auto equals = item.find('=');
+    if (equals == std::string_view::npos)
+      throw std::runtime_error("fault spec item '" + std::string(item) + "' is not key=value");
+    const auto key = item.substr(0, equals);
+    const auto value = item.substr(equals + 1);
+    if (key == "kind") {
+      spec.what.kind = detail::fault_kind_from_name(value);
+      has_kind = true;
+    } else if (key == "route") {
+      spec.route = detail::route_from_name(value);
+    } else if (key == "count") {
+      spec.what.count = static_cast<int>(detail::fault_number(key, value, -1));
+    } else if (key == "delay-ms") {
+      spec.what.delay = std::chrono::milliseconds(detail::fault_number(key, value, 0));
+    } else if (key == "bytes") {
+      spec.what.bytes = static_cast<std::size_t>(detail::fault_number(key, value, 0));
+    } else if (key == "status") {
+      spec.what.status = static_cast<unsigned>(detail::fault_number(key, value, 100));
+    } else {
+      throw std::runtime_error("unknown fault spec key '" + std::string(key) + "'");
+    }
+  }
+  if (!has_kind) throw std::runtime_error("fault spec needs kind=NAME");
+  if (spec.what.count == 0) throw std::runtime_error("count must be -1 or positive");
+  return spec;
 }
 
 }  // namespace betterprompt::testing

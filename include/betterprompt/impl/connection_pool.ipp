@@ -1,0 +1,163 @@
+// Bodies of detail::connection_pool.
+#pragma once
+
+#include <betterprompt/detail/connection_pool.hpp>
+#include <betterprompt/error.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/channel_error.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+
+namespace betterprompt::detail {
+
+inline bool has_control_characters(std::string_view text) {
+  for (unsigned char c : text)
+    if (c < 0x20 || c == 0x7F) return true;
+  return false;
+}
+
+inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const client_options& opts)
+    : executor_(std::move(ex)),
+      address_(parse_base_url(opts.base_url)),
+      max_idle_(opts.max_idle_connections),
+      idle_timeout_(opts.idle_timeout),
+      limiter_(opts.rate_limit),
+      slots_(opts.max_connections),
+      closed_signal_(executor_, 0) {
+  // Header injection guard; the message must not echo the key.
+  if (has_control_characters(opts.api_key))
+    throw_client_error(error::invalid_argument, "api_key contains control characters");
+  if (has_control_characters(opts.user_agent))
+    throw_client_error(error::invalid_argument, "user_agent contains control characters");
+  if (!address_.tls) return;
+
+  namespace ssl = boost::asio::ssl;
+  tls_context_.emplace(ssl::context::tls_client);
+  tls_context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                            ssl::context::no_tlsv1_1);
+  tls_context_->set_verify_mode(ssl::verify_peer);
+  boost::system::error_code ec;
+  if (opts.tls.use_system_trust_store) tls_context_->set_default_verify_paths(ec);
+  if (!opts.tls.ca_file.empty()) {
+    tls_context_->load_verify_file(opts.tls.ca_file, ec);
+    if (ec)
+      throw_client_error(error::tls_error,
+                         "cannot load CA file '" + opts.tls.ca_file + "': " + ec.message());
+  }
+  if (!opts.tls.ca_pem.empty()) {
+    tls_context_->add_certificate_authority(boost::asio::buffer(opts.tls.ca_pem), ec);
+    if (ec) throw_client_error(error::tls_error, "cannot load CA PEM: " + ec.message());
+  }
+}
+
+inline connection_pool::connection_ptr connection_pool::take_idle() {
+  const auto now = connection::clock::now();
+  std::lock_guard lock(idle_mutex_);
+  while (!idle_.empty()) {
+    connection_ptr conn = std::move(idle_.back());
+    idle_.pop_back();
+    if (conn->reusable(now, idle_timeout_)) return conn;
+    conn->close();
+  }
+  return nullptr;
+}
+
+inline void connection_pool::return_idle(connection_ptr conn) {
+  conn->idle_since = connection::clock::now();
+  std::lock_guard lock(idle_mutex_);
+  if (idle_.size() < max_idle_ && !is_closed())
+    idle_.push_back(std::move(conn));
+  else
+    conn->close();
+}
+
+inline void connection_pool::close_idle() noexcept {
+  std::lock_guard lock(idle_mutex_);
+  for (auto& conn : idle_) conn->close();
+  idle_.clear();
+}
+
+inline void connection_pool::close() noexcept {
+  closed_ = true;
+  closed_signal_.close();
+  close_idle();
+}
+
+inline boost::asio::awaitable<void> connection_pool::wait_closed() {
+  auto [ec] =
+      co_await closed_signal_.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (ec != boost::asio::experimental::error::channel_closed)
+    throw boost::system::system_error(boost::asio::error::operation_aborted);
+}
+
+[[noreturn]] inline void throw_cancelled() {
+  throw boost::system::system_error(boost::asio::error::operation_aborted);
+}
+
+inline boost::asio::awaitable<connection_pool::connection_ptr> connection_pool::open(
+    const timeout_options& limits, const std::string& what, attempt_state& state) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  using boost::asio::as_tuple;
+  using boost::asio::use_awaitable;
+  const std::string where = address_.host + ":" + address_.port;
+
+  state.phase = call_phase::resolve;
+  boost::asio::ip::tcp::resolver resolver(executor_);
+  boost::asio::steady_timer timer(executor_);
+  if (limits.resolve.count() > 0)
+    timer.expires_after(limits.resolve);
+  else
+    timer.expires_at(boost::asio::steady_timer::time_point::max());
+  auto resolved =
+      co_await (resolver.async_resolve(address_.host, address_.port, as_tuple(use_awaitable)) ||
+                timer.async_wait(as_tuple(use_awaitable)));
+  if (resolved.index() == 1) {
+    if (std::get<0>(std::get<1>(resolved)) == boost::asio::error::operation_aborted)
+      throw_cancelled();
+    state.transient = true;
+    throw_client_error(error::timeout,
+                       what + ": resolving " + address_.host + " took over " +
+                           std::to_string(limits.resolve.count()) + " ms",
+                       {{"phase", to_string(state.phase)}});
+  }
+  auto& [resolve_ec, endpoints] = std::get<0>(resolved);
+  if (resolve_ec == boost::asio::error::operation_aborted) throw_cancelled();
+  if (resolve_ec) {
+    state.transient = true;
+    throw_client_error(error::connection_failed,
+                       what + ": cannot resolve " + address_.host + ": " + resolve_ec.message());
+  }
+
+  auto conn = std::make_unique<connection>(boost::asio::make_strand(executor_),
+                                           tls_context_ ? &*tls_context_ : nullptr);
+  std::string failure;
+  // On the connection's strand, like every later exchange on it.
+  const auto ec = co_await boost::asio::co_spawn(
+      conn->get_executor(), conn->connect(endpoints, address_.host, limits, state.phase, failure),
+      use_awaitable);
+  if (!ec) co_return conn;
+  conn->close();
+  if (ec == boost::asio::error::operation_aborted) throw_cancelled();
+  // Nothing was sent yet: worth another try, unless the certificate was rejected.
+  state.transient = !conn->certificate_rejected;
+  if (ec == boost::beast::error::timeout) {
+    const auto budget = state.phase == call_phase::connect ? limits.connect : limits.tls_handshake;
+    throw_client_error(error::timeout,
+                       what + ": " + to_string(state.phase) + " with " + where + " took over " +
+                           std::to_string(budget.count()) + " ms",
+                       {{"phase", to_string(state.phase)}});
+  }
+  const bool tls_failed = failure.rfind("TLS", 0) == 0;
+  throw_client_error(tls_failed ? error::tls_error : error::connection_failed,
+                     what + ": " + where + ": " + failure);
+}
+
+}  // namespace betterprompt::detail

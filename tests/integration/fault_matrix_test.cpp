@@ -1,0 +1,230 @@
+// Every emulator fault × {get_prompt, create_run, get_run, wait_for_run}: each ends in its
+// documented result (success after a retry, or a typed error) well within its deadline, and no
+// run is ever created twice.
+#include "support/fixture.hpp"
+
+#include <array>
+
+using namespace bp_test;
+namespace demo = bp::testing::demo;
+using bp::testing::fault;
+using bp::testing::fault_kind;
+namespace routes = bp::testing::routes;
+
+namespace {
+
+constexpr const char* running_version = "55555555-6666-4777-8888-999999999999";
+
+enum class operation { get_prompt, create_run, get_run, wait_for_run };
+
+const char* name_of(operation op) {
+  switch (op) {
+    case operation::get_prompt:
+      return "get_prompt";
+    case operation::create_run:
+      return "create_run";
+    case operation::get_run:
+      return "get_run";
+    case operation::wait_for_run:
+      return "wait_for_run";
+  }
+  return "?";
+}
+
+/// One row of the matrix: a fault, and what each kind of operation must end with.
+struct matrix_row {
+  fault injected;
+  boost::system::error_code on_get;  ///< get_prompt, get_run and wait_for_run; {} = success.
+  boost::system::error_code on_create;
+  bool create_processed = false;   ///< The fault lets the emulator create the run.
+  const char* timeout_phase = "";  ///< For timeout outcomes: diagnostics.data["phase"].
+};
+
+// The row the running test case checks: fixture::run takes captureless bodies.
+matrix_row current_row;
+
+/// Retries quickly, small body limit, short phase limits: every row ends within a few seconds.
+bp::client_options matrix_options(const fixture& f) {
+  auto opts = f.client_options();
+  opts.retry.initial_backoff = 10ms;
+  opts.retry.max_backoff = 50ms;
+  opts.max_response_body = 64 * 1024;
+  opts.timeouts.response_headers = 500ms;
+  opts.timeouts.response_body = 500ms;
+  opts.timeouts.total = 8s;
+  return opts;
+}
+
+const char* route_of(operation op) {
+  switch (op) {
+    case operation::get_prompt:
+      return routes::get_prompt;
+    case operation::create_run:
+      return routes::create_run;
+    default:
+      return routes::get_run;
+  }
+}
+
+/// Runs `op` once with the current row's fault injected; returns its error (none on success).
+asio::awaitable<bp::result<bp::run>> run_operation(fixture& f, bp::client& c, operation op,
+                                                   const std::string& run_id) {
+  f.emu.inject_fault(route_of(op), current_row.injected);
+  if (op == operation::get_prompt) {
+    auto outcome = co_await bp::as_result(bp::get_prompt(c, demo::text_prompt_id));
+    if (!outcome) co_return bp::result<bp::run>(outcome.error(), outcome.get_diagnostics());
+    bp::run nothing;
+    co_return nothing;
+  }
+  if (op == operation::create_run) {
+    auto request = topic_request(demo::text_prompt_version_id, "matrix");
+    auto outcome = co_await bp::as_result(bp::create_run(c, std::move(request)));
+    co_return outcome;
+  }
+  if (op == operation::get_run) {
+    auto outcome = co_await bp::as_result(bp::get_run(c, run_id));
+    co_return outcome;
+  }
+  bp::wait_options wait;
+  wait.poll_interval = 50ms;
+  wait.timeout = 8s;
+  auto outcome = co_await bp::as_result(bp::wait_for_run(c, run_id, wait));
+  co_return outcome;
+}
+
+asio::awaitable<void> check_row(fixture& f) {
+  bp::client c{f.ioc, matrix_options(f)};
+  // A named array: GCC 12 mishandles initializer lists in coroutines.
+  static constexpr std::array<operation, 4> operations{operation::get_prompt, operation::create_run,
+                                                       operation::get_run, operation::wait_for_run};
+  for (operation op : operations) {
+    INFO("operation " << name_of(op));
+    f.emu.clear_faults();
+    // wait_for_run polls a run that is still running when the fault hits.
+    std::string run_id;
+    if (op == operation::get_run || op == operation::wait_for_run) {
+      auto request = topic_request(
+          op == operation::get_run ? demo::text_prompt_version_id : running_version, "target");
+      bp::run target = co_await bp::create_run(c, std::move(request));
+      run_id = target.run_id;
+    }
+    const auto runs_before = f.emu.run_count();
+    const auto start = std::chrono::steady_clock::now();
+    auto outcome = co_await run_operation(f, c, op, run_id);
+    CHECK(elapsed_since(start) < 10s);
+
+    const bool is_create = op == operation::create_run;
+    const auto expected = is_create ? current_row.on_create : current_row.on_get;
+    if (expected) {
+      REQUIRE_FALSE(outcome.has_value());
+      CHECK(outcome.error() == expected);
+      const auto& diag = outcome.get_diagnostics();
+      if (expected == bp::error::timeout) {
+        CHECK(diag.data.at("phase") == current_row.timeout_phase);
+        if (!run_id.empty()) CHECK(diag.data.at("runId") == run_id.c_str());
+      }
+    } else {
+      REQUIRE(outcome.has_value());
+      if (op == operation::wait_for_run) CHECK(outcome->status == bp::run_status::succeeded);
+      if (op != operation::get_prompt) CHECK_FALSE(outcome->run_id.empty());
+    }
+    // Never a second run: a create is processed at most once, reads create nothing.
+    const std::size_t created = is_create && (current_row.create_processed || !expected) ? 1 : 0;
+    CHECK(f.emu.run_count() == runs_before + created);
+  }
+}
+
+void run_matrix_row(const matrix_row& row) {
+  current_row = row;
+  fixture f(short_sync_window(20ms));
+  f.emu.add_prompt(timed_prompt(running_version, 300ms));
+  f.run([](fixture& f) -> asio::awaitable<void> { co_await check_row(f); });
+}
+
+const boost::system::error_code success{};
+
+}  // namespace
+
+TEST_CASE("fault matrix: a reset is retried for reads, a create reports it", "[faults]") {
+  run_matrix_row({make_fault(fault_kind::reset), success, bp::error::connection_closed});
+}
+
+TEST_CASE("fault matrix: a burst of 503s is retried for reads, a create reports it", "[faults]") {
+  auto burst = make_fault(fault_kind::server_error, 2);
+  burst.status = 503;
+  run_matrix_row({burst, success, bp::error::server_error});
+}
+
+TEST_CASE("fault matrix: 429 with Retry-After is waited out for reads", "[faults]") {
+  auto limited = make_fault(fault_kind::rate_limited);
+  limited.delay = 1s;
+  run_matrix_row({limited, success, bp::error::rate_limited});
+}
+
+TEST_CASE("fault matrix: malformed JSON is bad_response", "[faults]") {
+  run_matrix_row(
+      {make_fault(fault_kind::malformed_json), bp::error::bad_response, bp::error::bad_response});
+}
+
+TEST_CASE("fault matrix: an oversized body is response_too_large", "[faults]") {
+  auto big = make_fault(fault_kind::oversized_body);
+  big.bytes = 256 * 1024;
+  run_matrix_row({big, bp::error::response_too_large, bp::error::response_too_large});
+}
+
+TEST_CASE("fault matrix: a wrong Content-Type is bad_response", "[faults]") {
+  run_matrix_row({make_fault(fault_kind::wrong_content_type), bp::error::bad_response,
+                  bp::error::bad_response});
+}
+
+TEST_CASE("fault matrix: a delay before the headers times out in phase response_headers",
+          "[faults][timeout]") {
+  auto slow = make_fault(fault_kind::delay);
+  slow.delay = 3s;
+  run_matrix_row({slow, bp::error::timeout, bp::error::timeout, true, "response_headers"});
+}
+
+TEST_CASE("fault matrix: a stall mid-body times out in phase response_body", "[faults][timeout]") {
+  auto stall = make_fault(fault_kind::stall);
+  stall.bytes = 5;
+  stall.delay = 3s;
+  run_matrix_row({stall, bp::error::timeout, bp::error::timeout, true, "response_body"});
+}
+
+TEST_CASE("fault matrix: a connection closed after N bytes is retried for reads only", "[faults]") {
+  auto cut = make_fault(fault_kind::close_after_bytes);
+  cut.bytes = 20;
+  run_matrix_row({cut, success, bp::error::connection_closed, true});
+}
+
+TEST_CASE("fault matrix: a slowly dripped body arrives", "[faults]") {
+  auto drip = make_fault(fault_kind::drip);
+  drip.bytes = 64;
+  drip.delay = 5ms;
+  run_matrix_row({drip, success, success, true});
+}
+
+TEST_CASE("fault matrix: Connection: close after each answer is honoured", "[faults]") {
+  run_matrix_row({make_fault(fault_kind::close_connection, -1), success, success, true});
+}
+
+TEST_CASE("emulator fault specs parse as the executable's --fault flag takes them", "[faults]") {
+  auto spec =
+      bp::testing::parse_fault_spec("kind=stall,route=get_run,count=3,delay-ms=250,bytes=7");
+  CHECK(spec.route == routes::get_run);
+  CHECK(spec.what.kind == fault_kind::stall);
+  CHECK(spec.what.count == 3);
+  CHECK(spec.what.delay == 250ms);
+  CHECK(spec.what.bytes == 7);
+  auto every = bp::testing::parse_fault_spec("kind=server_error,status=503,count=-1");
+  CHECK(every.route == "*");
+  CHECK(every.what.status == 503);
+  CHECK(every.what.count == -1);
+  CHECK_THROWS_WITH(bp::testing::parse_fault_spec("kind=explode"),
+                    Catch::Contains("unknown fault kind"));
+  CHECK_THROWS_WITH(bp::testing::parse_fault_spec("route=get_run"), Catch::Contains("kind="));
+  CHECK_THROWS_WITH(bp::testing::parse_fault_spec("kind=delay,delay-ms=-5"),
+                    Catch::Contains("delay-ms"));
+  CHECK_THROWS_WITH(bp::testing::parse_fault_spec("kind=delay,route=nowhere"),
+                    Catch::Contains("unknown route"));
+}
