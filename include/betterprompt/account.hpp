@@ -21,11 +21,13 @@ BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_bal
                                             const boost::json::value& v);
 
 /// GET /v1/me: the account's details as raw JSON (the API does not document their shape).
-/// Throws error_with_diagnostics (error::unauthorized, client errors). Terminal cancellation.
+/// Throws error_with_diagnostics (error::unauthorized, client errors). Any cancellation type ends
+/// it.
 BETTERPROMPT_DECL boost::asio::awaitable<boost::json::value> get_account(client& c);
 
 /// GET /v1/me/credits: the remaining balance. Check it before a batch of runs.
-/// Throws error_with_diagnostics (error::unauthorized, client errors). Terminal cancellation.
+/// Throws error_with_diagnostics (error::unauthorized, client errors). Any cancellation type ends
+/// it.
 BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> get_credits(client& c);
 
 }  // namespace betterprompt

@@ -33,7 +33,8 @@ struct list_runs_options {
 
 /// GET /v1/runs: one page of runs, newest first, with `has_more`.
 /// Throws error_with_diagnostics: error::invalid_argument for options that break the rules above
-/// (nothing is sent), error::validation, error::unauthorized, client errors. Terminal cancellation.
+/// (nothing is sent), error::validation, error::unauthorized, client errors. Any cancellation type
+/// ends it.
 BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs(client& c, list_runs_options options);
 
 /// The first page with the default options (the 10 newest runs). Not a coroutine: GCC 12

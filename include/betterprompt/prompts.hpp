@@ -17,7 +17,7 @@ namespace betterprompt {
 ///
 /// Throws error_with_diagnostics: error::not_found, error::validation (malformed id),
 /// error::unauthorized, client errors (timeout, tls_error, …); error::invalid_argument for an
-/// empty prompt_id. Supports terminal cancellation (throws operation_aborted; client stays usable).
+/// empty prompt_id. Any cancellation type ends it (throws operation_aborted; client stays usable).
 BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt(client& c, std::string prompt_id,
                                                             std::string version_id);
 

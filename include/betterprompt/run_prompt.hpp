@@ -55,7 +55,8 @@ BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& 
 ///
 /// Throws error_with_diagnostics: error::invalid_input (nothing sent), errors of get_prompt and
 /// create_run, error::wait_timeout (its data names the run, which keeps going).
-/// Supports terminal cancellation; cancelled after the create was sent, a run may exist.
+/// Cancellation as create_run while creating (terminal after sending leaves a run that may exist;
+/// partial/total are then ignored), as wait_for_run while waiting.
 BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt(client& c, prompt_ref which,
                                                          run_inputs inputs,
                                                          run_prompt_options options = {});

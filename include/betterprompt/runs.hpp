@@ -19,13 +19,15 @@ namespace betterprompt {
 ///
 /// Throws error_with_diagnostics: error::validation (inputs), error::not_found (version),
 /// error::payment_required, error::rate_limited, error::unauthorized, client errors.
-/// Never resent automatically: a resent create could bill a second run.
-/// Supports terminal cancellation (throws operation_aborted); a run may still have been created.
+/// Never resent automatically once it may have reached the server: that could bill a second run.
+/// Cancellation (throws operation_aborted): terminal ends it at once, and a run may exist if the
+/// request was already sent; partial and total end it only before the request is sent, and are
+/// ignored afterwards.
 BETTERPROMPT_DECL boost::asio::awaitable<run> create_run(client& c, run_request request);
 
 /// GET /v1/runs/{run_id}: the run's current status, outputs and tokens.
 /// Throws error_with_diagnostics: error::not_found, error::validation, client errors;
-/// error::invalid_argument for an empty run_id. Supports terminal cancellation.
+/// error::invalid_argument for an empty run_id. Any cancellation type ends it at once.
 BETTERPROMPT_DECL boost::asio::awaitable<run> get_run(client& c, std::string run_id);
 
 }  // namespace betterprompt

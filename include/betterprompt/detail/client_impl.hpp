@@ -29,9 +29,6 @@ class client_impl {
   /// use is then closed, never reused.
   boost::asio::awaitable<api_response> send(api_request req);
 
-  /// Waits `delay`; ends early with error::client_closed when the client is closed. Cancellable.
-  boost::asio::awaitable<void> pause(std::chrono::milliseconds delay);
-
   const boost::asio::any_io_executor& executor() const noexcept { return pool_->executor(); }
   const client_options& options() const noexcept { return options_; }
   connection_pool& pool() noexcept { return *pool_; }

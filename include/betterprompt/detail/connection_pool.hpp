@@ -11,7 +11,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/channel_error.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
@@ -54,14 +56,25 @@ class connection_pool {
   boost::asio::awaitable<connection_ptr> open(const timeout_options& limits,
                                               const std::string& what, attempt_state& state);
 
-  /// Thread-safe. Makes every waiting and future wait_closed() complete, and closes idle
-  /// connections; calls in flight are then cancelled by their wait_closed() branch.
+  /// Thread-safe. Completes every pending and future async_wait_closed(), and closes idle
+  /// connections; calls in flight are then cancelled by their async_wait_closed() branch.
   void close() noexcept;
   bool is_closed() const noexcept { return closed_.load(); }
-  /// Completes normally once close() is called; throws operation_aborted when cancelled first.
-  boost::asio::awaitable<void> wait_closed();
+  /// Completes with an error_code once close() is called (see closed_by()), or when cancelled.
+  /// A plain operation, not a coroutine: a waiting run costs no frame for it.
+  template <class CompletionToken>
+  auto async_wait_closed(CompletionToken&& token) {
+    return closed_signal_.async_receive(std::forward<CompletionToken>(token));
+  }
+  /// True when async_wait_closed() completed with `ec` because the client was closed.
+  static bool closed_by(const boost::system::error_code& ec) noexcept {
+    return ec == boost::asio::experimental::error::channel_closed;
+  }
 
  private:
+  boost::asio::awaitable<boost::asio::ip::tcp::resolver::results_type> resolve(
+      const timeout_options& limits, const std::string& what, attempt_state& state);
+
   boost::asio::any_io_executor executor_;
   endpoint_address address_;
   std::size_t max_idle_;

@@ -22,10 +22,19 @@ class connection_slots {
   /// At most `max` slots at once; 0 means unbounded.
   explicit connection_slots(std::size_t max) : max_(max), available_(max) {}
 
+  /// Takes a free slot if there is one and nobody waits; never blocks.
+  bool try_acquire() {
+    if (max_ == 0) return true;
+    std::lock_guard lock(mutex_);
+    if (available_ == 0 || !queue_.empty()) return false;
+    --available_;
+    return true;
+  }
+
   /// Takes a slot, waiting behind earlier callers when none is free. Supports terminal
   /// cancellation: a cancelled waiter leaves the queue and throws operation_aborted.
   boost::asio::awaitable<void> acquire(const boost::asio::any_io_executor& ex) {
-    if (max_ == 0) co_return;
+    if (try_acquire()) co_return;
     auto me = std::make_shared<waiter>(ex);
     {
       std::lock_guard lock(mutex_);

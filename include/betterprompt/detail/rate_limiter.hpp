@@ -26,6 +26,9 @@ class rate_limiter {
         tokens_(burst_),
         refilled_(clock::now()) {}
 
+  /// False when the limit is off.
+  bool enabled() const noexcept { return rate_ > 0; }
+
   /// Waits for a token. Tokens are reserved in call order, so waiters are served first come,
   /// first served. Cancellable (terminal): the reserved token is given back.
   boost::asio::awaitable<void> acquire(const boost::asio::any_io_executor& ex) {

@@ -85,7 +85,7 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
     std::atomic<bool>& sent) {
   namespace http = boost::beast::http;
   state.phase = call_phase::queued;
-  co_await pool_->slots().acquire(executor());
+  if (!pool_->slots().try_acquire()) co_await pool_->slots().acquire(executor());
   slot_guard slot(pool_->slots());
   connection_pool::connection_ptr conn = pool_->take_idle();
   bool reused = conn != nullptr;
@@ -135,7 +135,7 @@ inline boost::asio::awaitable<api_response> client_impl::send_with_retries(
   const retry_policy& policy = options_.retry;
   for (int retry = 0;; ++retry) {
     state = attempt_state{};
-    co_await pool_->limiter().acquire(executor());
+    if (pool_->limiter().enabled()) co_await pool_->limiter().acquire(executor());
     std::optional<api_response> response;
     std::optional<error_with_diagnostics> failure;
     try {
@@ -202,10 +202,10 @@ inline boost::asio::awaitable<api_response> client_impl::send_guarded(
 
   // The call races its deadline and the client's close(); whichever ends first cancels the rest.
   auto ex = co_await boost::asio::this_coro::executor;
-  auto [order, failure, response, not_closed, deadline_ec] =
+  auto [order, failure, response, closed_ec, deadline_ec] =
       co_await exp::make_parallel_group(
           boost::asio::co_spawn(ex, send_with_retries(req, request, state, *sent), deferred),
-          boost::asio::co_spawn(ex, pool_->wait_closed(), deferred), deadline.async_wait(deferred))
+          pool_->async_wait_closed(deferred), deadline.async_wait(deferred))
           .async_wait(exp::wait_for_one(), deferred);
   if (!failure) co_return std::move(response);
   if (order[0] == 2 && !deadline_ec) {
@@ -218,23 +218,9 @@ inline boost::asio::awaitable<api_response> client_impl::send_guarded(
     diag.data = std::move(data);
     throw error_with_diagnostics(error::timeout, std::move(diag));
   }
-  if (order[0] == 1 && !not_closed)
+  if (order[0] == 1 && connection_pool::closed_by(closed_ec))
     throw_client_error(error::client_closed, req.what + ": client closed during the call");
   rethrow_naming_run(failure, req.run_id);
-}
-
-inline boost::asio::awaitable<void> client_impl::pause(std::chrono::milliseconds delay) {
-  namespace exp = boost::asio::experimental;
-  using boost::asio::deferred;
-  boost::asio::steady_timer timer(executor(), delay);
-  auto ex = co_await boost::asio::this_coro::executor;
-  // Not the awaitable ||: when both branches are cancelled it throws multiple_exceptions.
-  auto [order, timer_ec, not_closed] =
-      co_await exp::make_parallel_group(timer.async_wait(deferred),
-                                        boost::asio::co_spawn(ex, pool_->wait_closed(), deferred))
-          .async_wait(exp::wait_for_one(), deferred);
-  if (order[0] == 1 && !not_closed) throw_client_error(error::client_closed, "client closed");
-  if (timer_ec) throw_cancelled();
 }
 
 }  // namespace betterprompt::detail

@@ -6,8 +6,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/channel_error.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -91,51 +92,65 @@ inline void connection_pool::close() noexcept {
   close_idle();
 }
 
-inline boost::asio::awaitable<void> connection_pool::wait_closed() {
-  auto [ec] =
-      co_await closed_signal_.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (ec != boost::asio::experimental::error::channel_closed)
-    throw boost::system::system_error(boost::asio::error::operation_aborted);
-}
-
 [[noreturn]] inline void throw_cancelled() {
   throw boost::system::system_error(boost::asio::error::operation_aborted);
 }
 
-inline boost::asio::awaitable<connection_pool::connection_ptr> connection_pool::open(
-    const timeout_options& limits, const std::string& what, attempt_state& state) {
-  using namespace boost::asio::experimental::awaitable_operators;
-  using boost::asio::as_tuple;
-  using boost::asio::use_awaitable;
-  const std::string where = address_.host + ":" + address_.port;
-
+inline boost::asio::awaitable<boost::asio::ip::tcp::resolver::results_type>
+connection_pool::resolve(const timeout_options& limits, const std::string& what,
+                         attempt_state& state) {
+  namespace exp = boost::asio::experimental;
+  using boost::asio::deferred;
+  using results_type = boost::asio::ip::tcp::resolver::results_type;
   state.phase = call_phase::resolve;
-  boost::asio::ip::tcp::resolver resolver(executor_);
+  // Asio cannot interrupt a lookup (getaddrinfo runs on a helper thread), so the lookup runs
+  // detached and the call only waits for its answer: a timeout or cancellation ends the wait at
+  // once, and a late answer is dropped with the lookup.
+  struct lookup {
+    explicit lookup(const boost::asio::any_io_executor& ex) : resolver(ex), answer(ex, 1) {}
+    boost::asio::ip::tcp::resolver resolver;
+    exp::concurrent_channel<void(boost::system::error_code, results_type)> answer;
+  };
+  auto job = std::make_shared<lookup>(executor_);
+  auto deliver = [job](const boost::system::error_code& ec, results_type results) {
+    job->answer.try_send(ec, std::move(results));
+  };
+  job->resolver.async_resolve(address_.host, address_.port, std::move(deliver));
+
   boost::asio::steady_timer timer(executor_);
   if (limits.resolve.count() > 0)
     timer.expires_after(limits.resolve);
   else
     timer.expires_at(boost::asio::steady_timer::time_point::max());
-  auto resolved =
-      co_await (resolver.async_resolve(address_.host, address_.port, as_tuple(use_awaitable)) ||
-                timer.async_wait(as_tuple(use_awaitable)));
-  if (resolved.index() == 1) {
-    if (std::get<0>(std::get<1>(resolved)) == boost::asio::error::operation_aborted)
-      throw_cancelled();
+  auto [order, resolve_ec, endpoints, timer_ec] =
+      co_await exp::make_parallel_group(job->answer.async_receive(deferred),
+                                        timer.async_wait(deferred))
+          .async_wait(exp::wait_for_one(), deferred);
+  if (order[0] == 1) {
+    if (timer_ec) throw_cancelled();
     state.transient = true;
     throw_client_error(error::timeout,
                        what + ": resolving " + address_.host + " took over " +
                            std::to_string(limits.resolve.count()) + " ms",
                        {{"phase", to_string(state.phase)}});
   }
-  auto& [resolve_ec, endpoints] = std::get<0>(resolved);
-  if (resolve_ec == boost::asio::error::operation_aborted) throw_cancelled();
+  if (resolve_ec == exp::error::channel_cancelled ||
+      resolve_ec == boost::asio::error::operation_aborted)
+    throw_cancelled();
   if (resolve_ec) {
     state.transient = true;
     throw_client_error(error::connection_failed,
                        what + ": cannot resolve " + address_.host + ": " + resolve_ec.message());
   }
+  co_return endpoints;
+}
 
+inline boost::asio::awaitable<connection_pool::connection_ptr> connection_pool::open(
+    const timeout_options& limits, const std::string& what, attempt_state& state) {
+  using boost::asio::use_awaitable;
+  const std::string where = address_.host + ":" + address_.port;
+
+  const auto endpoints = co_await resolve(limits, what, state);
   auto conn = std::make_unique<connection>(boost::asio::make_strand(executor_),
                                            tls_context_ ? &*tls_context_ : nullptr);
   std::string failure;

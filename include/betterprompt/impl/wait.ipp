@@ -36,6 +36,7 @@ inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_im
   // A branch of the caller's parallel group: accept every cancellation type, polling only reads.
   co_await detail::accept_every_cancellation();
   auto interval = options.poll_interval;
+  boost::asio::steady_timer pause(impl->executor());
   for (;;) {
     auto delay = interval;
     try {
@@ -48,7 +49,8 @@ inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_im
       const int hint = e.get_diagnostics().retry_after_seconds;
       if (hint >= 0) delay = std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(hint));
     }
-    co_await impl->pause(delay);
+    pause.expires_after(delay);
+    co_await pause.async_wait(boost::asio::use_awaitable);
     interval = next_poll_interval(options, interval);
   }
 }
@@ -64,16 +66,19 @@ inline boost::asio::awaitable<run> wait_until_finished(std::shared_ptr<client_im
     deadline.expires_after(options.timeout);
   else
     deadline.expires_at(boost::asio::steady_timer::time_point::max());
-  // Whichever ends first — the polling (with its run or its error) or the deadline — cancels
-  // the other. (The awaitable || would wait out the deadline after a failed poll.)
+  // Whichever ends first — the polling (with its run or its error), the deadline or the client's
+  // close() — cancels the others. (The awaitable || would wait out the deadline after a failed
+  // poll.)
   auto ex = co_await boost::asio::this_coro::executor;
-  auto [order, failure, finished, deadline_ec] =
+  auto [order, failure, finished, deadline_ec, closed_ec] =
       co_await exp::make_parallel_group(
           boost::asio::co_spawn(ex, poll_until_finished(impl, run_id, options, last_status),
                                 deferred),
-          deadline.async_wait(deferred))
+          deadline.async_wait(deferred), impl->pool().async_wait_closed(deferred))
           .async_wait(exp::wait_for_one(), deferred);
   if (!failure) co_return std::move(finished);
+  if (order[0] == 2 && connection_pool::closed_by(closed_ec))
+    throw_client_error(error::client_closed, "wait for run " + run_id + ": client closed");
   if (order[0] != 1 || deadline_ec) std::rethrow_exception(failure);
 
   diagnostics diag;
