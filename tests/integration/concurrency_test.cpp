@@ -99,3 +99,45 @@ TEST_CASE("a request cancelled while queued for a connection leaves the queue",
     CHECK(f.emu.connection_count() == 1);
   });
 }
+
+namespace {
+asio::awaitable<void> fetch_until_closed(bp::client& c, std::atomic<int>& closed,
+                                         std::atomic<int>& other) {
+  for (;;) {
+    auto outcome = co_await bp::as_result(bp::get_prompt(c, demo::text_prompt_id));
+    if (outcome.has_value()) continue;
+    if (outcome.error() == bp::error::client_closed)
+      ++closed;
+    else
+      ++other;
+    co_return;
+  }
+}
+}  // namespace
+
+TEST_CASE("close() from another thread ends every call of coroutines on 4 threads",
+          "[concurrency][lifecycle]") {
+  asio::io_context ioc(4);
+  bp::testing::emulator emu(ioc);
+  emu.set_response_delay(bp::testing::routes::get_prompt, 20ms);
+  bp::client c{ioc, emu.make_client_options()};  // 8 connections: most calls queue
+  std::atomic<int> closed{0};
+  std::atomic<int> other{0};
+  std::atomic<int> finished{0};
+  for (int w = 0; w < coroutines; ++w) {
+    asio::co_spawn(ioc, fetch_until_closed(c, closed, other), [&](std::exception_ptr e) {
+      if (e) ++other;
+      if (++finished == coroutines) emu.stop();
+    });
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { ioc.run_for(std::chrono::seconds(60)); });
+  std::this_thread::sleep_for(300ms);
+  const auto start = std::chrono::steady_clock::now();
+  c.close();
+  for (auto& t : threads) t.join();
+  CHECK(elapsed_since(start) < 30s);
+  CHECK(finished == coroutines);
+  CHECK(closed == coroutines);
+  CHECK(other == 0);
+}
