@@ -10,6 +10,7 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
@@ -176,11 +177,15 @@ inline boost::asio::awaitable<api_response> client_impl::send(api_request req) {
   req.what = std::string(boost::beast::http::to_string(req.method)) + " " +
              pool_->address().path_prefix + req.target;
   if (pool_->is_closed()) throw_client_error(error::client_closed, req.what + ": client closed");
-  // A thread of its own, whose filter decides which cancellations the call honours.
+  // A coroutine thread of its own, whose filter decides which cancellations the call honours, on
+  // a strand of its own: the call's parallel group completes and cancels its branches from
+  // whichever thread its first branch ends on, which must never race the branches themselves
+  // (the caller may run on a multi-threaded io_context without a strand).
   auto sent = std::make_shared<std::atomic<bool>>(false);
   auto ex = co_await boost::asio::this_coro::executor;
   api_response response = co_await boost::asio::co_spawn(
-      ex, send_guarded(std::move(req), std::move(sent)), boost::asio::use_awaitable);
+      boost::asio::make_strand(ex), send_guarded(std::move(req), std::move(sent)),
+      boost::asio::use_awaitable);
   co_return response;
 }
 

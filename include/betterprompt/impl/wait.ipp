@@ -10,6 +10,7 @@
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -55,11 +56,10 @@ inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_im
   }
 }
 
-inline boost::asio::awaitable<run> wait_until_finished(std::shared_ptr<client_impl> impl,
-                                                       std::string run_id, wait_options options) {
+inline boost::asio::awaitable<run> wait_on_strand(std::shared_ptr<client_impl> impl,
+                                                  std::string run_id, wait_options options) {
   namespace exp = boost::asio::experimental;
   using boost::asio::deferred;
-  require_id(run_id, "run_id");
   run_status last_status = run_status::unknown;
   boost::asio::steady_timer deadline(impl->executor());
   if (options.timeout.count() > 0)
@@ -87,6 +87,19 @@ inline boost::asio::awaitable<run> wait_until_finished(std::shared_ptr<client_im
                  " ms (last status: " + std::string(to_string(last_status)) + ")";
   diag.data = {{"runId", run_id}, {"lastStatus", to_string(last_status)}};
   throw error_with_diagnostics(error::wait_timeout, std::move(diag));
+}
+
+inline boost::asio::awaitable<run> wait_until_finished(std::shared_ptr<client_impl> impl,
+                                                       std::string run_id, wait_options options) {
+  require_id(run_id, "run_id");
+  // The wait's parallel group completes, and cancels its branches, from whichever thread its
+  // first branch ends on; on a strand of its own that never races the polling coroutine, even when
+  // the caller runs on a multi-threaded io_context without a strand.
+  auto ex = co_await boost::asio::this_coro::executor;
+  run finished = co_await boost::asio::co_spawn(
+      boost::asio::make_strand(ex), wait_on_strand(std::move(impl), std::move(run_id), options),
+      boost::asio::use_awaitable);
+  co_return finished;
 }
 
 }  // namespace detail
