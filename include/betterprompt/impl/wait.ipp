@@ -60,6 +60,9 @@ inline boost::asio::awaitable<run> wait_on_strand(std::shared_ptr<client_impl> i
                                                   std::string run_id, wait_options options) {
   namespace exp = boost::asio::experimental;
   using boost::asio::deferred;
+  // A new coroutine thread (see wait_until_finished): waiting only reads, so every cancellation
+  // type ends it; the group below then sees terminal cancellation only.
+  co_await detail::accept_every_cancellation();
   run_status last_status = run_status::unknown;
   boost::asio::steady_timer deadline(impl->executor());
   if (options.timeout.count() > 0)
