@@ -15,6 +15,7 @@
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <memory>
@@ -23,6 +24,13 @@
 #include <vector>
 
 namespace betterprompt::detail {
+
+/// A timer expiring after `limit`, or never when `limit` is zero (the options' "no limit").
+inline boost::asio::steady_timer timer_for_limit(const boost::asio::any_io_executor& ex,
+                                                 std::chrono::milliseconds limit) {
+  if (limit.count() > 0) return boost::asio::steady_timer(ex, limit);
+  return boost::asio::steady_timer(ex, boost::asio::steady_timer::time_point::max());
+}
 
 /// What one attempt learnt, for the retry decision and for timeout messages.
 struct attempt_state {

@@ -199,11 +199,7 @@ inline boost::asio::awaitable<api_response> client_impl::send_guarded(
   auto request = build_request(req);
   attempt_state state;
   const auto total = options_.timeouts.total;
-  boost::asio::steady_timer deadline(executor());
-  if (total.count() > 0)
-    deadline.expires_after(total);
-  else
-    deadline.expires_at(boost::asio::steady_timer::time_point::max());
+  auto deadline = timer_for_limit(executor(), total);
 
   // The call races its deadline and the client's close(); whichever ends first cancels the rest.
   auto ex = co_await boost::asio::this_coro::executor;

@@ -117,11 +117,7 @@ connection_pool::resolve(const timeout_options& limits, const std::string& what,
   };
   job->resolver.async_resolve(address_.host, address_.port, std::move(deliver));
 
-  boost::asio::steady_timer timer(executor_);
-  if (limits.resolve.count() > 0)
-    timer.expires_after(limits.resolve);
-  else
-    timer.expires_at(boost::asio::steady_timer::time_point::max());
+  auto timer = timer_for_limit(executor_, limits.resolve);
   auto [order, resolve_ec, endpoints, timer_ec] =
       co_await exp::make_parallel_group(job->answer.async_receive(deferred),
                                         timer.async_wait(deferred))

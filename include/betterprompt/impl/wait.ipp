@@ -64,11 +64,7 @@ inline boost::asio::awaitable<run> wait_on_strand(std::shared_ptr<client_impl> i
   // type ends it; the group below then sees terminal cancellation only.
   co_await detail::accept_every_cancellation();
   run_status last_status = run_status::unknown;
-  boost::asio::steady_timer deadline(impl->executor());
-  if (options.timeout.count() > 0)
-    deadline.expires_after(options.timeout);
-  else
-    deadline.expires_at(boost::asio::steady_timer::time_point::max());
+  auto deadline = timer_for_limit(impl->executor(), options.timeout);
   // Whichever ends first — the polling (with its run or its error), the deadline or the client's
   // close() — cancels the others. (The awaitable || would wait out the deadline after a failed
   // poll.)
