@@ -1,7 +1,8 @@
 // betterprompt-emulator: the API emulator as a standalone server.
 //
 //   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...
-//                         [--sync-window-ms N] [--seed FILE] [--rate-limit N] [--fault SPEC]...
+//                         [--sync-window-ms N] [--seed FILE] [--rate-limit N]
+//                         [--rate-limit-burst N] [--fault SPEC]...
 //
 // Prints the base URL on the first line of standard output, then serves until SIGINT/SIGTERM.
 #include <betterprompt/testing/emulator.hpp>
@@ -25,12 +26,14 @@ namespace {
       << "betterprompt-emulator: " << problem << "\n"
       << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
       << "                             [--api-key KEY]... [--sync-window-ms N] [--seed FILE]\n"
-      << "                             [--rate-limit N] [--fault SPEC]...\n"
+      << "                             [--rate-limit N] [--rate-limit-burst N] [--fault SPEC]...\n"
       << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n"
       << "--rate-limit N answers 429 + Retry-After beyond N requests per second (0: off)\n"
+      << "--rate-limit-burst N lets N requests through at once (default: the rate)\n"
       << "--fault kind=NAME[,route=NAME][,count=N][,delay-ms=N][,bytes=N][,status=N]\n"
       << "  kinds: reset server_error rate_limited malformed_json oversized_body\n"
       << "         wrong_content_type delay close_after_bytes drip close_connection stall\n"
+      << "         trailing_response trailing_junk foreign_run interim_response\n"
       << "  routes: get_prompt get_prompt_version create_run get_run list_runs\n"
       << "          list_prompt_versions search_prompts get_account get_credits, or *\n";
   std::exit(2);
@@ -81,6 +84,8 @@ int main(int argc, char** argv) {
       seed_file = value();
     } else if (arg == "--rate-limit") {
       options.rate_limit_per_second = static_cast<double>(parse_number(arg, value(), 1'000'000));
+    } else if (arg == "--rate-limit-burst") {
+      options.rate_limit_burst = static_cast<double>(parse_number(arg, value(), 1'000'000));
     } else if (arg == "--fault") {
       try {
         faults.push_back(betterprompt::testing::parse_fault_spec(value()));
@@ -115,10 +120,12 @@ int main(int argc, char** argv) {
       if (!out.flush()) usage("cannot write " + ca_out);
     }
     std::cout << emu.base_url() << std::endl;
-    std::cerr << "betterprompt-emulator: serving " << emu.base_url() << " (API key"
-              << (options.api_keys.size() == 1 ? " " : "s ");
-    for (const auto& key : options.api_keys) std::cerr << key << ' ';
-    std::cerr << "); Ctrl-C stops\n";
+    // The keys themselves are never printed: logs get collected, and --api-key may be real.
+    std::cerr << "betterprompt-emulator: serving " << emu.base_url() << "; requests need "
+              << (custom_keys || (seed && !seed->api_keys.empty())
+                      ? "one of the configured API keys"
+                      : "the demo API key (betterprompt::testing::demo::api_key, see the README)")
+              << " as 'Authorization: Bearer <key>'; Ctrl-C stops\n";
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) { emu.stop(); });
     ioc.run();

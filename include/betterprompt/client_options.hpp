@@ -32,9 +32,10 @@ struct tls_options {
 /// How failed requests are retried: exponential backoff with full jitter.
 ///
 /// Retried: a request that never reached the server (resolve or connect failure, TLS handshake
-/// failure other than certificate verification) — any method; and for GET only, a connection
-/// that broke before the answer, and the statuses 408, 429, 500, 502, 503 and 504. A POST (a run
-/// create) is never resent once it may have reached the server: that could bill a second run.
+/// failure other than certificate verification) and a 429 answer — any method; and for GET only,
+/// a connection that broke before the answer, and the statuses 408, 500, 502, 503 and 504. A POST
+/// (a run create) is never resent once it may have been processed: that could bill a second run.
+/// A 429 proves it was not (the API refuses before doing anything).
 struct retry_policy {
   /// Retries after the first attempt; 0 turns retrying off. Default: 2.
   int max_retries = 2;
@@ -47,10 +48,22 @@ struct retry_policy {
   /// Wait at least the server's Retry-After (seconds or HTTP date) when it sends one. Default:
   /// true.
   bool honor_retry_after = true;
+  /// The longest Retry-After the client waits out. An answer asking for longer, or for longer
+  /// than the call's total timeout has left, is not retried: the call fails at once with its own
+  /// error (error::rate_limited for a 429) and diagnostics::retry_after_seconds set. A negative,
+  /// unreadable or overflowing Retry-After is ignored (the usual backoff applies). Default: 60 s.
+  std::chrono::milliseconds max_retry_after{std::chrono::seconds(60)};
 };
 
 /// A token bucket shared by every request of a client (retries included), so that a busy client
 /// stays under the API's limit of 5 requests per second instead of collecting 429s.
+///
+/// After any 429 the whole client pauses for the answer's Retry-After (1 s when it has none,
+/// at most retry_policy::max_retry_after), then resumes at 3/4 of its rate with a burst of 1, a
+/// step lower after each further 429 (down to a tenth of the rate); 30 s without a 429 restores
+/// the configured rate and burst. A server whose limit is stricter than the client's (a proxy
+/// with a smaller burst, say) thus makes a batch converge instead of failing with 429s. With
+/// the limiter off, a 429 still pauses the client.
 struct rate_limit_options {
   /// Sustained rate; 0 turns the limiter off. Default: 5 (the API's documented limit).
   double requests_per_second = 5;
@@ -82,9 +95,15 @@ struct timeout_options {
 
 /// Options of a client. An aggregate: set what you need, the rest keeps its documented default.
 struct client_options {
-  /// Scheme, host, optional port and path prefix of the API. http:// is accepted (e.g. for the
-  /// emulator on loopback). Default: "https://api.betterprompt.me/v1".
+  /// Scheme (case-insensitive), host, optional port and path prefix of the API. http:// is
+  /// accepted for loopback hosts only (localhost, 127.0.0.0/8, ::1; e.g. the emulator) unless
+  /// allow_insecure_http is set. Control characters, spaces, non-ASCII bytes and user
+  /// information are rejected with error::invalid_argument. Default:
+  /// "https://api.betterprompt.me/v1".
   std::string base_url = "https://api.betterprompt.me/v1";
+  /// Allow an http:// base_url for a host that is not loopback: the API key would then cross
+  /// the network in clear text. Default: false.
+  bool allow_insecure_http = false;
   /// Sent as `Authorization: Bearer <api_key>`; never logged or put in errors.
   /// Default: the BETTERPROMPT_API_KEY environment variable, read when the options are created.
   std::string api_key = detail::api_key_from_environment();

@@ -67,6 +67,9 @@ BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noex
 
 }  // namespace error
 
+/// The most bytes of diagnostics::message that error_with_diagnostics::what() shows.
+inline constexpr std::size_t max_what_message = 1024;
+
 /// What is known about a failed operation beyond its error code. Never contains the API key.
 struct diagnostics {
   unsigned http_status = 0;  ///< HTTP status of the response; 0 when none was received.
@@ -78,7 +81,9 @@ struct diagnostics {
 };
 
 /// The exception the awaitables throw: an error_code plus diagnostics.
-/// `what()` reads like "run not found [HTTP 404 NOT_FOUND_ERROR, request id req_7]: Not found".
+/// `what()` reads like "Run not found [HTTP 404 NOT_FOUND_ERROR, request id req_7]". The
+/// message part has its control characters escaped (\x1B, \x0A, …) and is cut after
+/// max_what_message bytes; get_diagnostics().message keeps the server's raw text.
 class error_with_diagnostics : public boost::system::system_error {
  public:
   /// Builds the exception; the message is composed from diag.

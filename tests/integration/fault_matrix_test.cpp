@@ -155,10 +155,26 @@ TEST_CASE("fault matrix: a burst of 503s is retried for reads, a create reports 
   run_matrix_row({burst, success, bp::error::server_error});
 }
 
-TEST_CASE("fault matrix: 429 with Retry-After is waited out for reads", "[faults]") {
+TEST_CASE("fault matrix: 429 with Retry-After is waited out, for creates too", "[faults]") {
   auto limited = make_fault(fault_kind::rate_limited);
   limited.delay = 1s;
-  run_matrix_row({limited, success, bp::error::rate_limited});
+  run_matrix_row({limited, success, success});
+}
+
+TEST_CASE("fault matrix: a second response after the answer is never taken for an answer",
+          "[faults][desync]") {
+  run_matrix_row({make_fault(fault_kind::trailing_response, -1), success, success, true});
+}
+
+TEST_CASE("fault matrix: junk past Content-Length costs the connection, not the call",
+          "[faults][desync]") {
+  run_matrix_row({make_fault(fault_kind::trailing_junk, -1), success, success, true});
+}
+
+TEST_CASE("fault matrix: interim 1xx answers are skipped", "[faults]") {
+  auto early_hints = make_fault(fault_kind::interim_response, -1);
+  early_hints.status = 103;
+  run_matrix_row({early_hints, success, success, true});
 }
 
 TEST_CASE("fault matrix: malformed JSON is bad_response", "[faults]") {

@@ -168,3 +168,53 @@ TEST_CASE("the credits document decodes, and a missing field is bad_response", "
       bp::detail::decode_data<bp::credit_balance>(bp::detail::parse_envelope(std::move(resp))),
       bp::error_with_diagnostics);
 }
+
+namespace {
+/// The error decoding `data_json` as T gives, or success.
+template <class T>
+boost::system::error_code decode_code(const std::string& data_json, std::string& message) {
+  bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":)" + data_json + "}"};
+  try {
+    bp::detail::decode_data<T>(bp::detail::parse_envelope(std::move(resp)));
+  } catch (const bp::error_with_diagnostics& e) {
+    message = e.get_diagnostics().message;
+    return e.code();
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("out-of-range and fractional numbers where integers belong are bad_response",
+          "[unit][json]") {
+  struct row {
+    const char* data;
+    const char* field;
+  };
+  const row runs[] = {
+      {R"({"runId":"r","tokens":1e300})", "tokens"},
+      {R"({"runId":"r","tokens":-1e300})", "tokens"},
+      {R"({"runId":"r","tokens":9223372036854775808.0})", "tokens"},
+      {R"({"runId":"r","tokens":18446744073709551615})", "tokens"},
+      {R"({"runId":"r","tokens":1.5})", "tokens"},
+      {R"({"runId":"r","credits":-1e19})", "credits"},
+      {R"({"runId":"r","credits":"12"})", "credits"},
+  };
+  for (const row& r : runs) {
+    INFO(r.data);
+    std::string message;
+    CHECK(decode_code<bp::run>(r.data, message) == bp::error::bad_response);
+    CHECK(message.find(std::string("'") + r.field + "'") != std::string::npos);
+  }
+  std::string message;
+  CHECK(decode_code<bp::credit_balance>(R"({"credits":-1e19})", message) ==
+        bp::error::bad_response);
+  CHECK(decode_code<bp::credit_balance>(R"({"credits":1e300})", message) ==
+        bp::error::bad_response);
+  // In range and integral: accepted, whatever the JSON spelling.
+  CHECK(decode_code<bp::run>(R"({"runId":"r","tokens":-9223372036854775808.0})", message) ==
+        boost::system::error_code{});
+  CHECK(decode_code<bp::run>(R"({"runId":"r","tokens":1e3,"credits":12.0})", message) ==
+        boost::system::error_code{});
+  CHECK(decode_code<bp::credit_balance>(R"({"credits":4250})", message) ==
+        boost::system::error_code{});
+}

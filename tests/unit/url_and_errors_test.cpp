@@ -113,45 +113,83 @@ TEST_CASE("an emulator seed parses prompts, runs, keys and credits, and names it
                     Catch::Contains("promptId"));
 }
 
-#include <betterprompt/detail/retry.hpp>
-
-TEST_CASE("Retry-After parses delta-seconds and HTTP dates", "[unit][retry]") {
-  using bp::detail::parse_retry_after;
-  CHECK(parse_retry_after("7") == 7);
-  CHECK(parse_retry_after("") == -1);
-  CHECK(parse_retry_after("-3") == -1);
-  CHECK(parse_retry_after("soon") == -1);
-  CHECK(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT") == 0);  // in the past: no wait
-  char future[64];
-  const std::time_t in_a_minute = std::time(nullptr) + 60;
-  std::tm utc{};
-  gmtime_r(&in_a_minute, &utc);
-  std::strftime(future, sizeof future, "%a, %d %b %Y %H:%M:%S GMT", &utc);
-  const int seconds = parse_retry_after(future);
-  CHECK(seconds >= 58);
-  CHECK(seconds <= 60);
+TEST_CASE("base URLs with control characters, spaces or non-ASCII bytes are refused",
+          "[unit][url]") {
+  for (const char* bad : {"https://api.example\r\nX-Injected: 1/v1", "https://api.example/v1\r\n",
+                          "https://a b/v1", "https://api.example/v 1", "https://api.example/v1\t",
+                          "https://\xC3\xA9xample.com/v1", "https://api.example/\x7F"}) {
+    INFO(bp::detail::redacted_url(bad));
+    try {
+      bp::detail::parse_base_url(bad);
+      FAIL("accepted");
+    } catch (const bp::error_with_diagnostics& e) {
+      CHECK(e.code() == bp::error::invalid_argument);
+      for (char c : std::string(e.what())) CHECK((static_cast<unsigned char>(c) >= 0x20));
+    }
+  }
 }
 
-TEST_CASE("backoff is full jitter under an exponential, capped bound, at least Retry-After",
-          "[unit][retry]") {
-  bp::retry_policy policy;  // 500 ms, x2, 8 s
-  for (int i = 0; i < 200; ++i) {
-    CHECK(bp::detail::backoff_delay(policy, 0, -1) <= std::chrono::milliseconds(500));
-    CHECK(bp::detail::backoff_delay(policy, 2, -1) <= std::chrono::milliseconds(2000));
-    CHECK(bp::detail::backoff_delay(policy, 10, -1) <= std::chrono::milliseconds(8000));
-    CHECK(bp::detail::backoff_delay(policy, 0, 3) >= std::chrono::seconds(3));
+TEST_CASE("user information in a base URL is refused without being echoed", "[unit][url]") {
+  try {
+    bp::detail::parse_base_url("https://alice:s3cr3t-pass@api.example/v1");
+    FAIL("accepted");
+  } catch (const bp::error_with_diagnostics& e) {
+    CHECK(e.code() == bp::error::invalid_argument);
+    const std::string what = e.what();
+    CHECK(what.find("s3cr3t") == std::string::npos);
+    CHECK(what.find("alice") == std::string::npos);
+    CHECK(what.find("***@api.example") != std::string::npos);
   }
-  policy.honor_retry_after = false;
-  CHECK(bp::detail::backoff_delay(policy, 0, 30) <= std::chrono::milliseconds(500));
 }
 
-TEST_CASE("only GETs are retried on retryable statuses", "[unit][retry]") {
-  using boost::beast::http::verb;
-  for (unsigned status : {408u, 429u, 500u, 502u, 503u, 504u}) {
-    CHECK(bp::detail::is_retryable_status(status, verb::get));
-    CHECK_FALSE(bp::detail::is_retryable_status(status, verb::post));
-  }
-  for (unsigned status : {200u, 400u, 401u, 404u, 422u}) {
-    CHECK_FALSE(bp::detail::is_retryable_status(status, verb::get));
-  }
+TEST_CASE("schemes are case-insensitive; loopback hosts are recognised", "[unit][url]") {
+  CHECK(bp::detail::parse_base_url("HTTPS://api.example/v1").tls);
+  CHECK_FALSE(bp::detail::parse_base_url("HtTp://127.0.0.1:8080/v1").tls);
+  for (const char* host : {"localhost", "127.0.0.1", "127.1.2.3", "::1"})
+    CHECK(bp::detail::is_loopback_host(host));
+  for (const char* host :
+       {"example.com", "127.0.0.1.evil.com", "128.0.0.1", "localhost.com", "10.0.0.1", "::2"})
+    CHECK_FALSE(bp::detail::is_loopback_host(host));
+}
+
+TEST_CASE("http:// is refused for hosts that are not loopback, unless allowed", "[unit][url]") {
+  boost::asio::io_context ioc;
+  bp::client_options opts;
+  opts.api_key = "k";
+  opts.base_url = "http://api.example/v1";
+  CHECK_THROWS_AS(bp::client(ioc, opts), bp::error_with_diagnostics);
+  opts.base_url = "HTTP://127.0.0.1:9/v1";
+  CHECK_NOTHROW(bp::client(ioc, opts));
+  opts.base_url = "http://localhost:9/v1";
+  CHECK_NOTHROW(bp::client(ioc, opts));
+  opts.base_url = "http://api.example/v1";
+  opts.allow_insecure_http = true;
+  CHECK_NOTHROW(bp::client(ioc, opts));
+}
+
+TEST_CASE("what() escapes control characters and caps the server's text; diagnostics keep it",
+          "[unit][errors]") {
+  bp::diagnostics d;
+  d.message = std::string("bad \x1B[31mred\r\nX-Forged: 1\0tail", 32);
+  d.http_status = 500;
+  d.request_id = "req\x1B";
+  bp::error_with_diagnostics e(bp::error::server_error, d);
+  const std::string what = e.what();
+  CHECK(what.find("\\x1B[31mred\\x0D\\x0AX-Forged: 1\\x00tail") != std::string::npos);
+  for (char c : what) CHECK((static_cast<unsigned char>(c) >= 0x20));
+  CHECK(e.get_diagnostics().message == d.message);  // raw text kept
+
+  bp::diagnostics huge;
+  huge.message = std::string(100000, 'x');
+  const std::string capped = bp::error_with_diagnostics(bp::error::server_error, huge).what();
+  CHECK(capped.size() < bp::max_what_message + 128);
+  CHECK(capped.find("more bytes") != std::string::npos);
+
+  // The cut never splits a UTF-8 character.
+  bp::diagnostics accents;
+  for (int i = 0; i < 1000; ++i) accents.message += "\xC3\xA9";  // é
+  const std::string cut = bp::error_with_diagnostics(bp::error::server_error, accents).what();
+  const auto end = cut.find("...");
+  REQUIRE(end != std::string::npos);
+  CHECK(end % 2 == 0);
 }

@@ -37,10 +37,14 @@ class client_impl {
  private:
   boost::asio::awaitable<api_response> send_guarded(api_request req,
                                                     std::shared_ptr<std::atomic<bool>> sent);
+  using clock = std::chrono::steady_clock;
   boost::asio::awaitable<api_response> send_with_retries(const api_request& req,
                                                          connection::request_type& request,
                                                          attempt_state& state,
-                                                         std::atomic<bool>& sent);
+                                                         std::atomic<bool>& sent,
+                                                         clock::time_point deadline);
+  // Pauses the whole client (every handle) for the Retry-After of a 429, or 1 s.
+  void pause_client_after_429(int retry_after_seconds);
   boost::asio::awaitable<api_response> send_once(const api_request& req,
                                                  connection::request_type& request,
                                                  attempt_state& state, std::atomic<bool>& sent);

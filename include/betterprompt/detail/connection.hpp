@@ -40,13 +40,22 @@ class connection {
       const boost::asio::ip::tcp::resolver::results_type& endpoints, const std::string& host,
       const timeout_options& limits, call_phase& phase, std::string& failure);
 
-  /// Writes `req` and reads one response into `parser`, each phase within its limit.
+  /// Writes `req` and reads the final response into `parser` (emplaced here, with
+  /// `body_limit`), each phase within its limit. Interim answers 100, 102 and 103 are skipped;
+  /// 101 (a protocol switch the client never asked for) and more than max_interim_responses
+  /// interim answers fail with http::error::bad_status and refused_interim_status set.
   /// `response_started` tells whether any response byte arrived (decides retry safety).
   /// Terminal cancellation ends it.
-  boost::asio::awaitable<boost::system::error_code> exchange(request_type& req, parser_type& parser,
-                                                             const timeout_options& limits,
-                                                             call_phase& phase,
-                                                             bool& response_started);
+  boost::asio::awaitable<boost::system::error_code> exchange(
+      request_type& req, std::optional<parser_type>& parser, std::size_t body_limit,
+      const timeout_options& limits, call_phase& phase, bool& response_started);
+
+  /// True when nothing past the last response is buffered (neither here nor in TLS): the
+  /// connection is in step with the server and may carry another request.
+  bool fully_read() const noexcept;
+
+  /// Interim (1xx) answers skipped before the final one; more is a hostile server.
+  static constexpr int max_interim_responses = 8;
 
   /// True when an idle connection may be reused: open, not closed by the peer, not too old.
   bool reusable(clock::time_point now, std::chrono::milliseconds idle_timeout);
@@ -58,20 +67,21 @@ class connection {
   clock::time_point idle_since{};
   /// Set by connect() when the peer's certificate failed verification (a permanent failure).
   bool certificate_rejected = false;
+  /// Set by exchange() to the status of an interim answer it refused (101, or one 1xx too many).
+  unsigned refused_interim_status = 0;
 
  private:
   boost::beast::tcp_stream& tcp() noexcept;
   void limit_next_phase(std::chrono::milliseconds budget);
 
   template <class Stream>
-  boost::asio::awaitable<boost::system::error_code> exchange_on(Stream& stream, request_type& req,
-                                                                parser_type& parser,
-                                                                const timeout_options& limits,
-                                                                call_phase& phase,
-                                                                bool& response_started);
+  boost::asio::awaitable<boost::system::error_code> exchange_on(
+      Stream& stream, request_type& req, std::optional<parser_type>& parser, std::size_t body_limit,
+      const timeout_options& limits, call_phase& phase, bool& response_started);
 
   std::optional<boost::beast::tcp_stream> plain_;
-  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
+  using ssl_stream_type = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+  std::optional<ssl_stream_type> tls_;
   boost::beast::flat_buffer buffer_;
 };
 

@@ -21,6 +21,7 @@ struct envelope {
   std::string request_id;
   int retry_after_seconds = -1;
   std::string what;  ///< "GET /v1/runs/…", for messages.
+  std::string note;  ///< Why the transport did not retry this answer, if it was retryable.
 
   bool ok() const noexcept { return status == "SUCCESS" && http_status < 300; }
 };
@@ -56,8 +57,12 @@ inline envelope parse_envelope(api_response&& resp) {
   env.request_id = std::move(resp.request_id);
   env.retry_after_seconds = resp.retry_after_seconds;
   env.what = std::move(resp.what);
+  env.note = std::move(resp.note);
   boost::system::error_code ec;
   boost::json::value body = boost::json::parse(resp.body, ec);
+  // The text is not needed once parsed: freeing it now keeps the peak of a large answer at
+  // about twice its size (JSON value, then the decoded model) instead of three times.
+  std::string().swap(resp.body);
   const auto* obj = ec ? nullptr : body.if_object();
   const auto* status = obj ? obj->if_contains("status") : nullptr;
   if (!status || !status->is_string()) {
@@ -66,7 +71,8 @@ inline envelope parse_envelope(api_response&& resp) {
     diag.request_id = env.request_id;
     diag.retry_after_seconds = env.retry_after_seconds;
     diag.message = env.what + ": response is not a JSON API envelope" +
-                   (ec ? " (" + ec.message() + ")" : std::string());
+                   (ec ? " (" + ec.message() + ")" : std::string()) +
+                   (env.note.empty() ? std::string() : "; " + env.note);
     if (env.http_status < 300) throw error_with_diagnostics(error::bad_response, std::move(diag));
     throw error_with_diagnostics(api_error_from_http(env.http_status), std::move(diag));
   }
@@ -83,6 +89,7 @@ inline envelope parse_envelope(api_response&& resp) {
   diag.http_status = env.http_status;
   diag.api_status = env.status;
   diag.message = env.message.empty() ? env.what + ": " + env.status : std::move(env.message);
+  if (!env.note.empty()) diag.message += " (" + env.note + ")";
   diag.data = std::move(env.data);
   diag.request_id = std::move(env.request_id);
   diag.retry_after_seconds = env.retry_after_seconds;

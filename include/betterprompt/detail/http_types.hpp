@@ -3,6 +3,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include <chrono>
 #include <string>
 #include <utility>
 
@@ -15,12 +16,22 @@ struct api_request {
   std::string body{};    ///< JSON text; empty for none.
   std::string run_id{};  ///< The run concerned, if any: named in timeout diagnostics.
   std::string what{};    ///< "GET /v1/runs/…": set by the transport, names the call in messages.
+  /// A Retry-After reaching past this is not waited out (besides the call's own total timeout):
+  /// wait_for_run's deadline, for its polls.
+  std::chrono::steady_clock::time_point retry_deadline =
+      std::chrono::steady_clock::time_point::max();
 
   static api_request get(std::string target) {
-    return {boost::beast::http::verb::get, std::move(target), {}, {}, {}};
+    api_request r;
+    r.target = std::move(target);
+    return r;
   }
   static api_request post(std::string target, std::string json_body) {
-    return {boost::beast::http::verb::post, std::move(target), std::move(json_body), {}, {}};
+    api_request r;
+    r.method = boost::beast::http::verb::post;
+    r.target = std::move(target);
+    r.body = std::move(json_body);
+    return r;
   }
 };
 
@@ -31,6 +42,7 @@ struct api_response {
   std::string request_id{};      ///< x-request-id header, if any.
   int retry_after_seconds = -1;  ///< Retry-After header in seconds, if any.
   std::string what{};            ///< "GET /v1/runs/…": names the request in messages.
+  std::string note{};            ///< Why the transport handed back a retryable answer, if it did.
 };
 
 }  // namespace betterprompt::detail

@@ -3,7 +3,9 @@
 
 #include <boost/json/value.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -36,18 +38,39 @@ inline std::string optional_string(const boost::json::object& obj, std::string_v
   throw decode_error("field '" + std::string(key) + "' is not a string");
 }
 
-/// An integer field that may be absent or null (→ fallback). Integral doubles are accepted.
+/// The exact int64 a JSON number stands for: an integer in range, or an integral double in
+/// range (checked before any conversion: casting an out-of-range double is undefined behaviour).
+inline std::optional<std::int64_t> exact_int64(const boost::json::value& v) noexcept {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) {
+    if (v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
+  if (!v.is_double()) return std::nullopt;
+  const double d = v.get_double();
+  // [-2^63, 2^63): both bounds are exact doubles; NaN and infinities fail the comparisons.
+  if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || std::trunc(d) != d)
+    return std::nullopt;
+  return static_cast<std::int64_t>(d);
+}
+
+/// An integer field in [min, max] that may be absent or null (→ fallback). Integral doubles are
+/// accepted; fractions, out-of-range values and other types are a decode_error naming the field.
 inline std::int64_t optional_int(const boost::json::object& obj, std::string_view key,
-                                 std::int64_t fallback) {
+                                 std::int64_t fallback, std::int64_t min = INT64_MIN,
+                                 std::int64_t max = INT64_MAX) {
   const auto* v = obj.if_contains(key);
   if (!v || v->is_null()) return fallback;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
-    return static_cast<std::int64_t>(v->get_uint64());
-  if (v->is_double() &&
-      v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double())))
-    return static_cast<std::int64_t>(v->get_double());
-  throw decode_error("field '" + std::string(key) + "' is not an integer");
+  const auto exact = exact_int64(*v);
+  if (!exact) {
+    if (v->is_number())
+      throw decode_error("field '" + std::string(key) + "' is not an integer in range");
+    throw decode_error("field '" + std::string(key) + "' is not an integer");
+  }
+  if (*exact < min || *exact > max)
+    throw decode_error("field '" + std::string(key) + "' is out of range (" +
+                       std::to_string(*exact) + ")");
+  return *exact;
 }
 
 /// An array field that may be absent or null (→ nullptr).

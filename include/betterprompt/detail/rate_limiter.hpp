@@ -1,7 +1,9 @@
-// A token bucket that makes requests wait their turn instead of collecting 429s.
+// The client's rate limit, shared by every request of a client: rate_limit_state plus the clock,
+// a lock and a timer.
 #pragma once
 
 #include <betterprompt/client_options.hpp>
+#include <betterprompt/detail/rate_limit_state.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -10,7 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
-#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 
@@ -18,56 +20,55 @@ namespace betterprompt::detail {
 
 class rate_limiter {
  public:
-  using clock = std::chrono::steady_clock;
+  using clock = rate_limit_state::clock;
 
   explicit rate_limiter(const rate_limit_options& o)
-      : rate_(o.requests_per_second),
-        burst_(std::max(1.0, o.burst)),
-        tokens_(burst_),
-        refilled_(clock::now()) {}
+      : state_(o, clock::now()), active_(state_.active()) {}
 
-  /// False when the limit is off.
-  bool enabled() const noexcept { return rate_ > 0; }
+  /// False while the limit is off and no 429 has paused the client: acquire() has nothing to do.
+  bool enabled() const noexcept { return active_.load(std::memory_order_relaxed); }
 
-  /// Waits for a token. Tokens are reserved in call order, so waiters are served first come,
-  /// first served. Cancellable (terminal): the reserved token is given back.
+  /// Waits for a token, and for the end of any pause a 429 began. Cancellable (terminal): the
+  /// reserved token is given back.
   boost::asio::awaitable<void> acquire(const boost::asio::any_io_executor& ex) {
-    if (rate_ <= 0) co_return;
-    const auto wait = reserve();
-    if (wait <= clock::duration::zero()) co_return;
-    boost::asio::steady_timer timer(ex, wait);
-    boost::system::error_code ec;
-    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    if (ec) {
-      give_back();
-      throw boost::system::system_error(ec);
+    for (;;) {
+      const auto reserved = reserve();
+      if (reserved.wait <= clock::duration::zero()) co_return;
+      boost::asio::steady_timer timer(ex, reserved.wait);
+      boost::system::error_code ec;
+      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+      if (ec) {
+        give_back(reserved);
+        throw boost::system::system_error(ec);
+      }
+      if (still_valid(reserved)) co_return;
     }
   }
 
+  /// A 429 arrived: pause every request of the client for `pause`, then go slower for a while.
+  void on_rate_limited(clock::duration pause) {
+    std::lock_guard lock(mutex_);
+    state_.on_rate_limited(clock::now(), pause);
+    active_ = true;
+  }
+
  private:
-  // Takes a token (possibly going into debt) and says how long until it is really available.
-  clock::duration reserve() {
+  rate_limit_state::reservation reserve() {
     std::lock_guard lock(mutex_);
-    const auto now = clock::now();
-    const std::chrono::duration<double> elapsed = now - refilled_;
-    tokens_ = std::min(burst_, tokens_ + elapsed.count() * rate_);
-    refilled_ = now;
-    tokens_ -= 1;
-    if (tokens_ >= 0) return clock::duration::zero();
-    return std::chrono::duration_cast<clock::duration>(
-        std::chrono::duration<double>(-tokens_ / rate_));
+    return state_.reserve(clock::now());
+  }
+  bool still_valid(const rate_limit_state::reservation& r) {
+    std::lock_guard lock(mutex_);
+    return state_.still_valid(r);
+  }
+  void give_back(const rate_limit_state::reservation& r) {
+    std::lock_guard lock(mutex_);
+    state_.give_back(r);
   }
 
-  void give_back() {
-    std::lock_guard lock(mutex_);
-    tokens_ = std::min(burst_, tokens_ + 1);
-  }
-
-  const double rate_;
-  const double burst_;
   std::mutex mutex_;
-  double tokens_;
-  clock::time_point refilled_;
+  rate_limit_state state_;
+  std::atomic<bool> active_;
 };
 
 }  // namespace betterprompt::detail

@@ -1,4 +1,5 @@
-// The arithmetic of retrying: which answers are retried, how long to wait, Retry-After.
+// The retry decision, free of I/O and of the clock: what an attempt ended in goes in, whether to
+// try again (and after how long) comes out. The transport feeds it; unit tests drive it as a table.
 #pragma once
 
 #include <betterprompt/client_options.hpp>
@@ -10,45 +11,88 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
-#include <random>
 #include <string>
 #include <string_view>
 
 namespace betterprompt::detail {
 
-/// Retry-After in seconds: delta-seconds, or an HTTP date (IMF-fixdate) counted from now.
-/// -1 when absent or unreadable.
-inline int parse_retry_after(std::string_view value) {
+/// Retry-After in seconds: delta-seconds, or an HTTP date (IMF-fixdate) counted from `now`
+/// (capped at 24 h). -1 when absent, negative, unreadable or too large for an int: such a header
+/// is ignored and the usual backoff applies.
+inline int parse_retry_after(std::string_view value, std::time_t now = std::time(nullptr)) {
   int seconds = -1;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec == std::errc() && end == value.data() + value.size()) return seconds < 0 ? -1 : seconds;
+  if (end == value.data() + value.size() && ec == std::errc()) return seconds < 0 ? -1 : seconds;
+  if (ec == std::errc::result_out_of_range) return -1;
   std::tm when{};
   const std::string text(value);
   const char* parsed = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &when);
   if (!parsed || *parsed != '\0') return -1;
-  const auto delta = ::timegm(&when) - std::time(nullptr);
+  const auto delta = ::timegm(&when) - now;
   return static_cast<int>(std::clamp<std::time_t>(delta, 0, 24 * 3600));
 }
 
+/// Statuses worth another attempt. A POST (a run create) only on 429: the API refused it before
+/// doing anything, so resending cannot bill a second run; any other answer may follow processing.
 inline bool is_retryable_status(unsigned status, boost::beast::http::verb method) {
-  if (method != boost::beast::http::verb::get) return false;  // a POST may have been processed
+  if (method != boost::beast::http::verb::get) return status == 429;
   return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
          status == 504;
 }
 
-/// The delay before retry number `retry` (0-based): full jitter under an exponential bound, and
-/// at least the server's Retry-After when the policy honours it.
-inline std::chrono::milliseconds backoff_delay(const retry_policy& policy, int retry,
-                                               int retry_after_seconds) {
+/// What one attempt ended in, as the retry decision sees it.
+struct attempt_outcome {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  /// The answer's HTTP status; 0 when the attempt failed without a complete answer.
+  unsigned http_status = 0;
+  /// The answer's Retry-After in seconds; -1 when absent or ignored.
+  int retry_after_seconds = -1;
+  /// No answer, and no request byte can have reached the server (resolve or connect failure).
+  bool failed_before_sending = false;
+  /// No answer: the connection broke after the request was written (only a GET may be resent).
+  bool connection_broke = false;
+};
+
+/// Why the transport stops retrying.
+enum class retry_verdict {
+  retry,                      ///< Try again after retry_step::delay.
+  final_answer,               ///< Hand the answer (or failure) to the caller as it is.
+  retry_after_too_long,       ///< The server asked to wait longer than max_retry_after.
+  retry_after_past_deadline,  ///< The server asked to wait past the call's total deadline.
+};
+
+/// The decision after an attempt.
+struct retry_step {
+  retry_verdict verdict = retry_verdict::final_answer;
+  std::chrono::milliseconds delay{0};  ///< With retry: the pause before the next attempt.
+};
+
+/// Decides what follows attempt number `retry` (0-based). `time_left` is what remains of the
+/// call's total timeout (milliseconds::max() when it has none). `jitter` in [0, 1] picks the
+/// delay under the exponential bound (full jitter); the caller draws it.
+inline retry_step plan_retry(const retry_policy& policy, int retry, const attempt_outcome& outcome,
+                             std::chrono::milliseconds time_left, double jitter) {
+  using std::chrono::milliseconds;
+  const bool retryable =
+      outcome.http_status != 0
+          ? is_retryable_status(outcome.http_status, outcome.method)
+          : outcome.failed_before_sending ||
+                (outcome.connection_broke && outcome.method == boost::beast::http::verb::get);
+  if (!retryable || retry >= policy.max_retries) return {};
+  const int hint = policy.honor_retry_after ? outcome.retry_after_seconds : -1;
+  if (hint > 0) {
+    const auto asked = std::chrono::duration_cast<milliseconds>(std::chrono::seconds(hint));
+    if (asked > policy.max_retry_after) return {retry_verdict::retry_after_too_long};
+    if (asked > time_left) return {retry_verdict::retry_after_past_deadline};
+  }
   double bound = static_cast<double>(policy.initial_backoff.count());
   for (int i = 0; i < retry; ++i) bound *= policy.multiplier;
-  bound = std::min(bound, static_cast<double>(policy.max_backoff.count()));
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  std::uniform_real_distribution<double> jitter(0.0, std::max(bound, 0.0));
-  auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(jitter(rng)));
-  if (policy.honor_retry_after && retry_after_seconds > 0)
-    delay = std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(retry_after_seconds));
-  return delay;
+  // NaN (a NaN multiplier) and negative bounds mean no pause; the cap also tames infinity.
+  bound = bound > 0 ? std::min(bound, static_cast<double>(policy.max_backoff.count())) : 0.0;
+  auto delay =
+      milliseconds(static_cast<std::int64_t>((jitter >= 0 && jitter <= 1 ? jitter : 1.0) * bound));
+  if (hint > 0) delay = std::max<milliseconds>(delay, std::chrono::seconds(hint));
+  return {retry_verdict::retry, delay};
 }
 
 }  // namespace betterprompt::detail

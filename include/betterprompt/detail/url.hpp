@@ -1,8 +1,10 @@
 // Base-URL parsing and percent-encoding of path segments and query values.
 #pragma once
 
+#include <betterprompt/detail/printable.hpp>
 #include <betterprompt/error.hpp>
 
+#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -17,17 +19,51 @@ struct endpoint_address {
   std::string path_prefix;  ///< e.g. "/v1"; never ends with '/'.
 };
 
-/// Parses "http[s]://host[:port][/prefix]"; throws error::invalid_argument saying what is wrong.
+/// `url` fit for an error message: user information replaced by "***" (it may hold a
+/// password), control and non-ASCII bytes shown as \xNN.
+inline std::string redacted_url(std::string_view url) {
+  std::string shown;
+  const auto scheme_end = url.find("://");
+  const auto authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  const auto authority_end = url.find_first_of("/?#", authority_start);
+  const auto at = url.substr(0, authority_end).rfind('@');
+  if (at != std::string_view::npos && at >= authority_start)
+    shown = std::string(url.substr(0, authority_start)) + "***" + std::string(url.substr(at));
+  else
+    shown = std::string(url);
+  return escape_bytes(shown, true);
+}
+
+/// True for "localhost" and loopback literals (127.0.0.0/8, ::1): traffic that never leaves the
+/// machine.
+inline bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
+  if (host.substr(0, 4) != "127.") return false;
+  return host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+/// Parses "http[s]://host[:port][/prefix]" (the scheme in any case); throws
+/// error::invalid_argument saying what is wrong, never echoing user information. A URL with a
+/// control character, a space or a non-ASCII byte is refused whole: it could split the request.
 inline endpoint_address parse_base_url(std::string_view url) {
   auto fail = [&](const char* why) {
     throw_client_error(error::invalid_argument,
-                       "invalid base_url '" + std::string(url) + "': " + why);
+                       "invalid base_url '" + redacted_url(url) + "': " + why);
   };
+  for (unsigned char c : url)
+    if (c <= 0x20 || c >= 0x7F)
+      fail("control characters, spaces and non-ASCII bytes are not allowed");
   endpoint_address out;
   std::string_view rest = url;
-  if (rest.substr(0, 8) == "https://") {
+  auto has_scheme = [&](std::string_view scheme) {
+    if (rest.size() < scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(rest[i])) != scheme[i]) return false;
+    return true;
+  };
+  if (has_scheme("https://")) {
     rest.remove_prefix(8);
-  } else if (rest.substr(0, 7) == "http://") {
+  } else if (has_scheme("http://")) {
     out.tls = false;
     rest.remove_prefix(7);
   } else {

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <optional>
+#include <random>
 
 namespace betterprompt::detail {
 
@@ -94,21 +95,23 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
     if (!conn) conn = co_await pool_->open(options_.timeouts, req.what, state);
     state.written = true;
     sent = true;
-    connection::parser_type parser;
-    parser.body_limit(options_.max_response_body);
+    std::optional<connection::parser_type> parser;
     bool response_started = false;
     // On the connection's strand: its timer and socket are only ever touched from there.
     const auto ec = co_await boost::asio::co_spawn(
         conn->get_executor(),
-        conn->exchange(request, parser, options_.timeouts, state.phase, response_started),
+        conn->exchange(request, parser, options_.max_response_body, options_.timeouts, state.phase,
+                       response_started),
         boost::asio::use_awaitable);
     if (!ec) {
-      auto message = parser.release();
+      auto message = parser->release();
       api_response out;
       out.http_status = message.result_int();
       out.request_id = std::string(message["x-request-id"]);
       out.retry_after_seconds = parse_retry_after(message[http::field::retry_after]);
-      if (message.keep_alive())
+      // Bytes past the answer (a second response, junk) would be taken for the next request's
+      // answer on this connection: only a connection with nothing left unread is reused.
+      if (message.keep_alive() && conn->fully_read())
         pool_->return_idle(std::move(conn));
       else
         conn->close();
@@ -116,9 +119,15 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
       out.what = req.what;
       co_return out;
     }
+    const unsigned refused_interim = conn->refused_interim_status;
     conn->close();
     conn.reset();
     if (ec == boost::asio::error::operation_aborted) throw_cancelled();
+    if (refused_interim != 0)
+      throw_client_error(
+          error::bad_response,
+          req.what + ": unexpected interim response HTTP " + std::to_string(refused_interim) +
+              (refused_interim == 101 ? " (protocol switch)" : " (too many 1xx answers)"));
     // A kept-alive connection the server dropped before answering: safe to resend a GET once.
     // A POST might have been processed (and billed), so it is never resent.
     if (reused && !response_started && req.method == http::verb::get &&
@@ -130,10 +139,25 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
   }
 }
 
+/// Why a retryable answer was handed back as it is, for its error message.
+inline std::string retry_after_refusal(retry_verdict verdict, int retry_after_seconds,
+                                       const retry_policy& policy) {
+  const std::string asked =
+      "the server asked to wait " + std::to_string(retry_after_seconds) + " s";
+  if (verdict == retry_verdict::retry_after_too_long)
+    return "not retried: " + asked + ", over retry_policy::max_retry_after (" +
+           std::to_string(policy.max_retry_after.count()) + " ms)";
+  return "not retried: " + asked +
+         ", longer than the call has left (timeouts.total, or the "
+         "deadline of wait_for_run)";
+}
+
 inline boost::asio::awaitable<api_response> client_impl::send_with_retries(
     const api_request& req, connection::request_type& request, attempt_state& state,
-    std::atomic<bool>& sent) {
+    std::atomic<bool>& sent, clock::time_point deadline) {
   const retry_policy& policy = options_.retry;
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  deadline = std::min(deadline, req.retry_deadline);
   for (int retry = 0;; ++retry) {
     state = attempt_state{};
     if (pool_->limiter().enabled()) co_await pool_->limiter().acquire(executor());
@@ -144,21 +168,41 @@ inline boost::asio::awaitable<api_response> client_impl::send_with_retries(
     } catch (const error_with_diagnostics& e) {
       failure = e;
     }
-    int retry_after = -1;
+    attempt_outcome outcome;
+    outcome.method = req.method;
     if (response) {
-      if (retry >= policy.max_retries || !is_retryable_status(response->http_status, req.method))
-        co_return std::move(*response);
-      retry_after = response->retry_after_seconds;
+      outcome.http_status = response->http_status;
+      outcome.retry_after_seconds = response->retry_after_seconds;
+      if (response->http_status == 429) pause_client_after_429(response->retry_after_seconds);
     } else {
-      const bool before_sending = !state.written && state.transient;
-      const bool broken_get = state.written && req.method == boost::beast::http::verb::get &&
-                              failure->code() == error::connection_closed;
-      if (retry >= policy.max_retries || !(before_sending || broken_get)) throw *failure;
+      outcome.failed_before_sending = !state.written && state.transient;
+      outcome.connection_broke = state.written && failure->code() == error::connection_closed;
+    }
+    const auto now = clock::now();
+    const auto time_left = deadline == clock::time_point::max()
+                               ? std::chrono::milliseconds::max()
+                               : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::max(deadline - now, clock::duration::zero()));
+    const retry_step step = plan_retry(policy, retry, outcome, time_left,
+                                       std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+    if (step.verdict != retry_verdict::retry) {
+      if (!response) throw *failure;
+      if (step.verdict != retry_verdict::final_answer)
+        response->note = retry_after_refusal(step.verdict, response->retry_after_seconds, policy);
+      co_return std::move(*response);
     }
     state.phase = call_phase::backoff;
-    boost::asio::steady_timer pause(executor(), backoff_delay(policy, retry, retry_after));
+    boost::asio::steady_timer pause(executor(), step.delay);
     co_await pause.async_wait(boost::asio::use_awaitable);
   }
+}
+
+inline void client_impl::pause_client_after_429(int retry_after_seconds) {
+  using std::chrono::milliseconds;
+  const milliseconds asked = retry_after_seconds > 0 && options_.retry.honor_retry_after
+                                 ? milliseconds(std::chrono::seconds(retry_after_seconds))
+                                 : milliseconds(std::chrono::seconds(1));
+  pool_->limiter().on_rate_limited(std::min(asked, options_.retry.max_retry_after));
 }
 
 /// Rethrows `failure`, adding the run id to a timeout's diagnostics.
@@ -200,12 +244,14 @@ inline boost::asio::awaitable<api_response> client_impl::send_guarded(
   attempt_state state;
   const auto total = options_.timeouts.total;
   auto deadline = timer_for_limit(executor(), total);
+  const auto deadline_at = deadline.expiry();
 
   // The call races its deadline and the client's close(); whichever ends first cancels the rest.
   auto ex = co_await boost::asio::this_coro::executor;
   auto [order, failure, response, closed_ec, deadline_ec] =
       co_await exp::make_parallel_group(
-          boost::asio::co_spawn(ex, send_with_retries(req, request, state, *sent), deferred),
+          boost::asio::co_spawn(ex, send_with_retries(req, request, state, *sent, deadline_at),
+                                deferred),
           pool_->async_wait_closed(deferred), deadline.async_wait(deferred))
           .async_wait(exp::wait_for_one(), deferred);
   if (!failure) co_return std::move(response);

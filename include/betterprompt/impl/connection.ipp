@@ -7,6 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -93,8 +94,8 @@ inline boost::asio::awaitable<boost::system::error_code> connection::connect(
 
 template <class Stream>
 boost::asio::awaitable<boost::system::error_code> connection::exchange_on(
-    Stream& stream, request_type& req, parser_type& parser, const timeout_options& limits,
-    call_phase& phase, bool& response_started) {
+    Stream& stream, request_type& req, std::optional<parser_type>& parser, std::size_t body_limit,
+    const timeout_options& limits, call_phase& phase, bool& response_started) {
   using boost::asio::redirect_error;
   using boost::asio::use_awaitable;
   boost::system::error_code ec;
@@ -104,27 +105,45 @@ boost::asio::awaitable<boost::system::error_code> connection::exchange_on(
   if (ec) co_return ec;
   phase = call_phase::response_headers;
   limit_next_phase(limits.response_headers);
-  co_await boost::beast::http::async_read_header(stream, buffer_, parser,
-                                                 redirect_error(use_awaitable, ec));
-  response_started = response_started || buffer_.size() > 0 || parser.got_some();
-  if (ec) co_return ec;
+  for (int interim = 0;; ++interim) {
+    parser.emplace();
+    parser->body_limit(body_limit);
+    co_await boost::beast::http::async_read_header(stream, buffer_, *parser,
+                                                   redirect_error(use_awaitable, ec));
+    response_started = response_started || buffer_.size() > 0 || parser->got_some();
+    if (ec) co_return ec;
+    const unsigned status = parser->get().result_int();
+    if (status >= 200) break;
+    // 100 Continue, 102 Processing, 103 Early Hints precede the real answer, within the same
+    // headers budget; 101 would hand the connection to another protocol.
+    if (status == 101 || interim >= max_interim_responses) {
+      refused_interim_status = status;
+      co_return boost::beast::http::error::bad_status;
+    }
+  }
   phase = call_phase::response_body;
   limit_next_phase(limits.response_body);
-  co_await boost::beast::http::async_read(stream, buffer_, parser,
+  co_await boost::beast::http::async_read(stream, buffer_, *parser,
                                           redirect_error(use_awaitable, ec));
   co_return ec;
 }
 
 inline boost::asio::awaitable<boost::system::error_code> connection::exchange(
-    request_type& req, parser_type& parser, const timeout_options& limits, call_phase& phase,
-    bool& response_started) {
+    request_type& req, std::optional<parser_type>& parser, std::size_t body_limit,
+    const timeout_options& limits, call_phase& phase, bool& response_started) {
   boost::system::error_code ec;
   if (tls_)
-    ec = co_await exchange_on(*tls_, req, parser, limits, phase, response_started);
+    ec = co_await exchange_on(*tls_, req, parser, body_limit, limits, phase, response_started);
   else
-    ec = co_await exchange_on(*plain_, req, parser, limits, phase, response_started);
+    ec = co_await exchange_on(*plain_, req, parser, body_limit, limits, phase, response_started);
   if (!ec) tcp().expires_never();
   co_return ec;
+}
+
+inline bool connection::fully_read() const noexcept {
+  if (buffer_.size() != 0) return false;
+  // const_cast: SSL_pending only reads, but takes a non-const SSL*.
+  return !tls_ || SSL_pending(const_cast<ssl_stream_type&>(*tls_).native_handle()) == 0;
 }
 
 inline bool connection::reusable(clock::time_point now, std::chrono::milliseconds idle_timeout) {

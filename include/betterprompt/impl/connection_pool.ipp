@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/detail/connection_pool.hpp>
+#include <betterprompt/detail/printable.hpp>
 #include <betterprompt/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,7 +21,7 @@ namespace betterprompt::detail {
 
 inline bool has_control_characters(std::string_view text) {
   for (unsigned char c : text)
-    if (c < 0x20 || c == 0x7F) return true;
+    if (is_control(c)) return true;
   return false;
 }
 
@@ -32,6 +33,11 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
       limiter_(opts.rate_limit),
       slots_(opts.max_connections),
       closed_signal_(executor_, 0) {
+  if (!address_.tls && !is_loopback_host(address_.host) && !opts.allow_insecure_http)
+    throw_client_error(error::invalid_argument,
+                       "invalid base_url '" + redacted_url(opts.base_url) +
+                           "': http:// would send the API key in clear text; use https://, or "
+                           "set client_options::allow_insecure_http");
   // Header injection guard; the message must not echo the key.
   if (has_control_characters(opts.api_key))
     throw_client_error(error::invalid_argument, "api_key contains control characters");

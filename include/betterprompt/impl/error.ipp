@@ -1,6 +1,7 @@
 // Out-of-line bodies for <betterprompt/error.hpp>.
 #pragma once
 
+#include <betterprompt/detail/printable.hpp>
 #include <betterprompt/error.hpp>
 
 #include <string_view>
@@ -101,17 +102,42 @@ BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noex
 
 namespace detail {
 
+/// `message` fit for what(): control characters (ESC, CR, LF, NUL…) shown as \xNN so that a
+/// server cannot forge log lines or cut the text short, and at most max_what_message bytes kept
+/// (on a UTF-8 boundary). diagnostics::message keeps the raw text.
+inline std::string printable_message(std::string_view message) {
+  std::string out;
+  std::size_t kept = 0;
+  for (; kept < message.size() && out.size() < max_what_message; ++kept) {
+    const auto c = static_cast<unsigned char>(message[kept]);
+    if (is_control(c))
+      append_hex_escape(out, c);
+    else
+      out += static_cast<char>(c);
+  }
+  if (kept < message.size()) {
+    // Do not end inside a UTF-8 sequence: drop continuation bytes and their lead byte.
+    while (kept > 0 && (static_cast<unsigned char>(message[kept]) & 0xC0) == 0x80) {
+      --kept;
+      out.pop_back();
+    }
+    out += "... (" + std::to_string(message.size() - kept) + " more bytes)";
+  }
+  return out;
+}
+
 inline std::string describe(const diagnostics& diag) {
-  std::string text = diag.message.empty() ? std::string("request failed") : diag.message;
+  std::string text =
+      diag.message.empty() ? std::string("request failed") : printable_message(diag.message);
   if (diag.http_status != 0 || !diag.request_id.empty()) {
     text += " [";
     if (diag.http_status != 0) {
       text += "HTTP " + std::to_string(diag.http_status);
-      if (!diag.api_status.empty()) text += " " + diag.api_status;
+      if (!diag.api_status.empty()) text += " " + printable_message(diag.api_status.substr(0, 64));
     }
     if (!diag.request_id.empty()) {
       if (diag.http_status != 0) text += ", ";
-      text += "request id " + diag.request_id;
+      text += "request id " + printable_message(diag.request_id.substr(0, 128));
     }
     text += "]";
   }

@@ -6,6 +6,8 @@
 
 #include <boost/json/value_from.hpp>
 
+#include <climits>
+
 namespace betterprompt {
 namespace detail {
 
@@ -38,7 +40,7 @@ inline input_config input_config_from_jtd(const boost::json::object& schema) {
   }
   if (const auto* images = jtd_member(schema, "imageInputs")) {
     if (const auto* meta = optional_object(*images, "metadata"))
-      out.image_count = static_cast<int>(optional_int(*meta, "imageCount", 0));
+      out.image_count = static_cast<int>(optional_int(*meta, "imageCount", 0, 0, INT_MAX));
   }
   return out;
 }
@@ -60,7 +62,7 @@ inline input_config input_config_from_list(const boost::json::object& config) {
       out.text_inputs.push_back({required_string(field, "name"), required});
     }
   }
-  out.image_count = static_cast<int>(optional_int(config, "imageCount", 0));
+  out.image_count = static_cast<int>(optional_int(config, "imageCount", 0, 0, INT_MAX));
   return out;
 }
 

@@ -23,12 +23,25 @@ inline std::optional<run> pending_run_from(const envelope& env) {
   return pending;
 }
 
-inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl,
-                                             std::string run_id) {
+inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl, std::string run_id,
+                                             std::chrono::steady_clock::time_point retry_deadline) {
   auto req = api_request::get("/runs/" + percent_encode(run_id));
-  req.run_id = std::move(run_id);
+  req.run_id = run_id;
+  req.retry_deadline = retry_deadline;
   auto env = co_await call(std::move(impl), std::move(req));
-  co_return decode_data<run>(std::move(env));
+  diagnostics diag;
+  diag.http_status = env.http_status;
+  diag.api_status = env.status;
+  diag.request_id = env.request_id;
+  const std::string what = env.what;
+  run current = decode_data<run>(std::move(env));
+  // Never hand back another run than the one asked for (a confused proxy or cache, a desync).
+  if (current.run_id != run_id) {
+    diag.message = what + ": the answer is for another run than the one asked for";
+    diag.data = {{"runId", run_id}, {"answeredRunId", current.run_id}};
+    throw error_with_diagnostics(error::bad_response, std::move(diag));
+  }
+  co_return current;
 }
 
 inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
@@ -50,7 +63,8 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> create_run(client& c, run_request 
 BETTERPROMPT_DECL boost::asio::awaitable<run> get_run(client& c, std::string run_id) {
   auto impl = detail::impl_of(c);
   detail::require_id(run_id, "run_id");
-  run current = co_await detail::fetch_run(std::move(impl), std::move(run_id));
+  run current = co_await detail::fetch_run(std::move(impl), std::move(run_id),
+                                           std::chrono::steady_clock::time_point::max());
   co_return current;
 }
 

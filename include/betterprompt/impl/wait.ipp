@@ -38,17 +38,28 @@ inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_im
   co_await detail::accept_every_cancellation();
   auto interval = options.poll_interval;
   boost::asio::steady_timer pause(impl->executor());
+  const auto deadline = options.timeout.count() > 0
+                            ? std::chrono::steady_clock::now() + options.timeout
+                            : std::chrono::steady_clock::time_point::max();
   for (;;) {
     auto delay = interval;
     try {
-      run current = co_await fetch_run(impl, run_id);
+      run current = co_await fetch_run(impl, run_id, deadline);
       if (current.finished()) co_return current;
       last_status = current.status;
     } catch (const error_with_diagnostics& e) {
-      // The transport already retried; a 429 still here means slow down, not give up.
+      // The transport already retried; a 429 still here means slow down, not give up, unless
+      // the server asks for longer than the client waits out or than the wait has left.
       if (e.code() != error::rate_limited) throw;
-      const int hint = e.get_diagnostics().retry_after_seconds;
-      if (hint >= 0) delay = std::max<std::chrono::milliseconds>(delay, std::chrono::seconds(hint));
+      const int hint =
+          impl->options().retry.honor_retry_after ? e.get_diagnostics().retry_after_seconds : -1;
+      if (hint > 0) {
+        const std::chrono::milliseconds asked = std::chrono::seconds(hint);
+        if (asked > impl->options().retry.max_retry_after ||
+            std::chrono::steady_clock::now() + asked > deadline)
+          throw;
+        delay = std::max(delay, asked);
+      }
     }
     pause.expires_after(delay);
     co_await pause.async_wait(boost::asio::use_awaitable);

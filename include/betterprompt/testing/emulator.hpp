@@ -82,6 +82,13 @@ enum class fault_kind {
   close_connection,    ///< Processed; answered with `Connection: close`, then closed.
   stall,  ///< Processed; the headers and fault::bytes of the body are written, then nothing for
           ///< fault::delay, then the connection closes.
+  trailing_response,  ///< Processed; a second, unrequested 200 response (a run the emulator
+                      ///< never created) follows the answer on the kept-alive connection.
+  trailing_junk,      ///< Processed; fault::bytes (default 16) of junk follow the answer's body,
+                      ///< past its Content-Length, on the kept-alive connection.
+  foreign_run,        ///< Processed; the answer's data.runId names another run.
+  interim_response,   ///< Processed; an interim response of fault::status (100, 101, 102, 103)
+                      ///< precedes the answer.
 };
 
 /// One injected fault. See emulator::inject_fault.
@@ -90,7 +97,7 @@ struct fault {
   int count = 1;                               ///< Matching requests it applies to; -1: every one.
   std::chrono::milliseconds delay{0};  ///< For delay, drip (per chunk), stall and rate_limited.
   std::size_t bytes = 0;  ///< For close_after_bytes, drip (chunk), stall and oversized_body.
-  unsigned status = 500;  ///< For server_error (e.g. 502, 503).
+  unsigned status = 500;  ///< For server_error (e.g. 502, 503) and interim_response.
 };
 
 /// Options of an emulator.
@@ -113,9 +120,12 @@ struct emulator_options {
   std::size_t max_request_body = 32 * 1024 * 1024;
   /// Starting credit balance; a run whose estimate exceeds what is left → 402. Default: 1 000 000.
   std::int64_t credits = 1'000'000;
-  /// The API's rate limit: requests per second over all keys (burst of the same size), beyond which
-  /// requests get 429 with Retry-After. The API allows 5; 0 turns the limit off. Default: 0.
+  /// The API's rate limit: requests per second over all keys, beyond which requests get 429 with
+  /// `Retry-After: 1`. The API allows 5; 0 turns the limit off. Default: 0.
   double rate_limit_per_second = 0;
+  /// Requests the rate limit lets through at once after a quiet period (a strict proxy: 1);
+  /// 0 means the same as rate_limit_per_second. Default: 0.
+  double rate_limit_burst = 0;
 };
 
 /// Prompts, runs, keys and credits to load into an emulator (see emulator::apply_seed and the

@@ -4,6 +4,9 @@
 #include <betterprompt/testing/detail/emulator_http.hpp>
 #include <betterprompt/testing/detail/emulator_state.hpp>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <algorithm>
 #include <mutex>
 #include <optional>
@@ -18,7 +21,7 @@ inline std::optional<emulated_response> take_rate_limit(emulator_state& state) {
   std::lock_guard lock(state.store.mutex);
   const auto now = clock::now();
   const std::chrono::duration<double> elapsed = now - state.rate_refilled;
-  state.rate_tokens = std::min(rate, state.rate_tokens + elapsed.count() * rate);
+  state.rate_tokens = std::min(state.rate_burst, state.rate_tokens + elapsed.count() * rate);
   state.rate_refilled = now;
   if (state.rate_tokens >= 1) {
     state.rate_tokens -= 1;
@@ -73,6 +76,20 @@ inline std::optional<emulated_response> fault_response(const fault& f) {
   }
 }
 
+/// The run id the trailing_response and foreign_run faults name: never created by the emulator.
+inline constexpr const char* unrequested_run_id = "ffffffff-ffff-4fff-8fff-ffffffffffff";
+
+/// Replaces data.runId in an envelope answer that has one.
+inline void rename_run(emulated_response& r, std::string_view run_id) {
+  boost::system::error_code ec;
+  boost::json::value envelope = boost::json::parse(r.body, ec);
+  auto* object = ec ? nullptr : envelope.if_object();
+  auto* data = object ? object->if_contains("data") : nullptr;
+  if (!data || !data->is_object() || !data->as_object().contains("runId")) return;
+  data->as_object()["runId"] = run_id;
+  r.body = boost::json::serialize(envelope);
+}
+
 /// Alters a real answer for the faults that let the request be processed.
 inline void apply_fault(const fault& f, emulated_response& r) {
   switch (f.kind) {
@@ -92,6 +109,23 @@ inline void apply_fault(const fault& f, emulated_response& r) {
     case fault_kind::stall:
       r.stall_body_bytes = f.bytes;
       r.stall = std::max(f.delay, std::chrono::milliseconds(1));
+      break;
+    case fault_kind::trailing_response: {
+      const std::string body = boost::json::serialize(boost::json::object{
+          {"status", "SUCCESS"},
+          {"data", {{"runId", unrequested_run_id}, {"runStatus", "succeeded"}}}});
+      r.trailing = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body;
+      break;
+    }
+    case fault_kind::trailing_junk:
+      r.trailing = std::string(f.bytes > 0 ? f.bytes : 16, 'J');
+      break;
+    case fault_kind::foreign_run:
+      rename_run(r, unrequested_run_id);
+      break;
+    case fault_kind::interim_response:
+      r.interim = "HTTP/1.1 " + std::to_string(f.status) + " Interim\r\n\r\n";
       break;
     default:
       break;

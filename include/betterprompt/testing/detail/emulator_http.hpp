@@ -28,6 +28,8 @@ struct emulated_response {
   std::chrono::milliseconds drip_interval{0};
   std::size_t stall_body_bytes = 0;    ///< With stall: body bytes written before stalling.
   std::chrono::milliseconds stall{0};  ///< When > 0: stall this long mid-body, then close.
+  std::string interim{};               ///< Raw bytes written before the response (a 1xx).
+  std::string trailing{};              ///< Raw bytes written right after the response.
 };
 
 inline emulated_response envelope_success(boost::json::value data) {

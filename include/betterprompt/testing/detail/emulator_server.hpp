@@ -48,9 +48,13 @@ struct emulator_session {
 
 class emulator_server : public std::enable_shared_from_this<emulator_server> {
  public:
+  /// The pause after a failed accept (e.g. out of file descriptors) before the next one.
+  static constexpr std::chrono::milliseconds accept_backoff{100};
+
   emulator_server(boost::asio::any_io_executor ex, emulator_options opts)
       : executor_(ex),
         acceptor_(boost::asio::make_strand(ex)),
+        accept_backoff_timer_(acceptor_.get_executor()),
         state_(std::make_shared<emulator_state>(std::move(opts))) {
     if (state_->options.tls) {
       const auto certs = generate_certificates();
@@ -85,6 +89,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
     boost::asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
       boost::system::error_code ignored;
       self->acceptor_.close(ignored);
+      self->accept_backoff_timer_.cancel();
     });
     for (auto& weak : sessions) {
       auto session = weak.lock();
@@ -110,7 +115,17 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
           boost::asio::make_strand(self->executor_),
           boost::asio::redirect_error(boost::asio::use_awaitable, ec));
       if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) co_return;
-      if (ec) continue;  // e.g. too many open files: keep serving the others
+      if (ec) {
+        // Out of file descriptors (EMFILE, ENFILE) or memory: the pending connection stays in
+        // the backlog and accept would fail again at once. Pause, keep serving the sessions we
+        // have (they run on their own strands), and try again.
+        ++self->state_->accept_failures;
+        self->accept_backoff_timer_.expires_after(accept_backoff);
+        co_await self->accept_backoff_timer_.async_wait(
+            boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+        if (!self->acceptor_.is_open()) co_return;
+        continue;
+      }
       ++self->state_->connections;
       auto session = std::make_shared<emulator_session>(
           std::move(socket), self->tls_context_ ? &*self->tls_context_ : nullptr);
@@ -195,6 +210,16 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
         co_await write_raw(session, stream, res, reply);
         co_return;
       }
+      if (!reply.interim.empty() || !reply.trailing.empty()) {
+        // One write, so that the extra bytes reach the client with the answer itself.
+        std::ostringstream serialized;
+        serialized << res;
+        const std::string wire = reply.interim + serialized.str() + reply.trailing;
+        co_await boost::asio::async_write(stream, boost::asio::buffer(wire),
+                                          redirect_error(use_awaitable, ec));
+        if (ec || !keep_alive) co_return;
+        continue;
+      }
       co_await http::async_write(stream, res, redirect_error(use_awaitable, ec));
       if (ec || !keep_alive) co_return;
     }
@@ -240,6 +265,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
 
   boost::asio::any_io_executor executor_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_backoff_timer_;  // on the acceptor's strand
   std::shared_ptr<emulator_state> state_;
   std::optional<boost::asio::ssl::context> tls_context_;
   std::string ca_pem_;

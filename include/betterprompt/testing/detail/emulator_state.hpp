@@ -17,18 +17,22 @@ struct emulator_state {
   explicit emulator_state(emulator_options opts)
       : options(std::move(opts)),
         store(options.demo_prompts, options.credits),
-        rate_tokens(options.rate_limit_per_second),
+        rate_burst(options.rate_limit_burst > 0 ? options.rate_limit_burst
+                                                : options.rate_limit_per_second),
+        rate_tokens(rate_burst),
         rate_refilled(clock::now()) {}
 
   emulator_options options;
   emulator_store store;                                     // guarded by store.mutex
   std::map<std::string, std::chrono::milliseconds> delays;  // guarded by store.mutex
   std::map<std::string, std::deque<fault>> faults;          // guarded by store.mutex
-  double rate_tokens = 0;                                   // guarded by store.mutex
-  clock::time_point rate_refilled{};                        // guarded by store.mutex
+  const double rate_burst;
+  double rate_tokens = 0;             // guarded by store.mutex
+  clock::time_point rate_refilled{};  // guarded by store.mutex
   std::atomic<std::size_t> rate_limited{0};
   std::atomic<std::size_t> requests{0};
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> accept_failures{0};
 };
 
 }  // namespace betterprompt::testing::detail

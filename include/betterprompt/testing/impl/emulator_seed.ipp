@@ -65,7 +65,7 @@ BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text) 
 
 namespace detail {
 inline fault_kind fault_kind_from_name(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, fault_kind>, 11> kinds{{
+  static constexpr std::array<std::pair<std::string_view, fault_kind>, 15> kinds{{
       {"reset", fault_kind::reset},
       {"server_error", fault_kind::server_error},
       {"rate_limited", fault_kind::rate_limited},
@@ -77,6 +77,10 @@ inline fault_kind fault_kind_from_name(std::string_view name) {
       {"drip", fault_kind::drip},
       {"close_connection", fault_kind::close_connection},
       {"stall", fault_kind::stall},
+      {"trailing_response", fault_kind::trailing_response},
+      {"trailing_junk", fault_kind::trailing_junk},
+      {"foreign_run", fault_kind::foreign_run},
+      {"interim_response", fault_kind::interim_response},
   }};
   for (const auto& [known, kind] : kinds)
     if (known == name) return kind;
