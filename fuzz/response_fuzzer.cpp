@@ -4,7 +4,7 @@
 #include <betterprompt/betterprompt.hpp>
 #include <betterprompt/detail/envelope.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
-#include <betterprompt/detail/retry.hpp>
+#include <betterprompt/detail/fsm/retry.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>

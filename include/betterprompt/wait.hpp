@@ -13,7 +13,9 @@ namespace betterprompt {
 
 /// How wait_for_run polls: the first poll is immediate, then the delay starts at poll_interval
 /// and grows by poll_multiplier up to max_poll_interval. A 429 answer does not end the wait: the
-/// next poll comes after the server's Retry-After (or the current delay when it sends none).
+/// next poll comes after the server's Retry-After (or the current delay when it sends none),
+/// unless the server asks for longer than retry_policy::max_retry_after or than the wait has
+/// left: then the wait fails at once with error::rate_limited.
 struct wait_options {
   /// Delay after the first poll that finds the run still going. Default: 1 s.
   std::chrono::milliseconds poll_interval{std::chrono::seconds(1)};

@@ -1,7 +1,7 @@
 // The client's rate limit as a state machine, driven with made-up times.
 #include <catch2/catch.hpp>
 
-#include <betterprompt/detail/rate_limit_state.hpp>
+#include <betterprompt/detail/fsm/rate_limit_state.hpp>
 
 namespace bp = betterprompt;
 using state = bp::detail::rate_limit_state;

@@ -1,7 +1,7 @@
 // The retry decision as a table: attempt outcomes in, verdict and delay out. No sockets, no clock.
 #include <catch2/catch.hpp>
 
-#include <betterprompt/detail/retry.hpp>
+#include <betterprompt/detail/fsm/retry.hpp>
 
 #include <climits>
 #include <ctime>

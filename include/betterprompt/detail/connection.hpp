@@ -3,6 +3,7 @@
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/call_phase.hpp>
+#include <betterprompt/detail/fsm/reuse.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -50,15 +51,12 @@ class connection {
       request_type& req, std::optional<parser_type>& parser, std::size_t body_limit,
       const timeout_options& limits, call_phase& phase, bool& response_started);
 
-  /// True when nothing past the last response is buffered (neither here nor in TLS): the
-  /// connection is in step with the server and may carry another request.
-  bool fully_read() const noexcept;
+  /// What the connection shows now, for may_reuse(): open, unread bytes (buffered here, in
+  /// TLS or on the socket), closed by the peer. `keep_alive` is the last answer's.
+  connection_facts facts(bool keep_alive, clock::duration idle_for);
 
   /// Interim (1xx) answers skipped before the final one; more is a hostile server.
   static constexpr int max_interim_responses = 8;
-
-  /// True when an idle connection may be reused: open, not closed by the peer, not too old.
-  bool reusable(clock::time_point now, std::chrono::milliseconds idle_timeout);
 
   /// Closes the socket; pending operations complete with operation_aborted.
   void close() noexcept;

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <betterprompt/client_options.hpp>
-#include <betterprompt/detail/rate_limit_state.hpp>
+#include <betterprompt/detail/fsm/rate_limit_state.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -3,7 +3,7 @@
 
 #include <betterprompt/detail/cancellation.hpp>
 #include <betterprompt/detail/client_impl.hpp>
-#include <betterprompt/detail/retry.hpp>
+#include <betterprompt/detail/fsm/retry.hpp>
 #include <betterprompt/error.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -20,7 +20,6 @@
 
 #include <chrono>
 #include <optional>
-#include <random>
 
 namespace betterprompt::detail {
 
@@ -111,7 +110,7 @@ inline boost::asio::awaitable<api_response> client_impl::send_once(
       out.retry_after_seconds = parse_retry_after(message[http::field::retry_after]);
       // Bytes past the answer (a second response, junk) would be taken for the next request's
       // answer on this connection: only a connection with nothing left unread is reused.
-      if (message.keep_alive() && conn->fully_read())
+      if (may_reuse(conn->facts(message.keep_alive(), {}), options_.idle_timeout))
         pool_->return_idle(std::move(conn));
       else
         conn->close();
@@ -156,7 +155,6 @@ inline boost::asio::awaitable<api_response> client_impl::send_with_retries(
     const api_request& req, connection::request_type& request, attempt_state& state,
     std::atomic<bool>& sent, clock::time_point deadline) {
   const retry_policy& policy = options_.retry;
-  thread_local std::minstd_rand rng{std::random_device{}()};
   deadline = std::min(deadline, req.retry_deadline);
   for (int retry = 0;; ++retry) {
     state = attempt_state{};
@@ -178,13 +176,8 @@ inline boost::asio::awaitable<api_response> client_impl::send_with_retries(
       outcome.failed_before_sending = !state.written && state.transient;
       outcome.connection_broke = state.written && failure->code() == error::connection_closed;
     }
-    const auto now = clock::now();
-    const auto time_left = deadline == clock::time_point::max()
-                               ? std::chrono::milliseconds::max()
-                               : std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::max(deadline - now, clock::duration::zero()));
-    const retry_step step = plan_retry(policy, retry, outcome, time_left,
-                                       std::uniform_real_distribution<double>(0.0, 1.0)(rng));
+    const retry_step step = plan_retry(policy, retry, outcome,
+                                       time_left_until(deadline, clock::now()), random_jitter());
     if (step.verdict != retry_verdict::retry) {
       if (!response) throw *failure;
       if (step.verdict != retry_verdict::final_answer)

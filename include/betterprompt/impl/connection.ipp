@@ -140,25 +140,25 @@ inline boost::asio::awaitable<boost::system::error_code> connection::exchange(
   co_return ec;
 }
 
-inline bool connection::fully_read() const noexcept {
-  if (buffer_.size() != 0) return false;
-  // const_cast: SSL_pending only reads, but takes a non-const SSL*.
-  return !tls_ || SSL_pending(const_cast<ssl_stream_type&>(*tls_).native_handle()) == 0;
-}
-
-inline bool connection::reusable(clock::time_point now, std::chrono::milliseconds idle_timeout) {
+inline connection_facts connection::facts(bool keep_alive, clock::duration idle_for) {
+  connection_facts f;
   auto& socket = tcp().socket();
-  if (!socket.is_open() || now - idle_since > idle_timeout) return false;
+  f.open = socket.is_open();
+  f.keep_alive = keep_alive;
+  f.idle_for = std::chrono::duration_cast<std::chrono::milliseconds>(idle_for);
+  // Buffered past the last answer, here or decrypted inside TLS.
+  f.unread_bytes = buffer_.size() != 0 || (tls_ && SSL_pending(tls_->native_handle()) != 0);
+  if (!f.open || f.unread_bytes) return f;
 #if !defined(_WIN32)
-  // An idle connection must have nothing to read: 0 means the peer closed it, data means it is
-  // out of sync (or a TLS close_notify). Either way it is not safe for a new request.
+  // On the socket: 0 means the peer closed it; data means it is out of step (or a TLS
+  // close_notify). Either way it is not safe for a new request.
   char probe;
   const auto n = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n >= 0) return false;
-  return errno == EAGAIN || errno == EWOULDBLOCK;
-#else
-  return true;
+  if (n == 0) f.peer_closed = true;
+  if (n > 0) f.unread_bytes = true;
+  if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) f.open = false;
 #endif
+  return f;
 }
 
 inline void connection::close() noexcept {

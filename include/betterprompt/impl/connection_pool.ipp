@@ -71,7 +71,7 @@ inline connection_pool::connection_ptr connection_pool::take_idle() {
   while (!idle_.empty()) {
     connection_ptr conn = std::move(idle_.back());
     idle_.pop_back();
-    if (conn->reusable(now, idle_timeout_)) return conn;
+    if (may_reuse(conn->facts(true, now - conn->idle_since), idle_timeout_)) return conn;
     conn->close();
   }
   return nullptr;

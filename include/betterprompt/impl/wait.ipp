@@ -3,6 +3,7 @@
 
 #include <betterprompt/detail/call.hpp>
 #include <betterprompt/detail/cancellation.hpp>
+#include <betterprompt/detail/fsm/poll_plan.hpp>
 #include <betterprompt/runs.hpp>
 #include <betterprompt/wait.hpp>
 
@@ -15,20 +16,12 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <exception>
+#include <optional>
 
 namespace betterprompt {
 
 namespace detail {
-
-/// The delay after `current`: grown by the multiplier, capped by max_poll_interval.
-inline std::chrono::milliseconds next_poll_interval(const wait_options& options,
-                                                    std::chrono::milliseconds current) {
-  const double grown =
-      static_cast<double>(current.count()) * std::max(1.0, options.poll_multiplier);
-  const double cap =
-      static_cast<double>(std::max(options.max_poll_interval, options.poll_interval).count());
-  return std::chrono::milliseconds(static_cast<long long>(std::min(grown, cap)));
-}
 
 // `last_status` outlives this coroutine: the caller's parallel group waits for both branches.
 inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_impl> impl,
@@ -36,34 +29,37 @@ inline boost::asio::awaitable<run> poll_until_finished(std::shared_ptr<client_im
                                                        run_status& last_status) {
   // A branch of the caller's parallel group: accept every cancellation type, polling only reads.
   co_await detail::accept_every_cancellation();
+  const poll_schedule schedule{options.poll_interval, options.poll_multiplier,
+                               options.max_poll_interval};
   auto interval = options.poll_interval;
   boost::asio::steady_timer pause(impl->executor());
   const auto deadline = options.timeout.count() > 0
                             ? std::chrono::steady_clock::now() + options.timeout
                             : std::chrono::steady_clock::time_point::max();
   for (;;) {
-    auto delay = interval;
+    std::optional<run> current;
+    std::exception_ptr failure;
+    poll_result result = poll_result::failed;
+    int retry_after = -1;
     try {
-      run current = co_await fetch_run(impl, run_id, deadline);
-      if (current.finished()) co_return current;
-      last_status = current.status;
+      current = co_await fetch_run(impl, run_id, deadline);
+      result = current->finished() ? poll_result::finished : poll_result::pending;
+      last_status = current->status;
     } catch (const error_with_diagnostics& e) {
-      // The transport already retried; a 429 still here means slow down, not give up, unless
-      // the server asks for longer than the client waits out or than the wait has left.
-      if (e.code() != error::rate_limited) throw;
-      const int hint =
-          impl->options().retry.honor_retry_after ? e.get_diagnostics().retry_after_seconds : -1;
-      if (hint > 0) {
-        const std::chrono::milliseconds asked = std::chrono::seconds(hint);
-        if (asked > impl->options().retry.max_retry_after ||
-            std::chrono::steady_clock::now() + asked > deadline)
-          throw;
-        delay = std::max(delay, asked);
+      failure = std::current_exception();
+      if (e.code() == error::rate_limited) {
+        result = poll_result::rate_limited;
+        retry_after = e.get_diagnostics().retry_after_seconds;
       }
     }
-    pause.expires_after(delay);
+    const auto time_left = time_left_until(deadline, std::chrono::steady_clock::now());
+    const poll_step step =
+        plan_poll(schedule, impl->options().retry, interval, result, retry_after, time_left);
+    if (step.action == poll_action::done) co_return std::move(*current);
+    if (step.action == poll_action::fail) std::rethrow_exception(failure);
+    interval = step.next_interval;
+    pause.expires_after(step.delay);
     co_await pause.async_wait(boost::asio::use_awaitable);
-    interval = next_poll_interval(options, interval);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -66,6 +67,22 @@ struct retry_step {
   retry_verdict verdict = retry_verdict::final_answer;
   std::chrono::milliseconds delay{0};  ///< With retry: the pause before the next attempt.
 };
+
+/// What remains until `deadline` (milliseconds::max() for time_point::max(), "no deadline").
+inline std::chrono::milliseconds time_left_until(std::chrono::steady_clock::time_point deadline,
+                                                 std::chrono::steady_clock::time_point now) {
+  if (deadline == std::chrono::steady_clock::time_point::max())
+    return std::chrono::milliseconds::max();
+  if (deadline <= now) return std::chrono::milliseconds::zero();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+}
+
+/// A uniform draw in [0, 1] for plan_retry's jitter, from a per-thread generator. Not inlined:
+/// a coroutine that resumes on another thread must not reuse the thread-local's old address.
+[[gnu::noinline]] inline double random_jitter() {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
 
 /// Decides what follows attempt number `retry` (0-based). `time_left` is what remains of the
 /// call's total timeout (milliseconds::max() when it has none). `jitter` in [0, 1] picks the

@@ -1,0 +1,85 @@
+// wait_for_run's decision after each poll, as a table. No sockets, no clock.
+#include <catch2/catch.hpp>
+
+#include <betterprompt/detail/fsm/poll_plan.hpp>
+
+#include <limits>
+
+namespace bp = betterprompt;
+using bp::detail::plan_poll;
+using bp::detail::poll_action;
+using bp::detail::poll_result;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+namespace {
+constexpr milliseconds no_deadline = milliseconds::max();
+const bp::detail::poll_schedule schedule{seconds(1), 1.5, seconds(10)};
+const bp::retry_policy policy;  // max_retry_after 60 s
+}  // namespace
+
+TEST_CASE("a finished run ends the wait, an error fails it, a pending run sleeps and grows",
+          "[policy][poll]") {
+  CHECK(plan_poll(schedule, policy, seconds(1), poll_result::finished, -1, no_deadline).action ==
+        poll_action::done);
+  CHECK(plan_poll(schedule, policy, seconds(1), poll_result::failed, -1, no_deadline).action ==
+        poll_action::fail);
+  auto step = plan_poll(schedule, policy, seconds(1), poll_result::pending, -1, no_deadline);
+  CHECK(step.action == poll_action::sleep);
+  CHECK(step.delay == seconds(1));
+  CHECK(step.next_interval == milliseconds(1500));
+  step = plan_poll(schedule, policy, seconds(8), poll_result::pending, -1, no_deadline);
+  CHECK(step.delay == seconds(8));
+  CHECK(step.next_interval == seconds(10));  // capped
+}
+
+TEST_CASE("the interval never overflows, whatever the multiplier", "[policy][poll]") {
+  bp::detail::poll_schedule wild = schedule;
+  wild.poll_multiplier = std::numeric_limits<double>::infinity();
+  CHECK(bp::detail::next_poll_interval(wild, seconds(1)) == seconds(10));
+  wild.poll_multiplier = std::numeric_limits<double>::quiet_NaN();  // taken as 1: constant
+  CHECK(bp::detail::next_poll_interval(wild, seconds(1)) == seconds(1));
+  wild.poll_multiplier = 0.5;  // below 1: constant
+  CHECK(bp::detail::next_poll_interval(wild, seconds(2)) == seconds(2));
+}
+
+TEST_CASE("a 429 between polls: waited out when reasonable, else the wait fails at once",
+          "[policy][poll]") {
+  struct row {
+    int retry_after;
+    milliseconds time_left;
+    poll_action action;
+    milliseconds delay;
+  };
+  const row rows[] = {
+      {-1, no_deadline, poll_action::sleep, seconds(2)},   // no hint: the interval
+      {1, no_deadline, poll_action::sleep, seconds(2)},    // shorter than the interval
+      {5, no_deadline, poll_action::sleep, seconds(5)},    // longer: the hint
+      {60, no_deadline, poll_action::sleep, seconds(60)},  // at max_retry_after
+      {61, no_deadline, poll_action::fail, seconds(0)},    // over max_retry_after
+      {3600, no_deadline, poll_action::fail, seconds(0)},  // far over
+      {30, seconds(2), poll_action::fail, seconds(0)},     // past the wait's deadline
+      {2, seconds(3), poll_action::sleep, seconds(2)},     // within it
+  };
+  for (const row& r : rows) {
+    INFO("Retry-After " << r.retry_after << ", time left " << r.time_left.count() << " ms");
+    const auto step = plan_poll(schedule, policy, seconds(2), poll_result::rate_limited,
+                                r.retry_after, r.time_left);
+    CHECK(step.action == r.action);
+    if (r.action == poll_action::sleep) CHECK(step.delay == r.delay);
+  }
+  bp::retry_policy ignoring = policy;
+  ignoring.honor_retry_after = false;
+  const auto step =
+      plan_poll(schedule, ignoring, seconds(2), poll_result::rate_limited, 3600, no_deadline);
+  CHECK(step.action == poll_action::sleep);
+  CHECK(step.delay == seconds(2));
+}
+
+TEST_CASE("time left until a deadline, or none", "[policy][poll]") {
+  using clock = std::chrono::steady_clock;
+  const clock::time_point now{std::chrono::hours(1)};
+  CHECK(bp::detail::time_left_until(clock::time_point::max(), now) == milliseconds::max());
+  CHECK(bp::detail::time_left_until(now + seconds(3), now) == seconds(3));
+  CHECK(bp::detail::time_left_until(now - seconds(3), now) == milliseconds(0));
+}

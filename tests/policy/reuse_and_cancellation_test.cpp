@@ -1,0 +1,75 @@
+// Two small decisions as tables: whether a connection may carry another request, and which
+// cancellations a call honours.
+#include <catch2/catch.hpp>
+
+#include <betterprompt/detail/cancellation.hpp>
+#include <betterprompt/detail/fsm/reuse.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace bp = betterprompt;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+TEST_CASE("a connection is reused only when open, kept alive, in step and fresh",
+          "[policy][reuse]") {
+  struct row {
+    bool open, keep_alive, unread, peer_closed;
+    milliseconds idle_for;
+    bool reused;
+  };
+  const row rows[] = {
+      {true, true, false, false, milliseconds(0), true},
+      {true, true, false, false, seconds(30), true},        // at the idle timeout
+      {true, true, false, false, seconds(31), false},       // past it
+      {true, false, false, false, milliseconds(0), false},  // Connection: close
+      {true, true, true, false, milliseconds(0), false},    // bytes past the answer
+      {true, true, false, true, milliseconds(0), false},    // closed by the server
+      {false, true, false, false, milliseconds(0), false},  // socket closed
+  };
+  for (const row& r : rows) {
+    bp::detail::connection_facts f;
+    f.open = r.open;
+    f.keep_alive = r.keep_alive;
+    f.unread_bytes = r.unread;
+    f.peer_closed = r.peer_closed;
+    f.idle_for = r.idle_for;
+    INFO("open " << r.open << " keep-alive " << r.keep_alive << " unread " << r.unread
+                 << " peer closed " << r.peer_closed << " idle " << r.idle_for.count() << " ms");
+    CHECK(bp::detail::may_reuse(f, seconds(30)) == r.reused);
+  }
+}
+
+TEST_CASE("reads end on any cancellation; a create ignores partial and total once sent",
+          "[policy][cancellation]") {
+  using type = boost::asio::cancellation_type;
+  const bp::detail::call_cancellation_filter read(nullptr);
+  auto sent = std::make_shared<std::atomic<bool>>(false);
+  const bp::detail::call_cancellation_filter create(sent);
+  struct row {
+    type requested;
+    bool is_create, sent;
+    type honoured;
+  };
+  const row rows[] = {
+      {type::none, false, false, type::none},
+      {type::terminal, false, false, type::terminal},
+      {type::partial, false, false, type::terminal},
+      {type::total, false, false, type::terminal},
+      {type::terminal, true, false, type::terminal},
+      {type::partial, true, false, type::terminal},
+      {type::total, true, false, type::terminal},
+      {type::terminal, true, true, type::terminal},
+      {type::partial, true, true, type::none},
+      {type::total, true, true, type::none},
+      {type::partial | type::terminal, true, true, type::terminal},
+  };
+  for (const row& r : rows) {
+    sent->store(r.sent);
+    INFO("requested " << static_cast<int>(r.requested) << (r.is_create ? " create" : " read")
+                      << (r.sent ? " sent" : " not sent"));
+    const auto honoured = r.is_create ? create(r.requested) : read(r.requested);
+    CHECK(honoured == r.honoured);
+  }
+}
