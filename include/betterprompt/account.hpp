@@ -2,12 +2,14 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/initiate.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/conversion.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <memory>
 
 namespace betterprompt {
 
@@ -20,15 +22,50 @@ struct credit_balance {
 BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_balance>,
                                             const boost::json::value& v);
 
-/// GET /v1/me: the account's details as raw JSON (the API does not document their shape).
-/// Throws error_with_diagnostics (error::unauthorized, client errors). Any cancellation type ends
-/// it.
-BETTERPROMPT_DECL boost::asio::awaitable<boost::json::value> get_account(client& c);
+namespace detail {
+BETTERPROMPT_DECL boost::asio::awaitable<boost::json::value> get_account_op(
+    std::shared_ptr<client_impl> state);
+BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> get_credits_op(
+    std::shared_ptr<client_impl> state);
+}  // namespace detail
 
-/// GET /v1/me/credits: the remaining balance. Check it before a batch of runs.
-/// Throws error_with_diagnostics (error::unauthorized, client errors). Any cancellation type ends
-/// it.
-BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> get_credits(client& c);
+/// GET /v1/me: the account's details as raw JSON. Completion signature
+/// void(error_code, boost::json::value). Errors: error::unauthorized, client errors. Any
+/// cancellation type ends it.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto get_account(client& c, CompletionToken&& token = {}) {
+  return detail::initiate<boost::json::value>(
+      c, [](auto state) { return detail::get_account_op(std::move(state)); }, nullptr,
+      std::forward<CompletionToken>(token));
+}
+
+/// get_account, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto get_account(client& c, diagnostics& diag, CompletionToken&& token = {}) {
+  return detail::initiate<boost::json::value>(
+      c, [](auto state) { return detail::get_account_op(std::move(state)); }, &diag,
+      std::forward<CompletionToken>(token));
+}
+
+/// GET /v1/me/credits: the remaining balance. Check it before a batch of runs. Completion
+/// signature void(error_code, credit_balance). Errors: error::unauthorized, client errors. Any
+/// cancellation type ends it.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto get_credits(client& c, CompletionToken&& token = {}) {
+  return detail::initiate<credit_balance>(
+      c, [](auto state) { return detail::get_credits_op(std::move(state)); }, nullptr,
+      std::forward<CompletionToken>(token));
+}
+
+/// get_credits, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto get_credits(client& c, diagnostics& diag, CompletionToken&& token = {}) {
+  return detail::initiate<credit_balance>(
+      c, [](auto state) { return detail::get_credits_op(std::move(state)); }, &diag,
+      std::forward<CompletionToken>(token));
+}
 
 }  // namespace betterprompt
 

@@ -5,6 +5,7 @@
 #include <betterprompt/account.hpp>
 #include <betterprompt/client.hpp>
 #include <betterprompt/client_options.hpp>
+#include <betterprompt/completion.hpp>
 #include <betterprompt/error.hpp>
 #include <betterprompt/list_runs.hpp>
 #include <betterprompt/models/page.hpp>

@@ -19,8 +19,9 @@ struct client_owner;
 
 /// A connection to the BetterPrompt API: options, TLS context and a set of keep-alive connections.
 ///
-/// Pass it to the awaitable functions (get_prompt, create_run, get_run, wait_for_run, …). All
-/// I/O runs on the client's executor; nothing blocks and no thread is started.
+/// Pass it to the operations (get_prompt, create_run, get_run, wait_for_run, …; any completion
+/// token, see completion.hpp). All I/O runs on the client's executor; nothing blocks and no
+/// thread is started.
 ///
 /// Thread safety: any number of operations may run concurrently on one client, from coroutines
 /// on any threads of its execution context; close() may be called from any thread. Constructing,

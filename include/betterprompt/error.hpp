@@ -80,7 +80,8 @@ struct diagnostics {
   int retry_after_seconds = -1;  ///< The `Retry-After` header in seconds; -1 when absent.
 };
 
-/// The exception the awaitables throw: an error_code plus diagnostics.
+/// The exception operations throw with the default token (and with with_diagnostics): an
+/// error_code plus diagnostics.
 /// `what()` reads like "Run not found [HTTP 404 NOT_FOUND_ERROR, request id req_7]". The
 /// message part has its control characters escaped (\x1B, \x0A, …) and is cut after
 /// max_what_message bytes; get_diagnostics().message keeps the server's raw text.

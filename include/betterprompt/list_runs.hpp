@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/run.hpp>
 
@@ -31,20 +32,42 @@ struct list_runs_options {
   std::optional<std::chrono::sys_seconds> until{};
 };
 
-/// GET /v1/runs: one page of runs, newest first, with `has_more`.
-/// Throws error_with_diagnostics: error::invalid_argument for options that break the rules above
-/// (nothing is sent), error::validation, error::unauthorized, client errors. Any cancellation type
-/// ends it.
-BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs(client& c, list_runs_options options);
-
-/// The first page with the default options (the 10 newest runs). Not a coroutine: GCC 12
-/// mishandles defaulted non-trivial arguments of coroutines, so the default is made here.
-inline boost::asio::awaitable<page<run>> list_runs(client& c) {
-  return list_runs(c, list_runs_options());
-}
+class run_pager;
 
 namespace detail {
-class client_impl;
+BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs_op(std::shared_ptr<client_impl> state,
+                                                                 list_runs_options options);
+BETTERPROMPT_DECL boost::asio::awaitable<std::vector<run>> next_page_op(run_pager& pager);
+}  // namespace detail
+
+/// GET /v1/runs: one page of runs, newest first, with `has_more`. Completion signature
+/// void(error_code, page<run>). Errors: error::invalid_argument for options that break the rules
+/// above (nothing is sent), error::validation, error::unauthorized, client errors. Any
+/// cancellation type ends it.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto list_runs(client& c, list_runs_options options, CompletionToken&& token = {}) {
+  return detail::initiate<page<run>>(
+      c, [&](auto state) { return detail::list_runs_op(std::move(state), std::move(options)); },
+      nullptr, std::forward<CompletionToken>(token));
+}
+
+/// The first page with the default options (the 10 newest runs). An overload rather than a
+/// default argument: GCC 12 miscompiles a defaulted argument with a destructor (here, strings)
+/// when the call is made from inside a coroutine.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken, list_runs_options>
+auto list_runs(client& c, CompletionToken&& token = {}) {
+  return list_runs(c, list_runs_options{}, std::forward<CompletionToken>(token));
+}
+
+/// list_runs, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto list_runs(client& c, list_runs_options options, diagnostics& diag,
+               CompletionToken&& token = {}) {
+  return detail::initiate<page<run>>(
+      c, [&](auto state) { return detail::list_runs_op(std::move(state), std::move(options)); },
+      &diag, std::forward<CompletionToken>(token));
 }
 
 /// Walks every page of a listing without handling cursors:
@@ -55,15 +78,26 @@ class run_pager {
   /// A pager over the runs `options` select. Checks the options like list_runs.
   BETTERPROMPT_DECL explicit run_pager(client& c, list_runs_options options = {});
 
-  /// The next page's rows; empty once every page was read. Errors and cancellation as
-  /// list_runs; after an error, calling next() again retries the same page.
-  BETTERPROMPT_DECL boost::asio::awaitable<std::vector<run>> next();
+  /// The next page's rows; empty once every page was read. Completion signature
+  /// void(error_code, std::vector<run>). Errors and cancellation as list_runs; after an error,
+  /// calling next() again retries the same page. The pager must outlive the operation, and one
+  /// next() runs at a time.
+  template <class CompletionToken = default_completion_token_t>
+  requires detail::token_not<CompletionToken>
+  auto next(CompletionToken&& token = {}) {
+    return detail::initiate<std::vector<run>>(
+        impl_, executor_, [this](auto) { return detail::next_page_op(*this); }, nullptr,
+        std::forward<CompletionToken>(token));
+  }
 
   /// True once the last page was returned.
   bool done() const noexcept { return done_; }
 
  private:
+  friend boost::asio::awaitable<std::vector<run>> detail::next_page_op(run_pager&);
+
   std::shared_ptr<detail::client_impl> impl_;
+  boost::asio::any_io_executor executor_;
   list_runs_options options_;
   bool done_ = false;
 };

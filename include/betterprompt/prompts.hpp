@@ -2,44 +2,139 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/prompt.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace betterprompt {
 
-/// GET /v1/prompts/{prompt_id}[?versionId=…]: the prompt's latest published version, or the
-/// version named by `version_id` when it is not empty.
-///
-/// Throws error_with_diagnostics: error::not_found, error::validation (malformed id),
-/// error::unauthorized, client errors (timeout, tls_error, …); error::invalid_argument for an
-/// empty prompt_id. Any cancellation type ends it (throws operation_aborted; client stays usable).
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt(client& c, std::string prompt_id,
-                                                            std::string version_id);
+namespace detail {
+BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_op(std::shared_ptr<client_impl> state,
+                                                               std::string prompt_id,
+                                                               std::string version_id);
+BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version_op(
+    std::shared_ptr<client_impl> state, std::string prompt_version_id);
+BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions_op(
+    std::shared_ptr<client_impl> state, std::string prompt_id);
+BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts_op(
+    std::shared_ptr<client_impl> state, std::string query);
+}  // namespace detail
 
-/// The latest published version of a prompt. (An overload, not a default argument: GCC 12
-/// mishandles defaulted non-trivial arguments of coroutines.)
-inline boost::asio::awaitable<prompt> get_prompt(client& c, std::string prompt_id) {
-  return get_prompt(c, std::move(prompt_id), std::string());
+/// GET /v1/prompts/{prompt_id}[?versionId=…]: the prompt's latest published version, or the
+/// version named by `version_id` when it is not empty. Completion signature
+/// void(error_code, prompt); with the default token, `co_await` returns the prompt and throws
+/// error_with_diagnostics.
+///
+/// Errors: error::not_found, error::validation (malformed id), error::unauthorized, client errors
+/// (timeout, tls_error, …); error::invalid_argument for an empty prompt_id. Any cancellation type
+/// ends it (operation_aborted; the client stays usable).
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto get_prompt(client& c, std::string prompt_id, std::string version_id,
+                CompletionToken&& token = {}) {
+  return detail::initiate<prompt>(
+      c,
+      [&](auto state) {
+        return detail::get_prompt_op(std::move(state), std::move(prompt_id), std::move(version_id));
+      },
+      nullptr, std::forward<CompletionToken>(token));
 }
 
-/// GET /v1/prompt-versions/{prompt_version_id}: one published version. Errors and cancellation
-/// as get_prompt.
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version(client& c,
-                                                                    std::string prompt_version_id);
+/// The latest published version of a prompt.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken, std::string>
+auto get_prompt(client& c, std::string prompt_id, CompletionToken&& token = {}) {
+  return get_prompt(c, std::move(prompt_id), std::string(), std::forward<CompletionToken>(token));
+}
+
+/// get_prompt, writing the failure's diagnostics to `diag` before completing (an empty
+/// version_id: the latest).
+template <class CompletionToken = default_completion_token_t>
+auto get_prompt(client& c, std::string prompt_id, std::string version_id, diagnostics& diag,
+                CompletionToken&& token = {}) {
+  return detail::initiate<prompt>(
+      c,
+      [&](auto state) {
+        return detail::get_prompt_op(std::move(state), std::move(prompt_id), std::move(version_id));
+      },
+      &diag, std::forward<CompletionToken>(token));
+}
+
+/// GET /v1/prompt-versions/{prompt_version_id}: one published version. Completion signature
+/// void(error_code, prompt). Errors and cancellation as get_prompt.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto get_prompt_version(client& c, std::string prompt_version_id, CompletionToken&& token = {}) {
+  return detail::initiate<prompt>(
+      c,
+      [&](auto state) {
+        return detail::get_prompt_version_op(std::move(state), std::move(prompt_version_id));
+      },
+      nullptr, std::forward<CompletionToken>(token));
+}
+
+/// get_prompt_version, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto get_prompt_version(client& c, std::string prompt_version_id, diagnostics& diag,
+                        CompletionToken&& token = {}) {
+  return detail::initiate<prompt>(
+      c,
+      [&](auto state) {
+        return detail::get_prompt_version_op(std::move(state), std::move(prompt_version_id));
+      },
+      &diag, std::forward<CompletionToken>(token));
+}
 
 /// GET /v1/prompts/{prompt_id}/versions: the prompt's published versions, newest first (the API
-/// returns at most 10). Errors and cancellation as get_prompt.
-BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions(
-    client& c, std::string prompt_id);
+/// returns at most 10). Completion signature void(error_code, std::vector<prompt>). Errors and
+/// cancellation as get_prompt.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto list_prompt_versions(client& c, std::string prompt_id, CompletionToken&& token = {}) {
+  return detail::initiate<std::vector<prompt>>(
+      c,
+      [&](auto state) {
+        return detail::list_prompt_versions_op(std::move(state), std::move(prompt_id));
+      },
+      nullptr, std::forward<CompletionToken>(token));
+}
 
-/// GET /v1/prompts/publish?q=…: published prompts (marketplace) matching `query`.
-/// Errors and cancellation as get_prompt (an empty query lists without filtering).
-BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts(client& c, std::string query);
+/// list_prompt_versions, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto list_prompt_versions(client& c, std::string prompt_id, diagnostics& diag,
+                          CompletionToken&& token = {}) {
+  return detail::initiate<std::vector<prompt>>(
+      c,
+      [&](auto state) {
+        return detail::list_prompt_versions_op(std::move(state), std::move(prompt_id));
+      },
+      &diag, std::forward<CompletionToken>(token));
+}
+
+/// GET /v1/prompts/publish?q=…: published prompts (marketplace) matching `query`. Completion
+/// signature void(error_code, page<prompt>). Errors and cancellation as get_prompt (an empty
+/// query lists without filtering).
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto search_prompts(client& c, std::string query, CompletionToken&& token = {}) {
+  return detail::initiate<page<prompt>>(
+      c, [&](auto state) { return detail::search_prompts_op(std::move(state), std::move(query)); },
+      nullptr, std::forward<CompletionToken>(token));
+}
+
+/// search_prompts, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto search_prompts(client& c, std::string query, diagnostics& diag, CompletionToken&& token = {}) {
+  return detail::initiate<page<prompt>>(
+      c, [&](auto state) { return detail::search_prompts_op(std::move(state), std::move(query)); },
+      &diag, std::forward<CompletionToken>(token));
+}
 
 }  // namespace betterprompt
 

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,18 +49,55 @@ struct run_prompt_options {
 /// field. (runOptions keys cannot be checked locally; the API answers 422 for unknown ones.)
 BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& request);
 
+namespace detail {
+BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt_op(std::shared_ptr<client_impl> state,
+                                                            prompt_ref which, run_inputs inputs,
+                                                            run_prompt_options options);
+}  // namespace detail
+
 /// Runs a prompt and returns the finished run: fetches the version (the latest for
 /// prompt_ref::latest; skipped for a pinned version when validation is off), validates, creates
 /// the run, and when the API answers 504 polls until it finishes, under `options.wait`.
-/// A failed run is returned (check run::failed()), not thrown.
+/// A failed run is returned (check run::failed()), not an error. Completion signature
+/// void(error_code, run).
 ///
-/// Throws error_with_diagnostics: error::invalid_input (nothing sent), errors of get_prompt and
-/// create_run, error::wait_timeout (its data names the run, which keeps going).
-/// Cancellation as create_run while creating (terminal after sending leaves a run that may exist;
-/// partial/total are then ignored), as wait_for_run while waiting.
-BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt(client& c, prompt_ref which,
-                                                         run_inputs inputs,
-                                                         run_prompt_options options = {});
+/// Errors: error::invalid_input (nothing sent), errors of get_prompt and create_run,
+/// error::wait_timeout (its data names the run, which keeps going). Cancellation as create_run
+/// while creating (terminal after sending leaves a run that may exist; partial/total are then
+/// ignored), as wait_for_run while waiting.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options = {},
+                CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c,
+      [&](auto state) {
+        return detail::run_prompt_op(std::move(state), std::move(which), std::move(inputs),
+                                     std::move(options));
+      },
+      nullptr, std::forward<CompletionToken>(token));
+}
+
+/// run_prompt with the default options and `token`.
+template <class CompletionToken>
+requires detail::token_not<CompletionToken, run_prompt_options>
+auto run_prompt(client& c, prompt_ref which, run_inputs inputs, CompletionToken&& token) {
+  return run_prompt(c, std::move(which), std::move(inputs), run_prompt_options{},
+                    std::forward<CompletionToken>(token));
+}
+
+/// run_prompt, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options,
+                diagnostics& diag, CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c,
+      [&](auto state) {
+        return detail::run_prompt_op(std::move(state), std::move(which), std::move(inputs),
+                                     std::move(options));
+      },
+      &diag, std::forward<CompletionToken>(token));
+}
 
 }  // namespace betterprompt
 

@@ -2,33 +2,73 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/run.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
+#include <memory>
 #include <string>
 
 namespace betterprompt {
 
-/// POST /v1/runs: starts a run of `request.prompt_version_id` with its inputs.
+namespace detail {
+BETTERPROMPT_DECL boost::asio::awaitable<run> create_run_op(std::shared_ptr<client_impl> state,
+                                                            run_request request);
+BETTERPROMPT_DECL boost::asio::awaitable<run> get_run_op(std::shared_ptr<client_impl> state,
+                                                         std::string run_id);
+}  // namespace detail
+
+/// POST /v1/runs: starts a run of `request.prompt_version_id` with its inputs. Completion
+/// signature void(error_code, run); with the default token, `co_await` returns the run.
 ///
 /// The API answers synchronously when the run finishes within its window (~2 minutes): the
 /// returned run is then finished. When the API answers 504 GATEWAY_TIMEOUT_ERROR with a runId,
 /// that is not an error: the run keeps processing and is returned with status running and no
 /// outputs; pass its run_id to wait_for_run or get_run.
 ///
-/// Throws error_with_diagnostics: error::validation (inputs), error::not_found (version),
-/// error::payment_required, error::rate_limited, error::unauthorized, client errors.
-/// Never resent automatically once it may have reached the server: that could bill a second run.
-/// Cancellation (throws operation_aborted): terminal ends it at once, and a run may exist if the
+/// Errors (thrown as error_with_diagnostics by the default token): error::validation (inputs),
+/// error::not_found (version), error::payment_required, error::rate_limited,
+/// error::unauthorized, client errors. Never resent automatically once it may have been
+/// processed: that could bill a second run (a 429 proves it was not, and is retried).
+/// Cancellation (operation_aborted): terminal ends it at once, and a run may exist if the
 /// request was already sent; partial and total end it only before the request is sent, and are
 /// ignored afterwards.
-BETTERPROMPT_DECL boost::asio::awaitable<run> create_run(client& c, run_request request);
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto create_run(client& c, run_request request, CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c, [&](auto state) { return detail::create_run_op(std::move(state), std::move(request)); },
+      nullptr, std::forward<CompletionToken>(token));
+}
 
-/// GET /v1/runs/{run_id}: the run's current status, outputs and tokens.
-/// Throws error_with_diagnostics: error::not_found, error::validation, client errors;
-/// error::invalid_argument for an empty run_id. Any cancellation type ends it at once.
-BETTERPROMPT_DECL boost::asio::awaitable<run> get_run(client& c, std::string run_id);
+/// create_run, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto create_run(client& c, run_request request, diagnostics& diag, CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c, [&](auto state) { return detail::create_run_op(std::move(state), std::move(request)); },
+      &diag, std::forward<CompletionToken>(token));
+}
+
+/// GET /v1/runs/{run_id}: the run's current status, outputs and tokens. Completion signature
+/// void(error_code, run). Errors: error::not_found, error::validation, client errors;
+/// error::invalid_argument for an empty run_id; error::bad_response when the answer is about
+/// another run. Any cancellation type ends it at once.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto get_run(client& c, std::string run_id, CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c, [&](auto state) { return detail::get_run_op(std::move(state), std::move(run_id)); },
+      nullptr, std::forward<CompletionToken>(token));
+}
+
+/// get_run, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto get_run(client& c, std::string run_id, diagnostics& diag, CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c, [&](auto state) { return detail::get_run_op(std::move(state), std::move(run_id)); }, &diag,
+      std::forward<CompletionToken>(token));
+}
 
 }  // namespace betterprompt
 

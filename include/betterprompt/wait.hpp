@@ -2,11 +2,13 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/run.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace betterprompt {
@@ -28,16 +30,51 @@ struct wait_options {
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
 };
 
+namespace detail {
+BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run_op(std::shared_ptr<client_impl> state,
+                                                              std::string run_id,
+                                                              wait_options options);
+}  // namespace detail
+
 /// Polls GET /v1/runs/{run_id} until the run succeeded or failed, and returns it. A failed run is
-/// returned, not thrown: check run::failed() and its error outputs.
+/// returned, not an error: check run::failed() and its error outputs. Completion signature
+/// void(error_code, run).
 ///
-/// Throws error_with_diagnostics with error::wait_timeout when `options.timeout` passes first;
-/// its diagnostics name the run (`data` = {"runId", "lastStatus"}) so the caller can resume
-/// waiting later. Other errors as get_run. Supports terminal, partial and total cancellation (it
-/// only reads): a poll in flight or the delay between polls ends at once (operation_aborted);
-/// the run itself is not affected. client::close() ends it with error::client_closed.
-BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run(client& c, std::string run_id,
-                                                           wait_options options = {});
+/// Fails with error::wait_timeout when `options.timeout` passes first; its diagnostics name the
+/// run (`data` = {"runId", "lastStatus"}) so the caller can resume waiting later. Other errors as
+/// get_run. Supports terminal, partial and total cancellation (it only reads): a poll in flight
+/// or the delay between polls ends at once (operation_aborted); the run itself is not affected.
+/// client::close() ends it with error::client_closed.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto wait_for_run(client& c, std::string run_id, wait_options options = {},
+                  CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c,
+      [&](auto state) {
+        return detail::wait_for_run_op(std::move(state), std::move(run_id), options);
+      },
+      nullptr, std::forward<CompletionToken>(token));
+}
+
+/// wait_for_run with the default options and `token`.
+template <class CompletionToken>
+requires detail::token_not<CompletionToken, wait_options>
+auto wait_for_run(client& c, std::string run_id, CompletionToken&& token) {
+  return wait_for_run(c, std::move(run_id), wait_options{}, std::forward<CompletionToken>(token));
+}
+
+/// wait_for_run, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto wait_for_run(client& c, std::string run_id, wait_options options, diagnostics& diag,
+                  CompletionToken&& token = {}) {
+  return detail::initiate<run>(
+      c,
+      [&](auto state) {
+        return detail::wait_for_run_op(std::move(state), std::move(run_id), options);
+      },
+      &diag, std::forward<CompletionToken>(token));
+}
 
 }  // namespace betterprompt
 

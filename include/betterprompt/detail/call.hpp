@@ -4,6 +4,7 @@
 #include <betterprompt/client.hpp>
 #include <betterprompt/detail/client_impl.hpp>
 #include <betterprompt/detail/envelope.hpp>
+#include <betterprompt/detail/initiate.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -11,11 +12,6 @@
 
 namespace betterprompt::detail {
 
-/// The shared state of a client; throws error::invalid_argument for a moved-from client.
-inline std::shared_ptr<client_impl> impl_of(const client& c) {
-  if (!c.impl()) throw_client_error(error::invalid_argument, "client was moved from");
-  return c.impl();
-}
 
 /// Sends `req` through the client's transport and parses the envelope (any status).
 inline boost::asio::awaitable<envelope> call(std::shared_ptr<client_impl> impl, api_request req) {

@@ -6,14 +6,16 @@
 
 namespace betterprompt {
 
-BETTERPROMPT_DECL boost::asio::awaitable<boost::json::value> get_account(client& c) {
-  auto env = co_await detail::call(detail::impl_of(c), detail::api_request::get("/me"));
-  co_return detail::decode_data<boost::json::value>(std::move(env));
+BETTERPROMPT_DECL boost::asio::awaitable<boost::json::value> detail::get_account_op(
+    std::shared_ptr<client_impl> state) {
+  auto env = co_await call(std::move(state), api_request::get("/me"));
+  co_return decode_data<boost::json::value>(std::move(env));
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> get_credits(client& c) {
-  auto env = co_await detail::call(detail::impl_of(c), detail::api_request::get("/me/credits"));
-  co_return detail::decode_data<credit_balance>(std::move(env));
+BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> detail::get_credits_op(
+    std::shared_ptr<client_impl> state) {
+  auto env = co_await call(std::move(state), api_request::get("/me/credits"));
+  co_return decode_data<credit_balance>(std::move(env));
 }
 
 BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_balance>,

@@ -39,31 +39,31 @@ inline boost::asio::awaitable<page<run>> fetch_runs_page(std::shared_ptr<client_
   co_return decode_data<page<run>>(std::move(env));
 }
 
-}  // namespace detail
-
-BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs(client& c,
-                                                              list_runs_options options) {
-  auto runs = co_await detail::fetch_runs_page(detail::impl_of(c), std::move(options));
+BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs_op(std::shared_ptr<client_impl> state,
+                                                                 list_runs_options options) {
+  auto runs = co_await fetch_runs_page(std::move(state), std::move(options));
   co_return runs;
 }
 
-BETTERPROMPT_DECL run_pager::run_pager(client& c, list_runs_options options)
-    : impl_(detail::impl_of(c)), options_(std::move(options)) {
-  detail::check_list_runs_options(options_);
-}
-
-BETTERPROMPT_DECL boost::asio::awaitable<std::vector<run>> run_pager::next() {
-  if (done_) co_return std::vector<run>{};
-  page<run> current = co_await detail::fetch_runs_page(impl_, options_);
-  const bool toward_newer = !options_.ending_before.empty();
+BETTERPROMPT_DECL boost::asio::awaitable<std::vector<run>> next_page_op(run_pager& pager) {
+  if (pager.done_) co_return std::vector<run>{};
+  page<run> current = co_await fetch_runs_page(pager.impl_, pager.options_);
+  const bool toward_newer = !pager.options_.ending_before.empty();
   if (!current.has_more || current.rows.empty()) {
-    done_ = true;
+    pager.done_ = true;
   } else if (toward_newer) {
-    options_.ending_before = current.rows.front().run_id;
+    pager.options_.ending_before = current.rows.front().run_id;
   } else {
-    options_.starting_after = current.rows.back().run_id;
+    pager.options_.starting_after = current.rows.back().run_id;
   }
   co_return std::move(current.rows);
+}
+
+}  // namespace detail
+
+BETTERPROMPT_DECL run_pager::run_pager(client& c, list_runs_options options)
+    : impl_(detail::impl_of(c)), executor_(c.get_executor()), options_(std::move(options)) {
+  detail::check_list_runs_options(options_);
 }
 
 }  // namespace betterprompt

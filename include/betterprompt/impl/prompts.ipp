@@ -26,39 +26,34 @@ inline boost::asio::awaitable<prompt> fetch_prompt(std::shared_ptr<client_impl> 
   auto env = co_await call(std::move(impl), api_request::get(std::move(target)));
   co_return decode_data<prompt>(std::move(env));
 }
+
+BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_op(std::shared_ptr<client_impl> state,
+                                                               std::string prompt_id,
+                                                               std::string version_id) {
+  prompt p = co_await fetch_prompt(std::move(state), prompt_target(prompt_id, version_id));
+  co_return p;
+}
+
+BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version_op(
+    std::shared_ptr<client_impl> state, std::string prompt_version_id) {
+  prompt p = co_await fetch_prompt(std::move(state), prompt_version_target(prompt_version_id));
+  co_return p;
+}
+
+BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions_op(
+    std::shared_ptr<client_impl> state, std::string prompt_id) {
+  require_id(prompt_id, "prompt_id");
+  std::string target = "/prompts/" + percent_encode(prompt_id) + "/versions";
+  auto env = co_await call(std::move(state), api_request::get(std::move(target)));
+  co_return decode_versions(std::move(env), prompt_id);
+}
+
+BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts_op(
+    std::shared_ptr<client_impl> state, std::string query) {
+  std::string target = "/prompts/publish?q=" + percent_encode(query);
+  auto env = co_await call(std::move(state), api_request::get(std::move(target)));
+  co_return decode_data<page<prompt>>(std::move(env));
+}
+
 }  // namespace detail
-
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt(client& c, std::string prompt_id,
-                                                            std::string version_id) {
-  auto impl = detail::impl_of(c);
-  prompt p =
-      co_await detail::fetch_prompt(std::move(impl), detail::prompt_target(prompt_id, version_id));
-  co_return p;
-}
-
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version(client& c,
-                                                                    std::string prompt_version_id) {
-  auto impl = detail::impl_of(c);
-  prompt p = co_await detail::fetch_prompt(std::move(impl),
-                                           detail::prompt_version_target(prompt_version_id));
-  co_return p;
-}
-
-BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions(
-    client& c, std::string prompt_id) {
-  auto impl = detail::impl_of(c);
-  detail::require_id(prompt_id, "prompt_id");
-  std::string target = "/prompts/" + detail::percent_encode(prompt_id) + "/versions";
-  auto env = co_await detail::call(std::move(impl), detail::api_request::get(std::move(target)));
-  co_return detail::decode_versions(std::move(env), prompt_id);
-}
-
-BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts(client& c,
-                                                                      std::string query) {
-  auto impl = detail::impl_of(c);
-  std::string target = "/prompts/publish?q=" + detail::percent_encode(query);
-  auto env = co_await detail::call(std::move(impl), detail::api_request::get(std::move(target)));
-  co_return detail::decode_data<page<prompt>>(std::move(env));
-}
-
 }  // namespace betterprompt

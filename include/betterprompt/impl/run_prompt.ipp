@@ -45,10 +45,9 @@ BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& 
                                 "inputs.imageInputs");
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt(client& c, prompt_ref which,
-                                                         run_inputs inputs,
-                                                         run_prompt_options options) {
-  auto impl = detail::impl_of(c);
+BETTERPROMPT_DECL boost::asio::awaitable<run> detail::run_prompt_op(
+    std::shared_ptr<client_impl> impl, prompt_ref which, run_inputs inputs,
+    run_prompt_options options) {
   detail::require_id(which.id, which.pinned ? "prompt version id" : "prompt id");
   run_request request{which.id, std::move(inputs.text_inputs), std::move(inputs.image_inputs),
                       std::move(inputs.run_options)};

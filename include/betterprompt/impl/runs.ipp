@@ -54,18 +54,20 @@ inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
 }
 }  // namespace detail
 
-BETTERPROMPT_DECL boost::asio::awaitable<run> create_run(client& c, run_request request) {
-  auto impl = detail::impl_of(c);
-  run created = co_await detail::submit_run(std::move(impl), std::move(request));
+namespace detail {
+BETTERPROMPT_DECL boost::asio::awaitable<run> create_run_op(std::shared_ptr<client_impl> state,
+                                                            run_request request) {
+  run created = co_await submit_run(std::move(state), std::move(request));
   co_return created;
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<run> get_run(client& c, std::string run_id) {
-  auto impl = detail::impl_of(c);
-  detail::require_id(run_id, "run_id");
-  run current = co_await detail::fetch_run(std::move(impl), std::move(run_id),
-                                           std::chrono::steady_clock::time_point::max());
+BETTERPROMPT_DECL boost::asio::awaitable<run> get_run_op(std::shared_ptr<client_impl> state,
+                                                         std::string run_id) {
+  require_id(run_id, "run_id");
+  run current = co_await fetch_run(std::move(state), std::move(run_id),
+                                   std::chrono::steady_clock::time_point::max());
   co_return current;
 }
+}  // namespace detail
 
 }  // namespace betterprompt

@@ -110,10 +110,9 @@ inline boost::asio::awaitable<run> wait_until_finished(std::shared_ptr<client_im
 
 }  // namespace detail
 
-BETTERPROMPT_DECL boost::asio::awaitable<run> wait_for_run(client& c, std::string run_id,
-                                                           wait_options options) {
-  auto impl = detail::impl_of(c);
-  run finished = co_await detail::wait_until_finished(std::move(impl), std::move(run_id), options);
+BETTERPROMPT_DECL boost::asio::awaitable<run> detail::wait_for_run_op(
+    std::shared_ptr<client_impl> state, std::string run_id, wait_options options) {
+  run finished = co_await wait_until_finished(std::move(state), std::move(run_id), options);
   co_return finished;
 }
 

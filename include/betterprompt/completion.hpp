@@ -1,0 +1,113 @@
+// Completion tokens: how an operation reports its outcome. Every operation takes any Asio
+// completion token; its completion signature is void(boost::system::error_code, T).
+#pragma once
+
+#include <betterprompt/error.hpp>
+
+#include <boost/asio/associator.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <type_traits>
+#include <utility>
+
+namespace betterprompt {
+
+/// The token operations use when none is given: `co_await betterprompt::get_run(c, id)` inside an
+/// `asio::awaitable<T>` (any_io_executor) coroutine returns the value and throws
+/// error_with_diagnostics on failure, with its diagnostics intact. It is `asio::use_awaitable`,
+/// so passing that explicitly behaves the same.
+///
+/// (Not `asio::deferred`: Boost 1.81 cannot co_await a deferred operation whose signature is
+/// void(std::exception_ptr, T), which is what carrying diagnostics through an exception needs.
+/// Coroutines on other executor types pass a token: see with_diagnostics.)
+using default_completion_token_t = boost::asio::use_awaitable_t<>;
+
+/// A token adapter: completes with void(std::exception_ptr, T) instead of
+/// void(error_code, T), the exception being error_with_diagnostics with the operation's
+/// diagnostics. For tokens that turn an exception into a throw: a coroutine on another executor
+/// type (`with_diagnostics(asio::use_awaitable_t<my_strand>{})`) or a future
+/// (`with_diagnostics(asio::use_future)`: get() throws error_with_diagnostics).
+template <class CompletionToken>
+struct with_diagnostics_t {
+  CompletionToken token;  ///< The token that receives the adapted completion.
+};
+
+/// Wraps `token` in with_diagnostics_t.
+template <class CompletionToken>
+with_diagnostics_t<std::decay_t<CompletionToken>> with_diagnostics(CompletionToken&& token) {
+  return {std::forward<CompletionToken>(token)};
+}
+
+namespace detail {
+
+/// The handler with_diagnostics_t hands to an operation: the operation calls complete() with
+/// its diagnostics (see detail::deliver); a plain call has none to give.
+template <class Handler>
+struct diagnostics_handler {
+  Handler handler;
+
+  template <class T>
+  void complete(boost::system::error_code ec, diagnostics diag, T value) {
+    std::exception_ptr failure;
+    if (ec) failure = std::make_exception_ptr(error_with_diagnostics(ec, std::move(diag)));
+    std::move(handler)(std::move(failure), std::move(value));
+  }
+
+  template <class T>
+  void operator()(boost::system::error_code ec, T value) {
+    complete(ec, diagnostics{}, std::move(value));
+  }
+};
+
+template <class Handler>
+struct is_diagnostics_handler : std::false_type {};
+template <class Handler>
+struct is_diagnostics_handler<diagnostics_handler<Handler>> : std::true_type {};
+
+/// Completes `handler` with (ec, value), handing over `diag` when it takes diagnostics.
+template <class Handler, class T>
+void deliver(Handler& handler, boost::system::error_code ec, diagnostics diag, T value) {
+  if constexpr (is_diagnostics_handler<Handler>::value)
+    handler.complete(ec, std::move(diag), std::move(value));
+  else
+    std::move(handler)(ec, std::move(value));
+}
+
+}  // namespace detail
+}  // namespace betterprompt
+
+namespace boost::asio {
+
+/// The adapted handler keeps the executor, allocator and cancellation slot of the one it wraps.
+template <template <class, class> class Associator, class Handler, class DefaultCandidate>
+struct associator<Associator, betterprompt::detail::diagnostics_handler<Handler>,
+                  DefaultCandidate> {
+  static typename Associator<Handler, DefaultCandidate>::type get(
+      const betterprompt::detail::diagnostics_handler<Handler>& h,
+      const DefaultCandidate& c = DefaultCandidate()) noexcept {
+    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+  }
+};
+
+/// with_diagnostics_t<Token>: the operation's void(error_code, T) becomes
+/// void(std::exception_ptr, T) for Token.
+template <class CompletionToken, class T>
+struct async_result<betterprompt::with_diagnostics_t<CompletionToken>,
+                    void(boost::system::error_code, T)> {
+  template <class Initiation, class RawCompletionToken, class... Args>
+  static auto initiate(Initiation&& initiation, RawCompletionToken&& token, Args&&... args) {
+    return async_initiate<CompletionToken, void(std::exception_ptr, T)>(
+        [initiation = std::forward<Initiation>(initiation)](auto handler,
+                                                            auto&&... inner_args) mutable {
+          using handler_type = std::decay_t<decltype(handler)>;
+          std::move(initiation)(
+              betterprompt::detail::diagnostics_handler<handler_type>{std::move(handler)},
+              std::forward<decltype(inner_args)>(inner_args)...);
+        },
+        token.token, std::forward<Args>(args)...);
+  }
+};
+
+}  // namespace boost::asio
