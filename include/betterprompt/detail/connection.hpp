@@ -78,8 +78,7 @@ class connection {
       const timeout_options& limits, call_phase& phase, bool& response_started);
 
   std::optional<boost::beast::tcp_stream> plain_;
-  using ssl_stream_type = boost::beast::ssl_stream<boost::beast::tcp_stream>;
-  std::optional<ssl_stream_type> tls_;
+  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
   boost::beast::flat_buffer buffer_;
 };
 

@@ -191,11 +191,11 @@ inline boost::asio::awaitable<api_response> client_impl::send_with_retries(
 }
 
 inline void client_impl::pause_client_after_429(int retry_after_seconds) {
-  using std::chrono::milliseconds;
-  const milliseconds asked = retry_after_seconds > 0 && options_.retry.honor_retry_after
-                                 ? milliseconds(std::chrono::seconds(retry_after_seconds))
-                                 : milliseconds(std::chrono::seconds(1));
-  pool_->limiter().on_rate_limited(std::min(asked, options_.retry.max_retry_after));
+  const auto asked =
+      ask_of_retry_after(options_.retry, retry_after_seconds, std::chrono::milliseconds::max());
+  const std::chrono::milliseconds wait =
+      asked.wait.count() > 0 ? asked.wait : std::chrono::seconds(1);
+  pool_->limiter().on_rate_limited(std::min(wait, options_.retry.max_retry_after));
 }
 
 /// Rethrows `failure`, adding the run id to a timeout's diagnostics.

@@ -66,14 +66,10 @@ inline poll_step plan_poll(const poll_schedule& schedule, const retry_policy& po
     case poll_result::rate_limited:
       break;
   }
-  auto delay = interval;
-  const int hint = policy.honor_retry_after ? retry_after_seconds : -1;
-  if (hint > 0) {
-    const std::chrono::milliseconds asked = std::chrono::seconds(hint);
-    if (asked > policy.max_retry_after || asked > time_left) return {poll_action::fail};
-    delay = std::max(delay, asked);
-  }
-  return {poll_action::sleep, delay, next_poll_interval(schedule, interval)};
+  const retry_after_ask asked = ask_of_retry_after(policy, retry_after_seconds, time_left);
+  if (asked.verdict != retry_verdict::retry) return {poll_action::fail};
+  return {poll_action::sleep, std::max(interval, asked.wait),
+          next_poll_interval(schedule, interval)};
 }
 
 }  // namespace betterprompt::detail

@@ -77,6 +77,23 @@ inline std::chrono::milliseconds time_left_until(std::chrono::steady_clock::time
   return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
 }
 
+/// What a Retry-After of `seconds` asks for under `policy`: the wait (zero when absent or not
+/// honoured) and whether it may be waited out — not longer than max_retry_after, nor than
+/// `time_left`. The one rule for retries, polls and the client's pause after a 429.
+struct retry_after_ask {
+  std::chrono::milliseconds wait{0};
+  retry_verdict verdict = retry_verdict::retry;  ///< retry: may be waited out.
+};
+
+inline retry_after_ask ask_of_retry_after(const retry_policy& policy, int seconds,
+                                          std::chrono::milliseconds time_left) {
+  if (!policy.honor_retry_after || seconds <= 0) return {};
+  const std::chrono::milliseconds wait = std::chrono::seconds(seconds);
+  if (wait > policy.max_retry_after) return {wait, retry_verdict::retry_after_too_long};
+  if (wait > time_left) return {wait, retry_verdict::retry_after_past_deadline};
+  return {wait, retry_verdict::retry};
+}
+
 /// A uniform draw in [0, 1] for plan_retry's jitter, from a per-thread generator. Not inlined:
 /// a coroutine that resumes on another thread must not reuse the thread-local's old address.
 [[gnu::noinline]] inline double random_jitter() {
@@ -96,19 +113,15 @@ inline retry_step plan_retry(const retry_policy& policy, int retry, const attemp
           : outcome.failed_before_sending ||
                 (outcome.connection_broke && outcome.method == boost::beast::http::verb::get);
   if (!retryable || retry >= policy.max_retries) return {};
-  const int hint = policy.honor_retry_after ? outcome.retry_after_seconds : -1;
-  if (hint > 0) {
-    const auto asked = std::chrono::duration_cast<milliseconds>(std::chrono::seconds(hint));
-    if (asked > policy.max_retry_after) return {retry_verdict::retry_after_too_long};
-    if (asked > time_left) return {retry_verdict::retry_after_past_deadline};
-  }
+  const retry_after_ask asked = ask_of_retry_after(policy, outcome.retry_after_seconds, time_left);
+  if (asked.verdict != retry_verdict::retry) return {asked.verdict};
   double bound = static_cast<double>(policy.initial_backoff.count());
   for (int i = 0; i < retry; ++i) bound *= policy.multiplier;
   // NaN (a NaN multiplier) and negative bounds mean no pause; the cap also tames infinity.
   bound = bound > 0 ? std::min(bound, static_cast<double>(policy.max_backoff.count())) : 0.0;
   auto delay =
       milliseconds(static_cast<std::int64_t>((jitter >= 0 && jitter <= 1 ? jitter : 1.0) * bound));
-  if (hint > 0) delay = std::max<milliseconds>(delay, std::chrono::seconds(hint));
+  delay = std::max(delay, asked.wait);
   return {retry_verdict::retry, delay};
 }
 

@@ -119,7 +119,6 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
         // Out of file descriptors (EMFILE, ENFILE) or memory: the pending connection stays in
         // the backlog and accept would fail again at once. Pause, keep serving the sessions we
         // have (they run on their own strands), and try again.
-        ++self->state_->accept_failures;
         self->accept_backoff_timer_.expires_after(accept_backoff);
         co_await self->accept_backoff_timer_.async_wait(
             boost::asio::redirect_error(boost::asio::use_awaitable, ec));
@@ -212,9 +211,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       }
       if (!reply.interim.empty() || !reply.trailing.empty()) {
         // One write, so that the extra bytes reach the client with the answer itself.
-        std::ostringstream serialized;
-        serialized << res;
-        const std::string wire = reply.interim + serialized.str() + reply.trailing;
+        const std::string wire = on_the_wire(res, reply);
         co_await boost::asio::async_write(stream, boost::asio::buffer(wire),
                                           redirect_error(use_awaitable, ec));
         if (ec || !keep_alive) co_return;
@@ -223,6 +220,16 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       co_await http::async_write(stream, res, redirect_error(use_awaitable, ec));
       if (ec || !keep_alive) co_return;
     }
+  }
+
+  // The bytes of one answer: any interim response, the response, any trailing bytes (a fault
+  // sets at most one of them).
+  static std::string on_the_wire(
+      const boost::beast::http::response<boost::beast::http::string_body>& res,
+      const emulated_response& reply) {
+    std::ostringstream serialized;
+    serialized << res;
+    return reply.interim + serialized.str() + reply.trailing;
   }
 
   // Writes the serialized response in pieces: truncated (close_after_bytes), slowly (drip) or
@@ -234,9 +241,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       const emulated_response& reply) {
     using boost::asio::redirect_error;
     using boost::asio::use_awaitable;
-    std::ostringstream serialized;
-    serialized << res;
-    std::string wire = serialized.str();
+    std::string wire = on_the_wire(res, reply);
     if (reply.close_after_bytes > 0) wire.resize(std::min(wire.size(), reply.close_after_bytes));
     if (reply.stall.count() > 0) {
       const auto body_start = wire.find("\r\n\r\n");

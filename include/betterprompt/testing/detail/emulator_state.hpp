@@ -32,7 +32,6 @@ struct emulator_state {
   std::atomic<std::size_t> rate_limited{0};
   std::atomic<std::size_t> requests{0};
   std::atomic<std::size_t> connections{0};
-  std::atomic<std::size_t> accept_failures{0};
 };
 
 }  // namespace betterprompt::testing::detail
