@@ -7,6 +7,7 @@
 #endif
 
 #include <betterprompt/impl/account.ipp>
+#include <betterprompt/impl/call_op.ipp>
 #include <betterprompt/impl/client.ipp>
 #include <betterprompt/impl/error.ipp>
 #include <betterprompt/impl/list_runs.ipp>
@@ -15,4 +16,4 @@
 #include <betterprompt/impl/run_json.ipp>
 #include <betterprompt/impl/run_prompt.ipp>
 #include <betterprompt/impl/runs.ipp>
-#include <betterprompt/impl/wait.ipp>
+#include <betterprompt/impl/wait_op.ipp>

@@ -85,6 +85,46 @@ TEST_CASE("failures without an answer: before sending any method, a broken GET o
   }
 }
 
+TEST_CASE("a stale idle connection: a GET is resent at once, once per call, outside max_retries",
+          "[policy][retry]") {
+  bp::retry_policy policy;
+  policy.max_retries = 0;
+  struct row {
+    verb method;
+    int stale_resends;
+    retry_verdict verdict;
+  };
+  const row rows[] = {
+      {verb::get, 0, retry_verdict::retry},
+      {verb::get, 1, retry_verdict::final_answer},   // the second stale connection is a failure
+      {verb::post, 0, retry_verdict::final_answer},  // a create may have been read: never resent
+  };
+  for (const row& r : rows) {
+    INFO(boost::beast::http::to_string(r.method) << " after " << r.stale_resends << " resends");
+    attempt_outcome stale;
+    stale.method = r.method;
+    stale.connection_broke = true;
+    stale.stale_connection = true;
+    stale.stale_resends = r.stale_resends;
+    const auto step = plan_retry(policy, 0, stale, no_deadline, 0.5);
+    CHECK(step.verdict == r.verdict);
+    if (step.verdict == retry_verdict::retry) {
+      CHECK(step.kind == bp::detail::retry_kind::stale_resend);
+      CHECK(step.delay == std::chrono::milliseconds(0));
+    }
+  }
+  // With retries left, a second stale connection is an ordinary broken GET: a counted retry.
+  policy.max_retries = 2;
+  attempt_outcome again;
+  again.method = verb::get;
+  again.connection_broke = true;
+  again.stale_connection = true;
+  again.stale_resends = 1;
+  const auto step = plan_retry(policy, 0, again, no_deadline, 0.5);
+  CHECK(step.verdict == retry_verdict::retry);
+  CHECK(step.kind == bp::detail::retry_kind::retry);
+}
+
 TEST_CASE("retries stop at max_retries", "[policy][retry]") {
   bp::retry_policy policy;
   policy.max_retries = 2;

@@ -3,41 +3,21 @@
 #pragma once
 
 #include <betterprompt/client_options.hpp>
-#include <betterprompt/detail/call_phase.hpp>
 #include <betterprompt/detail/connection.hpp>
 #include <betterprompt/detail/connection_slots.hpp>
+#include <betterprompt/detail/operation_registry.hpp>
 #include <betterprompt/detail/rate_limiter.hpp>
 #include <betterprompt/detail/url.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/experimental/channel_error.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 namespace betterprompt::detail {
-
-/// A timer expiring after `limit`, or never when `limit` is zero (the options' "no limit").
-inline boost::asio::steady_timer timer_for_limit(const boost::asio::any_io_executor& ex,
-                                                 std::chrono::milliseconds limit) {
-  if (limit.count() > 0) return boost::asio::steady_timer(ex, limit);
-  return boost::asio::steady_timer(ex, boost::asio::steady_timer::time_point::max());
-}
-
-/// What one attempt learnt, for the retry decision and for timeout messages.
-struct attempt_state {
-  bool written = false;    ///< Request bytes may have reached the server.
-  bool transient = false;  ///< A connect-phase failure worth another try.
-  call_phase phase = call_phase::queued;
-};
 
 class connection_pool {
  public:
@@ -59,30 +39,20 @@ class connection_pool {
   /// Closes every idle connection.
   void close_idle() noexcept;
 
-  /// Resolves and connects (and handshakes) a new connection, each phase within `limits`.
-  /// Throws error_with_diagnostics naming `what`; `state` tells the retry logic what happened.
-  boost::asio::awaitable<connection_ptr> open(const timeout_options& limits,
-                                              const std::string& what, attempt_state& state);
+  /// A new, unconnected connection (TLS when the base URL is https).
+  connection_ptr make_connection() {
+    return std::make_unique<connection>(executor_, tls_context_ ? &*tls_context_ : nullptr);
+  }
 
-  /// Thread-safe. Completes every pending and future async_wait_closed(), and closes idle
-  /// connections; calls in flight are then cancelled by their async_wait_closed() branch.
+  /// The operations in flight, which close() ends.
+  operation_registry& operations() noexcept { return operations_; }
+
+  /// Thread-safe. Ends every operation in flight (with error::client_closed) and refuses new
+  /// ones, and closes idle connections.
   void close() noexcept;
-  bool is_closed() const noexcept { return closed_.load(); }
-  /// Completes with an error_code once close() is called (see closed_by()), or when cancelled.
-  /// A plain operation, not a coroutine: a waiting run costs no frame for it.
-  template <class CompletionToken>
-  auto async_wait_closed(CompletionToken&& token) {
-    return closed_signal_.async_receive(std::forward<CompletionToken>(token));
-  }
-  /// True when async_wait_closed() completed with `ec` because the client was closed.
-  static bool closed_by(const boost::system::error_code& ec) noexcept {
-    return ec == boost::asio::experimental::error::channel_closed;
-  }
+  bool is_closed() const noexcept { return operations_.closed(); }
 
  private:
-  boost::asio::awaitable<boost::asio::ip::tcp::resolver::results_type> resolve(
-      const timeout_options& limits, const std::string& what, attempt_state& state);
-
   boost::asio::any_io_executor executor_;
   endpoint_address address_;
   std::size_t max_idle_;
@@ -92,9 +62,7 @@ class connection_pool {
   connection_slots slots_;
   std::mutex idle_mutex_;
   std::vector<connection_ptr> idle_;
-  std::atomic<bool> closed_{false};
-  // Never sent to: close() closes it, which completes every receive.
-  boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> closed_signal_;
+  operation_registry operations_;
 };
 
 }  // namespace betterprompt::detail

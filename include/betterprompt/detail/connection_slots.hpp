@@ -3,11 +3,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/experimental/concurrent_channel.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/system/system_error.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -31,35 +27,38 @@ class connection_slots {
     return true;
   }
 
-  /// Takes a slot, waiting behind earlier callers when none is free. Supports terminal
-  /// cancellation: a cancelled waiter leaves the queue and throws operation_aborted.
-  boost::asio::awaitable<void> acquire(const boost::asio::any_io_executor& ex) {
-    if (try_acquire()) co_return;
+  /// A request waiting for a slot: its handover channel receives once a slot is handed to it.
+  struct waiter {
+    explicit waiter(const boost::asio::any_io_executor& ex) : handover(ex, 1) {}
+    /// Buffered: a slot handed over before the receive starts is not lost.
+    boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> handover;
+    bool granted = false;  // guarded by mutex_
+  };
+
+  /// Takes a free slot (null), or queues a waiter behind earlier ones and returns it.
+  std::shared_ptr<waiter> acquire_or_queue(const boost::asio::any_io_executor& ex) {
+    if (try_acquire()) return nullptr;
     auto me = std::make_shared<waiter>(ex);
-    {
-      std::lock_guard lock(mutex_);
-      if (available_ > 0 && queue_.empty()) {
-        --available_;
-        co_return;
-      }
-      queue_.push_back(me);
+    std::lock_guard lock(mutex_);
+    if (available_ > 0 && queue_.empty()) {
+      --available_;
+      return nullptr;
     }
-    // The channel is buffered: a slot handed over before this wait starts is not lost.
-    boost::system::error_code ec;
-    co_await me->handover.async_receive(
-        boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    {
-      std::lock_guard lock(mutex_);
-      if (me->granted) {
-        if (!ec) co_return;
-        // Cancelled just as the slot arrived: pass it on.
-        hand_over_locked();
-      } else {
-        queue_.erase(std::remove(queue_.begin(), queue_.end(), me), queue_.end());
-      }
+    queue_.push_back(me);
+    return me;
+  }
+
+  /// Ends a wait: true when `me` holds a slot and `keep` is set. A slot granted to a waiter that
+  /// gives up (`keep` false: cancelled, timed out) passes on to the next one.
+  bool settle(const std::shared_ptr<waiter>& me, bool keep) {
+    std::lock_guard lock(mutex_);
+    if (me->granted) {
+      if (keep) return true;
+      hand_over_locked();
+    } else {
+      queue_.erase(std::remove(queue_.begin(), queue_.end(), me), queue_.end());
     }
-    // Cancelled (the channel says channel_cancelled): report it as Asio does everywhere else.
-    throw boost::system::system_error(boost::asio::error::operation_aborted);
+    return false;
   }
 
   /// Returns a slot: to the first waiter if any.
@@ -76,12 +75,6 @@ class connection_slots {
   }
 
  private:
-  struct waiter {
-    explicit waiter(const boost::asio::any_io_executor& ex) : handover(ex, 1) {}
-    boost::asio::experimental::concurrent_channel<void(boost::system::error_code)> handover;
-    bool granted = false;  // guarded by mutex_
-  };
-
   void hand_over_locked() {
     if (queue_.empty()) {
       ++available_;
@@ -97,18 +90,6 @@ class connection_slots {
   mutable std::mutex mutex_;
   std::size_t available_;
   std::deque<std::shared_ptr<waiter>> queue_;
-};
-
-/// Releases a slot when it leaves scope (also when the request throws or is cancelled).
-class slot_guard {
- public:
-  explicit slot_guard(connection_slots& slots) : slots_(&slots) {}
-  slot_guard(const slot_guard&) = delete;
-  slot_guard& operator=(const slot_guard&) = delete;
-  ~slot_guard() { slots_->release(); }
-
- private:
-  connection_slots* slots_;
 };
 
 }  // namespace betterprompt::detail

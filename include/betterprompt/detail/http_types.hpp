@@ -1,6 +1,8 @@
 // What endpoints hand to the transport, and what it hands back.
 #pragma once
 
+#include <betterprompt/error.hpp>
+
 #include <boost/beast/http/verb.hpp>
 
 #include <chrono>
@@ -14,12 +16,10 @@ struct api_request {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string target{};  ///< Path below the base URL's prefix plus query, already percent-encoded.
   std::string body{};    ///< JSON text; empty for none.
-  std::string run_id{};  ///< The run concerned, if any: named in timeout diagnostics.
   std::string what{};    ///< "GET /v1/runs/…": set by the transport, names the call in messages.
-  /// A Retry-After reaching past this is not waited out (besides the call's own total timeout):
-  /// wait_for_run's deadline, for its polls.
-  std::chrono::steady_clock::time_point retry_deadline =
-      std::chrono::steady_clock::time_point::max();
+  /// Ends the call like its own total timeout (whichever comes first); a Retry-After reaching
+  /// past it is not waited out. wait_for_run's deadline, for its polls.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 
   static api_request get(std::string target) {
     api_request r;
@@ -43,6 +43,7 @@ struct api_response {
   int retry_after_seconds = -1;  ///< Retry-After header in seconds, if any.
   std::string what{};            ///< "GET /v1/runs/…": names the request in messages.
   std::string note{};            ///< Why the transport handed back a retryable answer, if it did.
+  diagnostics failure{};         ///< When the call failed: what happened.
 };
 
 }  // namespace betterprompt::detail

@@ -4,8 +4,10 @@
 
 #include <betterprompt/client.hpp>
 #include <betterprompt/completion.hpp>
+#include <betterprompt/detail/outcome.hpp>
 #include <betterprompt/error.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -13,6 +15,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <exception>
 #include <memory>
@@ -107,6 +110,47 @@ auto initiate(const client& c, MakeBody&& make_body, diagnostics* out, Completio
                      std::forward<CompletionToken>(token));
 }
 
+/// Adapts an operation's internal completion, void(error_code, outcome<T>), to the caller's
+/// handler: the diagnostics go to `*out` (when asked) and to a with_diagnostics handler, the value
+/// to the handler. Keeps the handler's executor, allocator and cancellation slot.
+template <class Handler, class T>
+struct outcome_handler {
+  Handler handler;
+  diagnostics* out = nullptr;
+
+  void operator()(boost::system::error_code ec, outcome<T> result) {
+    if (out) *out = result.diag;
+    deliver(handler, ec, std::move(result.diag), std::move(result.value));
+  }
+};
+
+/// The default token's form of a composed operation: a coroutine that awaits it and throws
+/// error_with_diagnostics on failure (filling `*out` first when asked).
+template <class T, class Launch>
+boost::asio::awaitable<T> await_outcome(Launch launch, diagnostics* out) {
+  auto [ec, result] = co_await launch(boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (out) *out = result.diag;
+  if (ec) throw error_with_diagnostics(ec, std::move(result.diag));
+  co_return std::move(result.value);
+}
+
+/// Starts a composed operation for `token`. `launch(token2)` starts it with completion
+/// void(error_code, outcome<T>); the caller sees void(error_code, T).
+template <class T, class Launch, class CompletionToken>
+auto initiate_composed(Launch launch, diagnostics* out, CompletionToken&& token) {
+  if (out) *out = diagnostics{};
+  if constexpr (std::is_same_v<std::decay_t<CompletionToken>, default_completion_token_t>) {
+    return await_outcome<T>(std::move(launch), out);
+  } else {
+    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, T)>(
+        [](auto handler, Launch launch, diagnostics* out) {
+          using handler_type = std::decay_t<decltype(handler)>;
+          launch(outcome_handler<handler_type, T>{std::move(handler), out});
+        },
+        token, std::move(launch), out);
+  }
+}
+
 /// True for the types an operation's trailing token parameter accepts: anything but its other
 /// optional arguments (so that `get_prompt(c, id, "v2")` picks the version overload).
 template <class CompletionToken, class... NotThese>
@@ -114,3 +158,15 @@ concept token_not = (!std::is_convertible_v<CompletionToken, NotThese> && ...) &
                     !std::is_same_v<std::decay_t<CompletionToken>, diagnostics>;
 
 }  // namespace betterprompt::detail
+
+namespace boost::asio {
+/// outcome_handler keeps the executor, allocator and cancellation slot of the handler it wraps.
+template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
+struct associator<Associator, betterprompt::detail::outcome_handler<Handler, T>, DefaultCandidate> {
+  static typename Associator<Handler, DefaultCandidate>::type get(
+      const betterprompt::detail::outcome_handler<Handler, T>& h,
+      const DefaultCandidate& c = DefaultCandidate()) noexcept {
+    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+  }
+};
+}  // namespace boost::asio

@@ -1,16 +1,9 @@
-// The client's rate limit, shared by every request of a client: rate_limit_state plus the clock,
-// a lock and a timer.
+// The client's rate limit, shared by every request of a client: rate_limit_state plus the clock
+// and a lock. The call operation does the waiting.
 #pragma once
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/fsm/rate_limit_state.hpp>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/system/system_error.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -25,25 +18,8 @@ class rate_limiter {
   explicit rate_limiter(const rate_limit_options& o)
       : state_(o, clock::now()), active_(state_.active()) {}
 
-  /// False while the limit is off and no 429 has paused the client: acquire() has nothing to do.
+  /// False while the limit is off and no 429 has paused the client: nothing to reserve.
   bool enabled() const noexcept { return active_.load(std::memory_order_relaxed); }
-
-  /// Waits for a token, and for the end of any pause a 429 began. Cancellable (terminal): the
-  /// reserved token is given back.
-  boost::asio::awaitable<void> acquire(const boost::asio::any_io_executor& ex) {
-    for (;;) {
-      const auto reserved = reserve();
-      if (reserved.wait <= clock::duration::zero()) co_return;
-      boost::asio::steady_timer timer(ex, reserved.wait);
-      boost::system::error_code ec;
-      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-      if (ec) {
-        give_back(reserved);
-        throw boost::system::system_error(ec);
-      }
-      if (still_valid(reserved)) co_return;
-    }
-  }
 
   /// A 429 arrived: pause every request of the client for `pause`, then go slower for a while.
   void on_rate_limited(clock::duration pause) {
@@ -52,20 +28,24 @@ class rate_limiter {
     active_ = true;
   }
 
- private:
+  /// Reserves the next token: its wait is zero when it may go now. After waiting, check
+  /// still_valid() (a 429 may have paused the client meanwhile), or give_back() when abandoned.
   rate_limit_state::reservation reserve() {
     std::lock_guard lock(mutex_);
     return state_.reserve(clock::now());
   }
+  /// True when a reservation waited out still holds (no pause began meanwhile).
   bool still_valid(const rate_limit_state::reservation& r) {
     std::lock_guard lock(mutex_);
     return state_.still_valid(r);
   }
+  /// Returns an abandoned reservation's token.
   void give_back(const rate_limit_state::reservation& r) {
     std::lock_guard lock(mutex_);
     state_.give_back(r);
   }
 
+ private:
   std::mutex mutex_;
   rate_limit_state state_;
   std::atomic<bool> active_;

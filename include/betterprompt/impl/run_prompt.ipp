@@ -2,10 +2,13 @@
 #pragma once
 
 #include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/wait_op.hpp>
 #include <betterprompt/impl/prompts.ipp>
 #include <betterprompt/impl/runs.ipp>
-#include <betterprompt/impl/wait.ipp>
 #include <betterprompt/run_prompt.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 
@@ -60,8 +63,11 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> detail::run_prompt_op(
   }
   run created = co_await detail::submit_run(impl, std::move(request));
   if (created.finished()) co_return created;
-  run finished = co_await detail::wait_until_finished(impl, created.run_id, options.wait);
-  co_return finished;
+  const std::string run_id = created.run_id;
+  auto [ec, finished] = co_await detail::async_wait_run(
+      impl, run_id, options.wait, boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (ec) throw error_with_diagnostics(ec, std::move(finished.diag));
+  co_return std::move(finished.value);
 }
 
 }  // namespace betterprompt

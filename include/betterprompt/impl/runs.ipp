@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/run_answer.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/runs.hpp>
 
@@ -23,25 +24,11 @@ inline std::optional<run> pending_run_from(const envelope& env) {
   return pending;
 }
 
-inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl, std::string run_id,
-                                             std::chrono::steady_clock::time_point retry_deadline) {
-  auto req = api_request::get("/runs/" + percent_encode(run_id));
-  req.run_id = run_id;
-  req.retry_deadline = retry_deadline;
-  auto env = co_await call(std::move(impl), std::move(req));
-  diagnostics diag;
-  diag.http_status = env.http_status;
-  diag.api_status = env.status;
-  diag.request_id = env.request_id;
-  const std::string what = env.what;
-  run current = decode_data<run>(std::move(env));
-  // Never hand back another run than the one asked for (a confused proxy or cache, a desync).
-  if (current.run_id != run_id) {
-    diag.message = what + ": the answer is for another run than the one asked for";
-    diag.data = {{"runId", run_id}, {"answeredRunId", current.run_id}};
-    throw error_with_diagnostics(error::bad_response, std::move(diag));
-  }
-  co_return current;
+inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl,
+                                             std::string run_id) {
+  auto env = co_await call_about_run(std::move(impl),
+                                     api_request::get("/runs/" + percent_encode(run_id)), run_id);
+  co_return decode_run_answer(std::move(env), run_id);
 }
 
 inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
@@ -64,8 +51,7 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> create_run_op(std::shared_ptr<clie
 BETTERPROMPT_DECL boost::asio::awaitable<run> get_run_op(std::shared_ptr<client_impl> state,
                                                          std::string run_id) {
   require_id(run_id, "run_id");
-  run current = co_await fetch_run(std::move(state), std::move(run_id),
-                                   std::chrono::steady_clock::time_point::max());
+  run current = co_await fetch_run(std::move(state), std::move(run_id));
   co_return current;
 }
 }  // namespace detail

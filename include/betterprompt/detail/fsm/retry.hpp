@@ -52,7 +52,16 @@ struct attempt_outcome {
   bool failed_before_sending = false;
   /// No answer: the connection broke after the request was written (only a GET may be resent).
   bool connection_broke = false;
+  /// No answer: a kept-alive connection from the idle list turned out closed by the server before
+  /// any response byte (a race every keep-alive client meets; not a failure of the server).
+  bool stale_connection = false;
+  /// How many stale-connection resends this call has made already.
+  int stale_resends = 0;
 };
+
+/// What kind of new attempt a retry is: counted against retry_policy::max_retries, or the one
+/// immediate resend of a GET whose idle connection was stale (counted apart, at most one per call).
+enum class retry_kind { retry, stale_resend };
 
 /// Why the transport stops retrying.
 enum class retry_verdict {
@@ -65,8 +74,12 @@ enum class retry_verdict {
 /// The decision after an attempt.
 struct retry_step {
   retry_verdict verdict = retry_verdict::final_answer;
-  std::chrono::milliseconds delay{0};  ///< With retry: the pause before the next attempt.
+  std::chrono::milliseconds delay{0};   ///< With retry: the pause before the next attempt.
+  retry_kind kind = retry_kind::retry;  ///< With retry: which budget the attempt is counted in.
 };
+
+/// At most this many stale-connection resends per call.
+inline constexpr int max_stale_resends = 1;
 
 /// What remains until `deadline` (milliseconds::max() for time_point::max(), "no deadline").
 inline std::chrono::milliseconds time_left_until(std::chrono::steady_clock::time_point deadline,
@@ -107,6 +120,11 @@ inline retry_after_ask ask_of_retry_after(const retry_policy& policy, int second
 inline retry_step plan_retry(const retry_policy& policy, int retry, const attempt_outcome& outcome,
                              std::chrono::milliseconds time_left, double jitter) {
   using std::chrono::milliseconds;
+  // A GET on a connection the server had already closed never reached it: resend it at once, on
+  // a fresh connection, without spending a retry. A POST is never resent: it may have been read.
+  if (outcome.http_status == 0 && outcome.stale_connection &&
+      outcome.method == boost::beast::http::verb::get && outcome.stale_resends < max_stale_resends)
+    return {retry_verdict::retry, milliseconds(0), retry_kind::stale_resend};
   const bool retryable =
       outcome.http_status != 0
           ? is_retryable_status(outcome.http_status, outcome.method)

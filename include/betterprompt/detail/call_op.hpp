@@ -1,0 +1,154 @@
+// One API call as a composed operation: rate limit, a connection slot, a connection (idle or new),
+// the exchange, and the retry decision, in one loop on one strand. The decisions are the fsm/
+// functions; this file only performs what they decide. Failures travel as error_code plus
+// diagnostics, never as exceptions.
+#pragma once
+
+#include <betterprompt/client_options.hpp>
+#include <betterprompt/detail/call_phase.hpp>
+#include <betterprompt/detail/client_impl.hpp>
+#include <betterprompt/detail/connection.hpp>
+#include <betterprompt/detail/connection_slots.hpp>
+#include <betterprompt/detail/fsm/rate_limit_state.hpp>
+#include <betterprompt/detail/fsm/retry.hpp>
+#include <betterprompt/detail/http_types.hpp>
+#include <betterprompt/detail/operation_registry.hpp>
+#include <betterprompt/error.hpp>
+
+#include <boost/asio/any_completion_executor.hpp>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace betterprompt::detail {
+
+/// The completion of a call: the answer (any HTTP status), or on failure its diagnostics in
+/// api_response::failure.
+using call_signature = void(boost::system::error_code, api_response);
+
+/// The state of one call. Every handler it starts carries its strand and the step it belongs to:
+/// a handler of a step that is over (raced by a timer, a cancellation or close()) does nothing.
+class call_operation final : public registered_operation,
+                             public std::enable_shared_from_this<call_operation> {
+ public:
+  using handler_type = boost::asio::any_completion_handler<call_signature>;
+
+  call_operation(std::shared_ptr<client_impl> client, api_request request, handler_type handler);
+  ~call_operation();
+
+  /// Connects the handler's cancellation slot and starts the first step (never inline).
+  void start();
+
+  void on_client_closed() noexcept override;
+  /// From any thread: the caller's cancellation of `type`, handled on the call's strand.
+  void post_cancel(boost::asio::cancellation_type_t type);
+
+ private:
+  using clock = std::chrono::steady_clock;
+  using results_type = boost::asio::ip::tcp::resolver::results_type;
+
+  /// The limit of one step: its phase budget, or what the total deadline leaves when that is less.
+  struct step_limit {
+    std::chrono::milliseconds limit{0};  ///< Zero: no limit.
+    bool is_total = false;               ///< The total deadline, not the phase, sets it.
+  };
+
+  // The steps, in order; each starts one asynchronous operation or decides.
+  void begin();
+  void next_attempt();
+  void reserve_rate();
+  void acquire_slot();
+  void use_connection();
+  void resolve();
+  void connect(const results_type& endpoints);
+  void handshake();
+  void write();
+  void read_header();
+  void read_body();
+  void answered();
+  void attempt_failed(boost::system::error_code ec, diagnostics diag);
+  void decide(const attempt_outcome& outcome);
+
+  // Failures of the exchange and of opening a connection, as the caller sees them.
+  void exchange_failed(const boost::system::error_code& ec);
+  /// Where opening a connection failed: it decides the error code, the text only explains.
+  enum class open_failure { connect, host_verification, tls_handshake };
+  void open_failed(const boost::system::error_code& ec, open_failure kind,
+                   const std::string& failure);
+  void total_timeout();
+
+  void cancel(boost::asio::cancellation_type_t type);
+  /// Ends the call now with `ec`: whatever step is pending is cancelled and its handler ignored.
+  void abort(boost::system::error_code ec, std::string message);
+  void finish(boost::system::error_code ec);
+  void release_attempt_resources(bool keep_connection);
+
+  step_limit limit_for(std::chrono::milliseconds phase_budget) const;
+  /// A handler for the current step: runs `f(*this, args...)` on the strand unless the step is
+  /// over by then.
+  template <class F>
+  auto step(F f);
+
+  std::shared_ptr<client_impl> client_;
+  connection_pool& pool_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  api_request request_;
+  connection::request_type http_request_;
+  handler_type handler_;
+  std::optional<boost::asio::any_completion_executor> work_;  ///< The caller's, until completion.
+
+  std::uint64_t generation_ = 0;  ///< Bumped when a step ends: older handlers do nothing.
+  bool done_ = false;
+  bool sent_ = false;  ///< Request bytes may have reached the server (in any attempt).
+  clock::time_point deadline_ = clock::time_point::max();
+  call_phase phase_ = call_phase::queued;
+  bool phase_limited_by_total_ = false;
+
+  int retry_ = 0;
+  int stale_resends_ = 0;
+  bool written_ = false;    ///< This attempt's request bytes may have reached the server.
+  bool transient_ = false;  ///< This attempt failed before sending, worth another try.
+  bool reused_ = false;     ///< This attempt's connection came from the idle list.
+  bool response_started_ = false;
+  int interim_answers_ = 0;
+  unsigned refused_interim_ = 0;
+  bool skip_idle_ = false;  ///< The next attempt opens a new connection (after a stale one).
+  boost::system::error_code failure_;  ///< The last attempt's failure.
+
+  boost::asio::steady_timer timer_;
+  std::optional<rate_limit_state::reservation> reservation_;
+  std::shared_ptr<connection_slots::waiter> slot_waiter_;
+  bool holding_slot_ = false;
+  std::unique_ptr<connection> connection_;
+  std::optional<connection::parser_type> parser_;
+  api_response result_;
+};
+
+/// Starts one call through `client`'s transport; completes with call_signature.
+template <class CompletionToken>
+auto async_call(std::shared_ptr<client_impl> client, api_request request, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, call_signature>(
+      [](auto handler, std::shared_ptr<client_impl> client, api_request request) {
+        auto op =
+            std::make_shared<call_operation>(std::move(client), std::move(request),
+                                             call_operation::handler_type(std::move(handler)));
+        op->start();
+      },
+      token, std::move(client), std::move(request));
+}
+
+}  // namespace betterprompt::detail
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/call_op.ipp>
+#endif

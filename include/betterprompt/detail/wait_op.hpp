@@ -1,0 +1,95 @@
+// wait_for_run as a composed operation: poll, decide (plan_poll), sleep on a timer, repeat. While
+// it sleeps it holds this small object and a timer: no coroutine frame, no connection.
+#pragma once
+
+#include <betterprompt/detail/call_op.hpp>
+#include <betterprompt/detail/client_impl.hpp>
+#include <betterprompt/detail/fsm/poll_plan.hpp>
+#include <betterprompt/detail/operation_registry.hpp>
+#include <betterprompt/detail/outcome.hpp>
+#include <betterprompt/models/run.hpp>
+#include <betterprompt/wait_options.hpp>
+
+#include <boost/asio/any_completion_executor.hpp>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace betterprompt::detail {
+
+/// The completion of a wait: the finished run, or the failure's diagnostics.
+using wait_signature = void(boost::system::error_code, outcome<run>);
+
+class wait_operation final : public registered_operation,
+                             public std::enable_shared_from_this<wait_operation> {
+ public:
+  using handler_type = boost::asio::any_completion_handler<wait_signature>;
+
+  wait_operation(std::shared_ptr<client_impl> client, std::string run_id, wait_options options,
+                 handler_type handler);
+  ~wait_operation();
+
+  /// Connects the handler's cancellation slot and sends the first poll (never inline).
+  void start();
+  void on_client_closed() noexcept override;
+  /// From any thread: the caller's cancellation (every type ends a wait: it only reads).
+  void post_cancel();
+
+ private:
+  using clock = std::chrono::steady_clock;
+
+  void poll();
+  void polled(boost::system::error_code ec, api_response answer);
+  void sleep(std::chrono::milliseconds delay);
+  void cancel();
+  void closed();
+  void wait_timed_out();
+  void finish(boost::system::error_code ec);
+
+  std::shared_ptr<client_impl> client_;
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  std::string run_id_;
+  poll_schedule schedule_;
+  std::chrono::milliseconds timeout_;
+  handler_type handler_;
+  std::optional<boost::asio::any_completion_executor> work_;  ///< The caller's, until completion.
+
+  clock::time_point deadline_ = clock::time_point::max();
+  std::chrono::milliseconds interval_;
+  run_status last_status_ = run_status::unknown;
+  boost::asio::steady_timer timer_;
+  boost::asio::cancellation_signal poll_cancel_;  ///< Reaches the poll in flight.
+  bool polling_ = false;
+  bool done_ = false;
+  std::uint64_t generation_ = 0;  ///< Bumped when a sleep ends: an older timer handler is stale.
+  outcome<run> result_;
+};
+
+/// Starts waiting for run `run_id` through `client`; completes with wait_signature.
+template <class CompletionToken>
+auto async_wait_run(std::shared_ptr<client_impl> client, std::string run_id,
+                    const wait_options& options, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, wait_signature>(
+      [](auto handler, std::shared_ptr<client_impl> client, std::string run_id,
+         wait_options options) {
+        auto op =
+            std::make_shared<wait_operation>(std::move(client), std::move(run_id), options,
+                                             wait_operation::handler_type(std::move(handler)));
+        op->start();
+      },
+      token, std::move(client), std::move(run_id), options);
+}
+
+}  // namespace betterprompt::detail
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/wait_op.ipp>
+#endif

@@ -1,0 +1,532 @@
+// Bodies of detail::call_operation: the transport's one loop.
+#pragma once
+
+#include <betterprompt/detail/call_op.hpp>
+#include <betterprompt/detail/fsm/cancellation.hpp>
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include <algorithm>
+#include <utility>
+
+namespace betterprompt::detail {
+
+namespace http = boost::beast::http;
+
+/// The request as sent: the base URL's prefix, host, agent, auth and body added.
+inline connection::request_type build_http_request(const client_impl& client,
+                                                   const api_request& req) {
+  const endpoint_address& address = client.pool().address();
+  const client_options& options = client.options();
+  connection::request_type r{req.method, address.path_prefix + req.target, 11};
+  r.set(http::field::host, address.host_header);
+  r.set(http::field::user_agent, options.user_agent);
+  r.set(http::field::accept, "application/json");
+  if (!options.api_key.empty()) r.set(http::field::authorization, "Bearer " + options.api_key);
+  if (!req.body.empty()) {
+    r.set(http::field::content_type, "application/json");
+    r.body() = req.body;
+  }
+  r.keep_alive(true);
+  r.prepare_payload();
+  return r;
+}
+
+inline std::chrono::milliseconds phase_budget(const timeout_options& limits, call_phase phase) {
+  switch (phase) {
+    case call_phase::resolve:
+      return limits.resolve;
+    case call_phase::connect:
+      return limits.connect;
+    case call_phase::tls_handshake:
+      return limits.tls_handshake;
+    case call_phase::write:
+      return limits.write;
+    case call_phase::response_headers:
+      return limits.response_headers;
+    case call_phase::response_body:
+      return limits.response_body;
+    default:
+      return limits.total;
+  }
+}
+
+/// Why a retryable answer was handed back as it is, for its error message.
+inline std::string retry_after_refusal(retry_verdict verdict, int retry_after_seconds,
+                                       const retry_policy& policy) {
+  const std::string asked =
+      "the server asked to wait " + std::to_string(retry_after_seconds) + " s";
+  if (verdict == retry_verdict::retry_after_too_long)
+    return "not retried: " + asked + ", over retry_policy::max_retry_after (" +
+           std::to_string(policy.max_retry_after.count()) + " ms)";
+  return "not retried: " + asked +
+         ", longer than the call has left (timeouts.total, or the "
+         "deadline of wait_for_run)";
+}
+
+/// Relays the caller's cancellation to the call's strand; holds no reference that keeps the call
+/// alive (the slot may outlive it).
+struct call_cancellation_relay {
+  std::weak_ptr<call_operation> op;
+  void operator()(boost::asio::cancellation_type_t type) const;
+};
+
+template <class F>
+auto call_operation::step(F f) {
+  return boost::asio::bind_executor(
+      strand_, [self = shared_from_this(), generation = generation_, f](auto&&... args) mutable {
+        if (generation != self->generation_ || self->done_) return;
+        ++self->generation_;  // a racing handler of this step (a timer, a lookup) is now stale
+        f(*self, std::forward<decltype(args)>(args)...);
+      });
+}
+
+BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> client,
+                                                 api_request request, handler_type handler)
+    : client_(std::move(client)),
+      pool_(client_->pool()),
+      strand_(boost::asio::make_strand(pool_.executor())),
+      request_(std::move(request)),
+      handler_(std::move(handler)),
+      work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, pool_.executor()),
+                                boost::asio::execution::outstanding_work.tracked)),
+      timer_(pool_.executor()) {
+  request_.what = std::string(http::to_string(request_.method)) + " " +
+                  pool_.address().path_prefix + request_.target;
+}
+
+BETTERPROMPT_DECL call_operation::~call_operation() {
+  // First, while the object is whole: close() may be walking the registry on another thread.
+  pool_.operations().remove(*this);
+}
+
+BETTERPROMPT_DECL void call_operation::start() {
+  auto slot = boost::asio::get_associated_cancellation_slot(handler_);
+  if (slot.is_connected()) slot.template emplace<call_cancellation_relay>(weak_from_this());
+  boost::asio::post(strand_, [self = shared_from_this()] { self->begin(); });
+}
+
+inline void call_cancellation_relay::operator()(boost::asio::cancellation_type_t type) const {
+  if (auto self = op.lock()) self->post_cancel(type);
+}
+
+BETTERPROMPT_DECL void call_operation::post_cancel(boost::asio::cancellation_type_t type) {
+  boost::asio::post(strand_, [self = shared_from_this(), type] { self->cancel(type); });
+}
+
+BETTERPROMPT_DECL void call_operation::on_client_closed() noexcept {
+  if (auto self = weak_from_this().lock())
+    boost::asio::post(strand_, [self] {
+      self->abort(error::client_closed, self->request_.what + ": client closed during the call");
+    });
+}
+
+BETTERPROMPT_DECL void call_operation::begin() {
+  if (!pool_.operations().add(*this)) {
+    result_.failure.message = request_.what + ": client closed";
+    return finish(error::client_closed);
+  }
+  const auto total = client_->options().timeouts.total;
+  if (total.count() > 0) deadline_ = clock::now() + total;
+  deadline_ = std::min(deadline_, request_.deadline);
+  http_request_ = build_http_request(*client_, request_);
+  next_attempt();
+}
+
+BETTERPROMPT_DECL call_operation::step_limit call_operation::limit_for(
+    std::chrono::milliseconds budget) const {
+  if (deadline_ == clock::time_point::max()) return {budget, false};
+  const auto left =
+      std::max(std::chrono::milliseconds(1),
+               std::chrono::ceil<std::chrono::milliseconds>(deadline_ - clock::now()));
+  if (budget.count() > 0 && budget <= left) return {budget, false};
+  return {left, true};
+}
+
+BETTERPROMPT_DECL void call_operation::next_attempt() {
+  written_ = transient_ = reused_ = response_started_ = false;
+  interim_answers_ = 0;
+  refused_interim_ = 0;
+  phase_ = call_phase::queued;
+  reserve_rate();
+}
+
+BETTERPROMPT_DECL void call_operation::reserve_rate() {
+  rate_limiter& limiter = pool_.limiter();
+  if (!limiter.enabled()) return acquire_slot();
+  reservation_ = limiter.reserve();
+  if (reservation_->wait <= clock::duration::zero()) {
+    reservation_.reset();
+    return acquire_slot();
+  }
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(reservation_->wait);
+  const step_limit limit = limit_for(wait);
+  phase_limited_by_total_ = limit.is_total && limit.limit < wait;
+  timer_.expires_after(limit.limit);
+  timer_.async_wait(step([](call_operation& self, boost::system::error_code) {
+    const auto reserved = *self.reservation_;
+    self.reservation_.reset();
+    rate_limiter& limiter = self.pool_.limiter();
+    if (self.phase_limited_by_total_) {
+      limiter.give_back(reserved);
+      return self.total_timeout();
+    }
+    if (limiter.still_valid(reserved)) return self.acquire_slot();
+    self.reserve_rate();  // a 429 paused the client meanwhile: reserve again
+  }));
+}
+
+BETTERPROMPT_DECL void call_operation::acquire_slot() {
+  slot_waiter_ = pool_.slots().acquire_or_queue(pool_.executor());
+  if (!slot_waiter_) {
+    holding_slot_ = true;
+    return use_connection();
+  }
+  slot_waiter_->handover.async_receive(step([](call_operation& self, boost::system::error_code) {
+    self.timer_.cancel();
+    self.holding_slot_ = self.pool_.slots().settle(self.slot_waiter_, true);
+    self.slot_waiter_.reset();
+    if (!self.holding_slot_) return self.acquire_slot();
+    self.use_connection();
+  }));
+  if (deadline_ == clock::time_point::max()) return;
+  timer_.expires_at(deadline_);
+  timer_.async_wait(step([](call_operation& self, boost::system::error_code) {
+    self.pool_.slots().settle(self.slot_waiter_, false);
+    self.slot_waiter_->handover.cancel();  // its receive completes, and is ignored
+    self.slot_waiter_.reset();
+    self.total_timeout();
+  }));
+}
+
+BETTERPROMPT_DECL void call_operation::use_connection() {
+  connection_ = skip_idle_ ? nullptr : pool_.take_idle();
+  skip_idle_ = false;
+  reused_ = connection_ != nullptr;
+  if (reused_) return write();
+  resolve();
+}
+
+BETTERPROMPT_DECL void call_operation::resolve() {
+  phase_ = call_phase::resolve;
+  // Asio cannot interrupt a lookup (getaddrinfo runs on a helper thread): the lookup runs on its
+  // own and the call races it against the timer. A late answer finds the call gone and is dropped
+  // with the lookup; the lookup never keeps the call alive.
+  auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(pool_.executor());
+  const endpoint_address& address = pool_.address();
+  resolver->async_resolve(
+      address.host, address.port,
+      boost::asio::bind_executor(strand_,
+                                 [weak = weak_from_this(), generation = generation_, resolver](
+                                     const boost::system::error_code& ec, results_type endpoints) {
+                                   auto self = weak.lock();
+                                   if (!self || generation != self->generation_ || self->done_)
+                                     return;
+                                   ++self->generation_;
+                                   self->timer_.cancel();
+                                   if (!ec) return self->connect(endpoints);
+                                   self->transient_ = true;
+                                   diagnostics diag;
+                                   diag.message = self->request_.what + ": cannot resolve " +
+                                                  self->pool_.address().host + ": " + ec.message();
+                                   self->attempt_failed(error::connection_failed, std::move(diag));
+                                 }));
+  const auto budget = client_->options().timeouts.resolve;
+  const step_limit limit = limit_for(budget);
+  timer_.expires_after(limit.limit.count() > 0 ? limit.limit : std::chrono::hours(24 * 365));
+  phase_limited_by_total_ = limit.is_total;
+  timer_.async_wait(step([budget](call_operation& self, boost::system::error_code) {
+    if (self.phase_limited_by_total_) return self.total_timeout();
+    self.transient_ = true;
+    diagnostics diag;
+    diag.message = self.request_.what + ": resolving " + self.pool_.address().host + " took over " +
+                   std::to_string(budget.count()) + " ms";
+    diag.data = {{"phase", to_string(call_phase::resolve)}};
+    self.attempt_failed(error::timeout, std::move(diag));
+  }));
+}
+
+BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
+  connection_ = pool_.make_connection();
+  phase_ = call_phase::connect;
+  const step_limit limit = limit_for(client_->options().timeouts.connect);
+  phase_limited_by_total_ = limit.is_total;
+  connection_->expire_after(limit.limit);
+  connection_->async_connect(
+      endpoints, step([](call_operation& self, boost::system::error_code ec, auto&&...) {
+        if (ec)
+          return self.open_failed(ec, open_failure::connect, "connect failed: " + ec.message());
+        std::string failure;
+        if (!self.connection_->prepare(self.pool_.address().host, failure))
+          return self.open_failed(boost::asio::error::invalid_argument,
+                                  open_failure::host_verification, failure);
+        if (!self.connection_->is_tls()) return self.write();
+        self.handshake();
+      }));
+}
+
+BETTERPROMPT_DECL void call_operation::handshake() {
+  phase_ = call_phase::tls_handshake;
+  const step_limit limit = limit_for(client_->options().timeouts.tls_handshake);
+  phase_limited_by_total_ = limit.is_total;
+  connection_->expire_after(limit.limit);
+  connection_->async_handshake(step([](call_operation& self, boost::system::error_code ec) {
+    if (!ec) return self.write();
+    self.open_failed(ec, open_failure::tls_handshake,
+                     "TLS handshake with " + self.pool_.address().host +
+                         " failed: " + self.connection_->tls_failure(ec));
+  }));
+}
+
+BETTERPROMPT_DECL void call_operation::open_failed(const boost::system::error_code& ec,
+                                                   open_failure kind, const std::string& failure) {
+  connection_->close();
+  // Nothing was sent yet: worth another try, unless the certificate was rejected.
+  transient_ = !connection_->certificate_rejected();
+  connection_.reset();
+  const auto& address = pool_.address();
+  const std::string where = address.host + ":" + address.port;
+  if (ec == boost::beast::error::timeout) {
+    if (phase_limited_by_total_) return total_timeout();
+    diagnostics diag;
+    diag.message = request_.what + ": " + to_string(phase_) + " with " + where + " took over " +
+                   std::to_string(phase_budget(client_->options().timeouts, phase_).count()) +
+                   " ms";
+    diag.data = {{"phase", to_string(phase_)}};
+    return attempt_failed(error::timeout, std::move(diag));
+  }
+  diagnostics diag;
+  diag.message = request_.what + ": " + where + ": " + failure;
+  attempt_failed(kind == open_failure::tls_handshake ? error::tls_error : error::connection_failed,
+                 std::move(diag));
+}
+
+BETTERPROMPT_DECL void call_operation::write() {
+  phase_ = call_phase::write;
+  written_ = sent_ = true;
+  const step_limit limit = limit_for(client_->options().timeouts.write);
+  phase_limited_by_total_ = limit.is_total;
+  connection_->expire_after(limit.limit);
+  connection_->async_write(
+      http_request_, step([](call_operation& self, boost::system::error_code ec, auto) {
+        if (ec) return self.exchange_failed(ec);
+        self.phase_ = call_phase::response_headers;
+        const step_limit limit = self.limit_for(self.client_->options().timeouts.response_headers);
+        self.phase_limited_by_total_ = limit.is_total;
+        self.connection_->expire_after(limit.limit);
+        self.read_header();
+      }));
+}
+
+// Interim answers (100, 102, 103) share the headers budget with the final one.
+BETTERPROMPT_DECL void call_operation::read_header() {
+  parser_.emplace();
+  parser_->body_limit(client_->options().max_response_body);
+  connection_->async_read_header(
+      *parser_, step([](call_operation& self, boost::system::error_code ec, auto) {
+        self.response_started_ =
+            self.response_started_ || self.connection_->buffered() > 0 || self.parser_->got_some();
+        if (ec) return self.exchange_failed(ec);
+        const unsigned status = self.parser_->get().result_int();
+        if (status >= 200) return self.read_body();
+        // 101 would hand the connection to another protocol; endless 1xx is a hostile server.
+        if (status == 101 || self.interim_answers_++ >= 8) {
+          self.refused_interim_ = status;
+          return self.exchange_failed(http::error::bad_status);
+        }
+        self.read_header();
+      }));
+}
+
+BETTERPROMPT_DECL void call_operation::read_body() {
+  phase_ = call_phase::response_body;
+  const step_limit limit = limit_for(client_->options().timeouts.response_body);
+  phase_limited_by_total_ = limit.is_total;
+  connection_->expire_after(limit.limit);
+  connection_->async_read_body(*parser_,
+                               step([](call_operation& self, boost::system::error_code ec, auto) {
+                                 if (ec) return self.exchange_failed(ec);
+                                 self.answered();
+                               }));
+}
+
+BETTERPROMPT_DECL void call_operation::answered() {
+  connection_->expire_after(std::chrono::milliseconds(0));
+  auto message = parser_->release();
+  parser_.reset();
+  result_ = api_response{};
+  result_.http_status = message.result_int();
+  result_.request_id = std::string(message["x-request-id"]);
+  result_.retry_after_seconds = parse_retry_after(message[http::field::retry_after]);
+  result_.body = std::move(message.body());
+  result_.what = request_.what;
+  // Bytes past the answer (a second response, junk) would be taken for the next request's answer
+  // on this connection: only a connection with nothing left unread is reused.
+  const bool keep =
+      may_reuse(connection_->facts(message.keep_alive(), {}), client_->options().idle_timeout);
+  release_attempt_resources(keep);
+  if (result_.http_status == 429) {
+    const retry_policy& policy = client_->options().retry;
+    const auto asked =
+        ask_of_retry_after(policy, result_.retry_after_seconds, std::chrono::milliseconds::max());
+    const std::chrono::milliseconds pause =
+        asked.wait.count() > 0 ? asked.wait : std::chrono::seconds(1);
+    pool_.limiter().on_rate_limited(std::min(pause, policy.max_retry_after));
+  }
+  attempt_outcome outcome;
+  outcome.method = request_.method;
+  outcome.http_status = result_.http_status;
+  outcome.retry_after_seconds = result_.retry_after_seconds;
+  decide(outcome);
+}
+
+BETTERPROMPT_DECL void call_operation::exchange_failed(const boost::system::error_code& ec) {
+  const auto& limits = client_->options().timeouts;
+  diagnostics diag;
+  if (refused_interim_ != 0) {
+    diag.message = request_.what + ": unexpected interim response HTTP " +
+                   std::to_string(refused_interim_) +
+                   (refused_interim_ == 101 ? " (protocol switch)" : " (too many 1xx answers)");
+    return attempt_failed(error::bad_response, std::move(diag));
+  }
+  if (ec == boost::beast::error::timeout) {
+    if (phase_limited_by_total_) return total_timeout();
+    diag.message = request_.what + ": " + to_string(phase_) + " took over " +
+                   std::to_string(phase_budget(limits, phase_).count()) + " ms";
+    diag.data = {{"phase", to_string(phase_)}};
+    return attempt_failed(error::timeout, std::move(diag));
+  }
+  if (ec == http::error::body_limit) {
+    diag.message = request_.what + ": response body exceeds " +
+                   std::to_string(client_->options().max_response_body) + " bytes";
+    return attempt_failed(error::response_too_large, std::move(diag));
+  }
+  if (&ec.category() == &http::make_error_code(http::error::bad_version).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    diag.message = request_.what + ": malformed HTTP response: " + ec.message();
+    return attempt_failed(error::bad_response, std::move(diag));
+  }
+  diag.message = request_.what + ": " + ec.message();
+  attempt_failed(error::connection_closed, std::move(diag));
+}
+
+BETTERPROMPT_DECL void call_operation::attempt_failed(boost::system::error_code ec,
+                                                      diagnostics diag) {
+  const bool stale = reused_ && !response_started_ && ec == error::connection_closed;
+  release_attempt_resources(false);
+  result_ = api_response{};
+  result_.failure = std::move(diag);
+  attempt_outcome outcome;
+  outcome.method = request_.method;
+  outcome.failed_before_sending = !written_ && transient_;
+  outcome.connection_broke = written_ && ec == error::connection_closed;
+  outcome.stale_connection = stale;
+  outcome.stale_resends = stale_resends_;
+  failure_ = ec;
+  decide(outcome);
+}
+
+BETTERPROMPT_DECL void call_operation::decide(const attempt_outcome& outcome) {
+  const retry_policy& policy = client_->options().retry;
+  const retry_step next = plan_retry(policy, retry_, outcome,
+                                     time_left_until(deadline_, clock::now()), random_jitter());
+  if (next.verdict != retry_verdict::retry) {
+    if (outcome.http_status == 0) return finish(failure_);
+    if (next.verdict != retry_verdict::final_answer)
+      result_.note = retry_after_refusal(next.verdict, result_.retry_after_seconds, policy);
+    return finish({});
+  }
+  if (next.kind == retry_kind::stale_resend) {
+    ++stale_resends_;
+    skip_idle_ = true;  // on a new connection: the next idle one may be stale as well
+  } else
+    ++retry_;
+  if (next.delay.count() <= 0) return next_attempt();
+  phase_ = call_phase::backoff;
+  phase_limited_by_total_ = false;
+  timer_.expires_after(next.delay);
+  timer_.async_wait(
+      step([](call_operation& self, boost::system::error_code) { self.next_attempt(); }));
+}
+
+BETTERPROMPT_DECL void call_operation::total_timeout() {
+  release_attempt_resources(false);
+  const auto total = client_->options().timeouts.total;
+  const auto left_by = total.count() > 0 ? std::to_string(total.count()) + " ms" : "its deadline";
+  result_ = api_response{};
+  result_.failure.message = request_.what +
+                            ": no complete answer within the call's total timeout of " + left_by +
+                            " (was in phase " + to_string(phase_) + ")";
+  result_.failure.data = {{"phase", "total"}, {"during", to_string(phase_)}};
+  finish(error::timeout);
+}
+
+BETTERPROMPT_DECL void call_operation::cancel(boost::asio::cancellation_type_t type) {
+  if (done_) return;
+  const bool side_effects = request_.method != http::verb::get;
+  if (honoured_cancellation(type, side_effects, sent_) == boost::asio::cancellation_type::none)
+    return;
+  abort(boost::asio::error::operation_aborted, request_.what + ": cancelled");
+}
+
+BETTERPROMPT_DECL void call_operation::abort(boost::system::error_code ec, std::string message) {
+  if (done_) return;
+  ++generation_;
+  release_attempt_resources(false);
+  result_ = api_response{};
+  result_.failure.message = std::move(message);
+  finish(ec);
+}
+
+BETTERPROMPT_DECL void call_operation::release_attempt_resources(bool keep_connection) {
+  timer_.cancel();
+  if (reservation_) {
+    pool_.limiter().give_back(*reservation_);
+    reservation_.reset();
+  }
+  if (slot_waiter_) {
+    pool_.slots().settle(slot_waiter_, false);
+    slot_waiter_->handover.cancel();
+    slot_waiter_.reset();
+  }
+  if (connection_) {
+    if (keep_connection) {
+      pool_.return_idle(std::move(connection_));
+    } else {
+      // Closed, not destroyed: after abort() a step may still be pending on it, and completes
+      // (with an error, ignored) before the call is gone. The next attempt replaces it.
+      connection_->close();
+    }
+  }
+  if (holding_slot_) {
+    pool_.slots().release();
+    holding_slot_ = false;
+  }
+}
+
+BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
+  done_ = true;
+  ++generation_;
+  release_attempt_resources(false);
+  pool_.operations().remove(*this);
+  auto handler = std::move(handler_);
+  // The caller's executor stays busy until the handler ran, not while stale steps drain.
+  const auto work = std::move(*work_);
+  work_.reset();
+  boost::asio::dispatch(work,
+                        [handler = std::move(handler), ec, result = std::move(result_)]() mutable {
+                          boost::asio::get_associated_cancellation_slot(handler).clear();
+                          std::move(handler)(ec, std::move(result));
+                        });
+}
+
+}  // namespace betterprompt::detail

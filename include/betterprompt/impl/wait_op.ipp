@@ -1,0 +1,190 @@
+// Bodies of detail::wait_operation.
+#pragma once
+
+#include <betterprompt/detail/run_answer.hpp>
+#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/wait_op.hpp>
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+
+#include <algorithm>
+#include <utility>
+
+namespace betterprompt::detail {
+
+/// Relays the caller's cancellation to the wait's strand without keeping the wait alive.
+struct wait_cancellation_relay {
+  std::weak_ptr<wait_operation> op;
+  void operator()(boost::asio::cancellation_type_t type) const {
+    if (type == boost::asio::cancellation_type::none) return;
+    if (auto self = op.lock()) self->post_cancel();
+  }
+};
+
+BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_impl> client,
+                                                 std::string run_id, wait_options options,
+                                                 handler_type handler)
+    : client_(std::move(client)),
+      strand_(boost::asio::make_strand(client_->executor())),
+      run_id_(std::move(run_id)),
+      schedule_{options.poll_interval, options.poll_multiplier, options.max_poll_interval},
+      timeout_(options.timeout),
+      handler_(std::move(handler)),
+      work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, client_->executor()),
+                                boost::asio::execution::outstanding_work.tracked)),
+      interval_(options.poll_interval),
+      timer_(client_->executor()) {}
+
+BETTERPROMPT_DECL wait_operation::~wait_operation() {
+  // First, while the object is whole: close() may be walking the registry on another thread.
+  client_->pool().operations().remove(*this);
+}
+
+BETTERPROMPT_DECL void wait_operation::start() {
+  auto slot = boost::asio::get_associated_cancellation_slot(handler_);
+  if (slot.is_connected()) slot.template emplace<wait_cancellation_relay>(weak_from_this());
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    try {
+      require_id(self->run_id_, "run_id");
+    } catch (const error_with_diagnostics& e) {
+      self->result_.diag = e.get_diagnostics();
+      return self->finish(e.code());
+    }
+    if (!self->client_->pool().operations().add(*self)) return self->closed();
+    if (self->timeout_.count() > 0) self->deadline_ = clock::now() + self->timeout_;
+    self->poll();
+  });
+}
+
+BETTERPROMPT_DECL void wait_operation::post_cancel() {
+  boost::asio::post(strand_, [self = shared_from_this()] { self->cancel(); });
+}
+
+BETTERPROMPT_DECL void wait_operation::on_client_closed() noexcept {
+  if (auto self = weak_from_this().lock())
+    boost::asio::post(strand_, [self] {
+      // A poll in flight is a registered call too, and ends with client_closed on its own.
+      if (!self->polling_ && !self->done_) self->closed();
+    });
+}
+
+BETTERPROMPT_DECL void wait_operation::poll() {
+  auto request = api_request::get("/runs/" + percent_encode(run_id_));
+  request.deadline = deadline_;
+  polling_ = true;
+  async_call(
+      client_, std::move(request),
+      boost::asio::bind_cancellation_slot(
+          poll_cancel_.slot(), boost::asio::bind_executor(
+                                   strand_, [self = shared_from_this()](
+                                                boost::system::error_code ec, api_response answer) {
+                                     self->polling_ = false;
+                                     self->polled(ec, std::move(answer));
+                                   })));
+}
+
+BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_response answer) {
+  if (done_) return;
+  if (ec == error::timeout && clock::now() >= deadline_) return wait_timed_out();
+  if (ec == error::client_closed) return closed();
+  std::optional<run> current;
+  poll_result result = poll_result::failed;
+  int retry_after = -1;
+  if (ec) {
+    result_.diag = std::move(answer.failure);
+    if (ec == error::timeout)
+      if (auto* data = result_.diag.data.if_object()) (*data)["runId"] = run_id_;
+  } else {
+    // The envelope and model decoders report by exception: caught here, at the edge.
+    try {
+      current = decode_run_answer(parse_envelope(std::move(answer)), run_id_);
+      last_status_ = current->status;
+      result = current->finished() ? poll_result::finished : poll_result::pending;
+    } catch (const error_with_diagnostics& e) {
+      ec = e.code();
+      result_.diag = e.get_diagnostics();
+      if (ec == error::rate_limited) {
+        result = poll_result::rate_limited;
+        retry_after = result_.diag.retry_after_seconds;
+      }
+    }
+  }
+  const poll_step next = plan_poll(schedule_, client_->options().retry, interval_, result,
+                                   retry_after, time_left_until(deadline_, clock::now()));
+  switch (next.action) {
+    case poll_action::done:
+      result_.value = std::move(*current);
+      result_.diag = {};
+      return finish({});
+    case poll_action::fail:
+      return finish(ec);
+    case poll_action::sleep:
+      interval_ = next.next_interval;
+      result_.diag = {};
+      return sleep(next.delay);
+  }
+}
+
+BETTERPROMPT_DECL void wait_operation::sleep(std::chrono::milliseconds delay) {
+  const auto wake = clock::now() + delay;
+  timer_.expires_at(std::min(wake, deadline_));
+  timer_.async_wait(boost::asio::bind_executor(
+      strand_, [self = shared_from_this(), generation = generation_](boost::system::error_code) {
+        if (generation != self->generation_ || self->done_) return;
+        ++self->generation_;
+        if (clock::now() >= self->deadline_) return self->wait_timed_out();
+        self->poll();
+      }));
+}
+
+BETTERPROMPT_DECL void wait_operation::cancel() {
+  if (done_) return;
+  if (polling_) {
+    poll_cancel_.emit(boost::asio::cancellation_type::terminal);  // the poll ends, then the wait
+    return;
+  }
+  ++generation_;
+  timer_.cancel();
+  result_.diag.message = "wait for run " + run_id_ + ": cancelled";
+  finish(boost::asio::error::operation_aborted);
+}
+
+BETTERPROMPT_DECL void wait_operation::closed() {
+  ++generation_;
+  timer_.cancel();
+  result_.diag = {};
+  result_.diag.message = "wait for run " + run_id_ + ": client closed";
+  finish(error::client_closed);
+}
+
+BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
+  result_.diag = {};
+  result_.diag.message = "run " + run_id_ + " did not finish within " +
+                         std::to_string(timeout_.count()) +
+                         " ms (last status: " + std::string(to_string(last_status_)) + ")";
+  result_.diag.data = {{"runId", run_id_}, {"lastStatus", to_string(last_status_)}};
+  finish(error::wait_timeout);
+}
+
+BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec) {
+  done_ = true;
+  client_->pool().operations().remove(*this);
+  auto handler = std::move(handler_);
+  // The caller's executor stays busy until the handler ran, no longer.
+  const auto work = std::move(*work_);
+  work_.reset();
+  boost::asio::dispatch(work,
+                        [handler = std::move(handler), ec, result = std::move(result_)]() mutable {
+                          boost::asio::get_associated_cancellation_slot(handler).clear();
+                          std::move(handler)(ec, std::move(result));
+                        });
+}
+
+}  // namespace betterprompt::detail
