@@ -216,3 +216,41 @@ TEST_CASE("without the client limiter, a 429 pauses the client instead of collec
     CHECK(elapsed_since(start) >= 900ms);
   });
 }
+
+TEST_CASE(
+    "a GET whose reused connection was dropped is resent once on a new one, outside "
+    "max_retries; a create never is",
+    "[resilience][reuse]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.retry.max_retries = 0;  // what succeeds here does so by the stale-connection resend
+    opts.max_connections = 1;
+    bp::client c{f.ioc, opts};
+    bp::prompt warm = co_await bp::get_prompt(c, demo::text_prompt_id);  // a connection to reuse
+    CHECK(f.emu.connection_count() == 1);
+
+    // The kept-alive connection is cut before any answer byte: resent at once, on a new one.
+    f.emu.inject_fault(routes::get_prompt, make_fault(fault_kind::reset));
+    bp::prompt again = co_await bp::get_prompt(c, demo::text_prompt_id);
+    CHECK(again.prompt_id == warm.prompt_id);
+    CHECK(f.emu.connection_count() == 2);
+
+    // Once per call: a new connection cut as well is a failure (no retries left).
+    f.emu.inject_fault(routes::get_prompt, make_fault(fault_kind::reset, 2));
+    auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
+    CHECK(e.code() == bp::error::connection_closed);
+
+    // A create on a reused connection that is cut is reported, not resent: it may have been read.
+    bp::run first = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "a"));
+    const auto runs = f.emu.run_count();
+    const auto connections = f.emu.connection_count();
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    auto refused =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "b")));
+    CHECK(refused.code() == bp::error::connection_closed);
+    CHECK(f.emu.run_count() == runs);
+    CHECK(f.emu.connection_count() == connections);  // no new connection: nothing was resent
+    CHECK_FALSE(first.run_id.empty());
+  });
+}

@@ -103,7 +103,7 @@ class call_operation final : public registered_operation,
   connection_pool& pool_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   api_request request_;
-  connection::request_type http_request_;
+  std::string http_request_;  ///< The request as written.
   handler_type handler_;
   std::optional<boost::asio::any_completion_executor> work_;  ///< The caller's, until completion.
 

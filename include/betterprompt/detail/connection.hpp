@@ -6,15 +6,16 @@
 #include <betterprompt/detail/fsm/reuse.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
@@ -27,7 +28,6 @@ namespace betterprompt::detail {
 class connection {
  public:
   using clock = std::chrono::steady_clock;
-  using request_type = boost::beast::http::request<boost::beast::http::string_body>;
   using parser_type = boost::beast::http::response_parser<boost::beast::http::string_body>;
 
   /// A connection whose socket belongs to `ex`; TLS when tls_context is not null.
@@ -59,13 +59,14 @@ class connection {
   /// True when the peer's certificate failed verification (a permanent failure).
   bool certificate_rejected();
 
-  /// Writes `req`; the handler gets (error_code, bytes).
+  /// Writes a serialized request; the handler gets (error_code, bytes).
   template <class Handler>
-  void async_write(request_type& req, Handler&& handler) {
+  void async_write(const std::string& request, Handler&& handler) {
     if (tls_)
-      boost::beast::http::async_write(*tls_, req, std::forward<Handler>(handler));
+      boost::asio::async_write(*tls_, boost::asio::buffer(request), std::forward<Handler>(handler));
     else
-      boost::beast::http::async_write(*plain_, req, std::forward<Handler>(handler));
+      boost::asio::async_write(*plain_, boost::asio::buffer(request),
+                               std::forward<Handler>(handler));
   }
   /// Reads a response's header into `parser`; the handler gets (error_code, bytes).
   template <class Handler>

@@ -29,6 +29,9 @@ class connection_pool {
 
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
   const endpoint_address& address() const noexcept { return address_; }
+  /// The header lines every request carries (Host, User-Agent, Accept, Authorization), each
+  /// ending in CRLF: built once, checked free of control characters.
+  const std::string& common_fields() const noexcept { return common_fields_; }
   rate_limiter& limiter() noexcept { return limiter_; }
   connection_slots& slots() noexcept { return slots_; }
 
@@ -55,6 +58,7 @@ class connection_pool {
  private:
   boost::asio::any_io_executor executor_;
   endpoint_address address_;
+  std::string common_fields_;
   std::size_t max_idle_;
   std::chrono::milliseconds idle_timeout_;
   std::optional<boost::asio::ssl::context> tls_context_;

@@ -22,23 +22,26 @@ namespace betterprompt::detail {
 
 namespace http = boost::beast::http;
 
-/// The request as sent: the base URL's prefix, host, agent, auth and body added.
-inline connection::request_type build_http_request(const client_impl& client,
-                                                   const api_request& req) {
-  const endpoint_address& address = client.pool().address();
-  const client_options& options = client.options();
-  connection::request_type r{req.method, address.path_prefix + req.target, 11};
-  r.set(http::field::host, address.host_header);
-  r.set(http::field::user_agent, options.user_agent);
-  r.set(http::field::accept, "application/json");
-  if (!options.api_key.empty()) r.set(http::field::authorization, "Bearer " + options.api_key);
-  if (!req.body.empty()) {
-    r.set(http::field::content_type, "application/json");
-    r.body() = req.body;
-  }
-  r.keep_alive(true);
-  r.prepare_payload();
-  return r;
+/// The request as sent, serialized: the request line, the client's common fields, the body's.
+/// Every part is checked where it is made (percent-encoded targets, a validated base URL, no
+/// control characters in the key or agent), so it is written as it is, without Beast's
+/// serializer and its per-field allocations.
+inline std::string serialize_request(const connection_pool& pool, const api_request& req) {
+  const std::string_view method = http::to_string(req.method);
+  const std::string& prefix = pool.address().path_prefix;
+  const std::string& fields = pool.common_fields();
+  const std::string length = std::to_string(req.body.size());
+  std::string out;
+  out.reserve(method.size() + prefix.size() + req.target.size() + fields.size() + req.body.size() +
+              96);
+  out.append(method).append(" ").append(prefix).append(req.target).append(" HTTP/1.1\r\n");
+  out.append(fields);
+  if (!req.body.empty())
+    out.append("Content-Type: application/json\r\nContent-Length: ").append(length).append("\r\n");
+  else if (req.method != http::verb::get)
+    out.append("Content-Length: 0\r\n");
+  out.append("\r\n").append(req.body);
+  return out;
 }
 
 inline std::chrono::milliseconds phase_budget(const timeout_options& limits, call_phase phase) {
@@ -138,7 +141,7 @@ BETTERPROMPT_DECL void call_operation::begin() {
   const auto total = client_->options().timeouts.total;
   if (total.count() > 0) deadline_ = clock::now() + total;
   deadline_ = std::min(deadline_, request_.deadline);
-  http_request_ = build_http_request(*client_, request_);
+  http_request_ = serialize_request(pool_, request_);
   next_attempt();
 }
 

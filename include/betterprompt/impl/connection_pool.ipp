@@ -30,6 +30,9 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
     throw_client_error(error::invalid_argument, "api_key contains control characters");
   if (has_control_characters(opts.user_agent))
     throw_client_error(error::invalid_argument, "user_agent contains control characters");
+  common_fields_ = "Host: " + address_.host_header + "\r\nUser-Agent: " + opts.user_agent +
+                   "\r\nAccept: application/json\r\n";
+  if (!opts.api_key.empty()) common_fields_ += "Authorization: Bearer " + opts.api_key + "\r\n";
   if (!address_.tls) return;
 
   namespace ssl = boost::asio::ssl;

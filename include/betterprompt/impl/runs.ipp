@@ -6,6 +6,7 @@
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/runs.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
@@ -31,10 +32,18 @@ inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl,
   co_return decode_run_answer(std::move(env), run_id);
 }
 
+/// The JSON body of POST /v1/runs. Not a coroutine: the tree is built in a stack arena and lives
+/// only until it is serialized.
+inline std::string request_body(const run_request& request) {
+  unsigned char scratch[4096];
+  boost::json::monotonic_resource arena(scratch, sizeof(scratch));
+  return boost::json::serialize(boost::json::value_from(request, &arena));
+}
+
 inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
                                               run_request request) {
   require_id(request.prompt_version_id, "run_request.prompt_version_id");
-  std::string body = boost::json::serialize(boost::json::value_from(request));
+  std::string body = request_body(request);
   auto env = co_await call(std::move(impl), api_request::post("/runs", std::move(body)));
   if (auto pending = pending_run_from(env)) co_return std::move(*pending);
   co_return decode_data<run>(std::move(env));

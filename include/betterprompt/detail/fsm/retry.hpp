@@ -21,6 +21,7 @@ namespace betterprompt::detail {
 /// (capped at 24 h). -1 when absent, negative, unreadable or too large for an int: such a header
 /// is ignored and the usual backoff applies.
 inline int parse_retry_after(std::string_view value, std::time_t now = std::time(nullptr)) {
+  if (value.empty()) return -1;  // the common case: no header, and strptime is not cheap
   int seconds = -1;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
   if (end == value.data() + value.size() && ec == std::errc()) return seconds < 0 ? -1 : seconds;
