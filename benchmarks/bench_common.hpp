@@ -36,6 +36,9 @@ struct arguments {
   int concurrency = 1;                      ///< --concurrency: requests in flight at once.
   int requests = 1000;  ///< --requests: timed requests (half creates, half gets).
   int waiters = 1000;   ///< --waiters: for bench_waiters.
+  /// --style: for bench_waiters, how the waits are started: "coroutine" (each awaited in its own
+  /// coroutine, as most callers write it) or "callback" (the operation alone).
+  std::string style = "coroutine";
 
   bool https() const { return url.rfind("https://", 0) == 0; }
   const char* transport() const { return https() ? "https" : "http"; }
@@ -64,6 +67,8 @@ inline arguments parse_arguments(int argc, char** argv) {
       a.requests = std::stoi(value);
     else if (flag == "--waiters")
       a.waiters = std::stoi(value);
+    else if (flag == "--style")
+      a.style = std::string(value);
     else
       throw std::runtime_error("unknown flag " + std::string(flag));
   }

@@ -72,7 +72,20 @@ int main(int argc, char** argv) {
     const long peak_before = bench::peak_rss_kb();
     const auto heap_before = mallinfo2().uordblks;
     int closed = 0, other = 0;
-    for (auto& id : run_ids) asio::co_spawn(ioc, wait_one(c, id, closed, other), asio::detached);
+    if (args.style == "callback") {
+      bp::wait_options options;
+      options.poll_interval = std::chrono::minutes(10);
+      options.timeout = std::chrono::milliseconds(0);
+      for (auto& id : run_ids)
+        bp::wait_for_run(c, id, options, [&](boost::system::error_code ec, bp::run) {
+          if (ec == bp::error::client_closed)
+            ++closed;
+          else if (other++ == 0)
+            std::cerr << "bench_waiters: " << ec.message() << "\n";
+        });
+    } else {
+      for (auto& id : run_ids) asio::co_spawn(ioc, wait_one(c, id, closed, other), asio::detached);
+    }
     // Let every waiter send its first poll and go to sleep (the connection pool queues them).
     ioc.restart();
     const auto settle = std::chrono::milliseconds(1000 + args.waiters / 2);
@@ -88,6 +101,7 @@ int main(int argc, char** argv) {
     boost::json::object line{
         {"client", "sdk"},
         {"transport", args.transport()},
+        {"style", args.style},
         {"waiters", run_ids.size()},
         {"rss_growth_kb", rss_waiting - rss_before},
         {"bytes_per_waiter", static_cast<double>(rss_waiting - rss_before) * 1024 / waiters},

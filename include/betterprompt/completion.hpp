@@ -84,9 +84,10 @@ namespace boost::asio {
 template <template <class, class> class Associator, class Handler, class DefaultCandidate>
 struct associator<Associator, betterprompt::detail::diagnostics_handler<Handler>,
                   DefaultCandidate> {
-  static typename Associator<Handler, DefaultCandidate>::type get(
-      const betterprompt::detail::diagnostics_handler<Handler>& h,
-      const DefaultCandidate& c = DefaultCandidate()) noexcept {
+  using type = typename Associator<Handler, DefaultCandidate>::type;
+
+  static type get(const betterprompt::detail::diagnostics_handler<Handler>& h,
+                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
     return Associator<Handler, DefaultCandidate>::get(h.handler, c);
   }
 };

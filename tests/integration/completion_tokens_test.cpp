@@ -21,6 +21,7 @@ using boost::system::error_code;
 
 namespace {
 constexpr const char* missing_run = "00000000-0000-4000-8000-000000000000";
+constexpr const char* running_version = "66666666-7777-4888-8999-aaaaaaaaaaaa";
 }  // namespace
 
 TEST_CASE("a plain callback gets (error_code, value)", "[tokens]") {
@@ -134,6 +135,59 @@ TEST_CASE("a bound cancellation slot cancels; a bound executor runs the handler"
   CHECK(cancelled_ec == asio::error::operation_aborted);
   CHECK(elapsed_since(start) < 1500ms);
   CHECK(on_strand);
+  f.emu.stop();
+}
+
+TEST_CASE("with_diagnostics and wait_for_run keep the handler's executor and cancellation slot",
+          "[tokens]") {
+  fixture f(short_sync_window(20ms));
+  f.emu.add_prompt(timed_prompt(running_version, 60s));
+  f.emu.set_response_delay(routes::get_prompt, 2s);
+  auto c = f.make_client();
+  bp::run pending;
+  bp::create_run(c, topic_request(running_version, "w"), [&](error_code ec, bp::run r) {
+    REQUIRE_FALSE(ec);
+    pending = std::move(r);
+  });
+  while (pending.run_id.empty() && f.ioc.run_one_for(5s) != 0) {
+  }
+  REQUIRE_FALSE(pending.run_id.empty());
+
+  asio::cancellation_signal stop_wait, stop_read;
+  error_code wait_ec;
+  std::exception_ptr read_failure;
+  bool wait_done = false, read_done = false, read_on_strand = false;
+  auto strand = asio::make_strand(f.ioc);
+  bp::wait_for_run(c, pending.run_id, {.poll_interval = 50ms},
+                   asio::bind_cancellation_slot(stop_wait.slot(), [&](error_code ec, bp::run) {
+                     wait_ec = ec;
+                     wait_done = true;
+                   }));
+  bp::get_prompt(
+      c, demo::text_prompt_id,
+      bp::with_diagnostics(asio::bind_cancellation_slot(
+          stop_read.slot(), asio::bind_executor(strand, [&](std::exception_ptr e, bp::prompt) {
+            read_failure = e;
+            read_on_strand = strand.running_in_this_thread();
+            read_done = true;
+          }))));
+  asio::steady_timer later(f.ioc, 200ms);
+  later.async_wait([&](error_code) {
+    stop_wait.emit(asio::cancellation_type::partial);  // a wait honours every type
+    asio::post(strand, [&] { stop_read.emit(asio::cancellation_type::terminal); });
+  });
+  const auto start = std::chrono::steady_clock::now();
+  while (!(wait_done && read_done) && f.ioc.run_one_for(5s) != 0) {
+  }
+  CHECK(elapsed_since(start) < 1500ms);
+  CHECK(wait_ec == asio::error::operation_aborted);
+  REQUIRE(read_failure);
+  CHECK(read_on_strand);
+  try {
+    std::rethrow_exception(read_failure);
+  } catch (const bp::error_with_diagnostics& e) {
+    CHECK(e.code() == asio::error::operation_aborted);
+  }
   f.emu.stop();
 }
 

@@ -124,15 +124,21 @@ struct outcome_handler {
   }
 };
 
-/// The default token's form of a composed operation: a coroutine that awaits it and throws
-/// error_with_diagnostics on failure (filling `*out` first when asked).
-template <class T, class Launch>
-boost::asio::awaitable<T> await_outcome(Launch launch, diagnostics* out) {
-  auto [ec, result] = co_await launch(boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (out) *out = result.diag;
-  if (ec) throw error_with_diagnostics(ec, std::move(result.diag));
-  co_return std::move(result.value);
-}
+/// The default token's adapter: the awaiting coroutine gets the value, or error_with_diagnostics
+/// thrown with its diagnostics intact (use_awaitable rethrows an exception_ptr completion). No
+/// coroutine frame of its own: the operation resumes the caller directly.
+template <class Handler, class T>
+struct throwing_handler {
+  Handler handler;
+  diagnostics* out = nullptr;
+
+  void operator()(boost::system::error_code ec, outcome<T> result) {
+    if (out) *out = result.diag;
+    std::exception_ptr failure;
+    if (ec) failure = std::make_exception_ptr(error_with_diagnostics(ec, std::move(result.diag)));
+    std::move(handler)(std::move(failure), std::move(result.value));
+  }
+};
 
 /// Starts a composed operation for `token`. `launch(token2)` starts it with completion
 /// void(error_code, outcome<T>); the caller sees void(error_code, T).
@@ -140,7 +146,12 @@ template <class T, class Launch, class CompletionToken>
 auto initiate_composed(Launch launch, diagnostics* out, CompletionToken&& token) {
   if (out) *out = diagnostics{};
   if constexpr (std::is_same_v<std::decay_t<CompletionToken>, default_completion_token_t>) {
-    return await_outcome<T>(std::move(launch), out);
+    return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, T)>(
+        [](auto handler, Launch launch, diagnostics* out) {
+          using handler_type = std::decay_t<decltype(handler)>;
+          launch(throwing_handler<handler_type, T>{std::move(handler), out});
+        },
+        token, std::move(launch), out);
   } else {
     return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, T)>(
         [](auto handler, Launch launch, diagnostics* out) {
@@ -163,9 +174,22 @@ namespace boost::asio {
 /// outcome_handler keeps the executor, allocator and cancellation slot of the handler it wraps.
 template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
 struct associator<Associator, betterprompt::detail::outcome_handler<Handler, T>, DefaultCandidate> {
-  static typename Associator<Handler, DefaultCandidate>::type get(
-      const betterprompt::detail::outcome_handler<Handler, T>& h,
-      const DefaultCandidate& c = DefaultCandidate()) noexcept {
+  using type = typename Associator<Handler, DefaultCandidate>::type;
+
+  static type get(const betterprompt::detail::outcome_handler<Handler, T>& h,
+                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
+    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+  }
+};
+
+/// So does throwing_handler (the default token's).
+template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
+struct associator<Associator, betterprompt::detail::throwing_handler<Handler, T>,
+                  DefaultCandidate> {
+  using type = typename Associator<Handler, DefaultCandidate>::type;
+
+  static type get(const betterprompt::detail::throwing_handler<Handler, T>& h,
+                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
     return Associator<Handler, DefaultCandidate>::get(h.handler, c);
   }
 };
