@@ -79,6 +79,7 @@ inline std::string retry_after_refusal(retry_verdict verdict, int retry_after_se
 /// Relays the caller's cancellation to the call's strand; holds no reference that keeps the call
 /// alive (the slot may outlive it).
 struct call_cancellation_relay {
+  explicit call_cancellation_relay(std::weak_ptr<call_operation> target) : op(std::move(target)) {}
   std::weak_ptr<call_operation> op;
   void operator()(boost::asio::cancellation_type_t type) const;
 };

@@ -21,6 +21,7 @@ namespace betterprompt::detail {
 
 /// Relays the caller's cancellation to the wait's strand without keeping the wait alive.
 struct wait_cancellation_relay {
+  explicit wait_cancellation_relay(std::weak_ptr<wait_operation> target) : op(std::move(target)) {}
   std::weak_ptr<wait_operation> op;
   void operator()(boost::asio::cancellation_type_t type) const {
     if (type == boost::asio::cancellation_type::none) return;
