@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/initiate.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -23,10 +24,10 @@ BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_bal
                                             const boost::json::value& v);
 
 namespace detail {
-BETTERPROMPT_DECL boost::asio::awaitable<boost::json::value> get_account_op(
-    std::shared_ptr<client_impl> state);
-BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> get_credits_op(
-    std::shared_ptr<client_impl> state);
+/// GET /v1/me.
+BETTERPROMPT_DECL endpoint_call<boost::json::value> get_account_call();
+/// GET /v1/me/credits.
+BETTERPROMPT_DECL endpoint_call<credit_balance> get_credits_call();
 }  // namespace detail
 
 /// GET /v1/me: the account's details as raw JSON. Completion signature
@@ -35,17 +36,15 @@ BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> get_credits_op(
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto get_account(client& c, CompletionToken&& token = {}) {
-  return detail::initiate<boost::json::value>(
-      c, [](auto state) { return detail::get_account_op(std::move(state)); }, nullptr,
-      std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_account_call(), nullptr,
+                               std::forward<CompletionToken>(token));
 }
 
 /// get_account, writing the failure's diagnostics to `diag` before completing.
 template <class CompletionToken = default_completion_token_t>
 auto get_account(client& c, diagnostics& diag, CompletionToken&& token = {}) {
-  return detail::initiate<boost::json::value>(
-      c, [](auto state) { return detail::get_account_op(std::move(state)); }, &diag,
-      std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_account_call(), &diag,
+                               std::forward<CompletionToken>(token));
 }
 
 /// GET /v1/me/credits: the remaining balance. Check it before a batch of runs. Completion
@@ -54,17 +53,15 @@ auto get_account(client& c, diagnostics& diag, CompletionToken&& token = {}) {
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto get_credits(client& c, CompletionToken&& token = {}) {
-  return detail::initiate<credit_balance>(
-      c, [](auto state) { return detail::get_credits_op(std::move(state)); }, nullptr,
-      std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_credits_call(), nullptr,
+                               std::forward<CompletionToken>(token));
 }
 
 /// get_credits, writing the failure's diagnostics to `diag` before completing.
 template <class CompletionToken = default_completion_token_t>
 auto get_credits(client& c, diagnostics& diag, CompletionToken&& token = {}) {
-  return detail::initiate<credit_balance>(
-      c, [](auto state) { return detail::get_credits_op(std::move(state)); }, &diag,
-      std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_credits_call(), &diag,
+                               std::forward<CompletionToken>(token));
 }
 
 }  // namespace betterprompt

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/prompt.hpp>
@@ -15,15 +16,16 @@
 namespace betterprompt {
 
 namespace detail {
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_op(std::shared_ptr<client_impl> state,
-                                                               std::string prompt_id,
-                                                               std::string version_id);
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version_op(
-    std::shared_ptr<client_impl> state, std::string prompt_version_id);
-BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions_op(
-    std::shared_ptr<client_impl> state, std::string prompt_id);
-BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts_op(
-    std::shared_ptr<client_impl> state, std::string query);
+/// GET /v1/prompts/{prompt_id}[?versionId=…]; refused for an empty prompt_id.
+BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_call(std::string prompt_id,
+                                                        std::string version_id);
+/// GET /v1/prompt-versions/{id}; refused for an empty id.
+BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_version_call(std::string prompt_version_id);
+/// GET /v1/prompts/{prompt_id}/versions; refused for an empty prompt_id.
+BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
+    std::string prompt_id);
+/// GET /v1/prompts/publish?q=….
+BETTERPROMPT_DECL endpoint_call<page<prompt>> search_prompts_call(std::string query);
 }  // namespace detail
 
 /// GET /v1/prompts/{prompt_id}[?versionId=…]: the prompt's latest published version, or the
@@ -38,12 +40,9 @@ template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto get_prompt(client& c, std::string prompt_id, std::string version_id,
                 CompletionToken&& token = {}) {
-  return detail::initiate<prompt>(
-      c,
-      [&](auto state) {
-        return detail::get_prompt_op(std::move(state), std::move(prompt_id), std::move(version_id));
-      },
-      nullptr, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c,
+                               detail::get_prompt_call(std::move(prompt_id), std::move(version_id)),
+                               nullptr, std::forward<CompletionToken>(token));
 }
 
 /// The latest published version of a prompt.
@@ -58,12 +57,9 @@ auto get_prompt(client& c, std::string prompt_id, CompletionToken&& token = {}) 
 template <class CompletionToken = default_completion_token_t>
 auto get_prompt(client& c, std::string prompt_id, std::string version_id, diagnostics& diag,
                 CompletionToken&& token = {}) {
-  return detail::initiate<prompt>(
-      c,
-      [&](auto state) {
-        return detail::get_prompt_op(std::move(state), std::move(prompt_id), std::move(version_id));
-      },
-      &diag, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c,
+                               detail::get_prompt_call(std::move(prompt_id), std::move(version_id)),
+                               &diag, std::forward<CompletionToken>(token));
 }
 
 /// GET /v1/prompt-versions/{prompt_version_id}: one published version. Completion signature
@@ -71,24 +67,16 @@ auto get_prompt(client& c, std::string prompt_id, std::string version_id, diagno
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto get_prompt_version(client& c, std::string prompt_version_id, CompletionToken&& token = {}) {
-  return detail::initiate<prompt>(
-      c,
-      [&](auto state) {
-        return detail::get_prompt_version_op(std::move(state), std::move(prompt_version_id));
-      },
-      nullptr, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_prompt_version_call(std::move(prompt_version_id)),
+                               nullptr, std::forward<CompletionToken>(token));
 }
 
 /// get_prompt_version, writing the failure's diagnostics to `diag` before completing.
 template <class CompletionToken = default_completion_token_t>
 auto get_prompt_version(client& c, std::string prompt_version_id, diagnostics& diag,
                         CompletionToken&& token = {}) {
-  return detail::initiate<prompt>(
-      c,
-      [&](auto state) {
-        return detail::get_prompt_version_op(std::move(state), std::move(prompt_version_id));
-      },
-      &diag, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_prompt_version_call(std::move(prompt_version_id)),
+                               &diag, std::forward<CompletionToken>(token));
 }
 
 /// GET /v1/prompts/{prompt_id}/versions: the prompt's published versions, newest first (the API
@@ -97,24 +85,16 @@ auto get_prompt_version(client& c, std::string prompt_version_id, diagnostics& d
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto list_prompt_versions(client& c, std::string prompt_id, CompletionToken&& token = {}) {
-  return detail::initiate<std::vector<prompt>>(
-      c,
-      [&](auto state) {
-        return detail::list_prompt_versions_op(std::move(state), std::move(prompt_id));
-      },
-      nullptr, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::list_prompt_versions_call(std::move(prompt_id)), nullptr,
+                               std::forward<CompletionToken>(token));
 }
 
 /// list_prompt_versions, writing the failure's diagnostics to `diag` before completing.
 template <class CompletionToken = default_completion_token_t>
 auto list_prompt_versions(client& c, std::string prompt_id, diagnostics& diag,
                           CompletionToken&& token = {}) {
-  return detail::initiate<std::vector<prompt>>(
-      c,
-      [&](auto state) {
-        return detail::list_prompt_versions_op(std::move(state), std::move(prompt_id));
-      },
-      &diag, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::list_prompt_versions_call(std::move(prompt_id)), &diag,
+                               std::forward<CompletionToken>(token));
 }
 
 /// GET /v1/prompts/publish?q=…: published prompts (marketplace) matching `query`. Completion
@@ -123,17 +103,15 @@ auto list_prompt_versions(client& c, std::string prompt_id, diagnostics& diag,
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto search_prompts(client& c, std::string query, CompletionToken&& token = {}) {
-  return detail::initiate<page<prompt>>(
-      c, [&](auto state) { return detail::search_prompts_op(std::move(state), std::move(query)); },
-      nullptr, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::search_prompts_call(std::move(query)), nullptr,
+                               std::forward<CompletionToken>(token));
 }
 
 /// search_prompts, writing the failure's diagnostics to `diag` before completing.
 template <class CompletionToken = default_completion_token_t>
 auto search_prompts(client& c, std::string query, diagnostics& diag, CompletionToken&& token = {}) {
-  return detail::initiate<page<prompt>>(
-      c, [&](auto state) { return detail::search_prompts_op(std::move(state), std::move(query)); },
-      &diag, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::search_prompts_call(std::move(query)), &diag,
+                               std::forward<CompletionToken>(token));
 }
 
 }  // namespace betterprompt

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/run.hpp>
 
@@ -13,10 +14,10 @@
 namespace betterprompt {
 
 namespace detail {
-BETTERPROMPT_DECL boost::asio::awaitable<run> create_run_op(std::shared_ptr<client_impl> state,
-                                                            run_request request);
-BETTERPROMPT_DECL boost::asio::awaitable<run> get_run_op(std::shared_ptr<client_impl> state,
-                                                         std::string run_id);
+/// POST /v1/runs; refused (error::invalid_argument) for an empty prompt_version_id.
+BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request);
+/// GET /v1/runs/{run_id}; refused for an empty run_id.
+BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id);
 }  // namespace detail
 
 /// POST /v1/runs: starts a run of `request.prompt_version_id` with its inputs. Completion
@@ -37,17 +38,15 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> get_run_op(std::shared_ptr<client_
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto create_run(client& c, run_request request, CompletionToken&& token = {}) {
-  return detail::initiate<run>(
-      c, [&](auto state) { return detail::create_run_op(std::move(state), std::move(request)); },
-      nullptr, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::create_run_call(std::move(request)), nullptr,
+                               std::forward<CompletionToken>(token));
 }
 
 /// create_run, writing the failure's diagnostics to `diag` before completing.
 template <class CompletionToken = default_completion_token_t>
 auto create_run(client& c, run_request request, diagnostics& diag, CompletionToken&& token = {}) {
-  return detail::initiate<run>(
-      c, [&](auto state) { return detail::create_run_op(std::move(state), std::move(request)); },
-      &diag, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::create_run_call(std::move(request)), &diag,
+                               std::forward<CompletionToken>(token));
 }
 
 /// GET /v1/runs/{run_id}: the run's current status, outputs and tokens. Completion signature
@@ -57,17 +56,15 @@ auto create_run(client& c, run_request request, diagnostics& diag, CompletionTok
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto get_run(client& c, std::string run_id, CompletionToken&& token = {}) {
-  return detail::initiate<run>(
-      c, [&](auto state) { return detail::get_run_op(std::move(state), std::move(run_id)); },
-      nullptr, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_run_call(std::move(run_id)), nullptr,
+                               std::forward<CompletionToken>(token));
 }
 
 /// get_run, writing the failure's diagnostics to `diag` before completing.
 template <class CompletionToken = default_completion_token_t>
 auto get_run(client& c, std::string run_id, diagnostics& diag, CompletionToken&& token = {}) {
-  return detail::initiate<run>(
-      c, [&](auto state) { return detail::get_run_op(std::move(state), std::move(run_id)); }, &diag,
-      std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::get_run_call(std::move(run_id)), &diag,
+                               std::forward<CompletionToken>(token));
 }
 
 }  // namespace betterprompt

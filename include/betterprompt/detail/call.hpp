@@ -17,29 +17,11 @@
 
 namespace betterprompt::detail {
 
-/// Throws the failure of a call; a timeout of a call about a run names the run.
-[[noreturn]] inline void throw_call_failure(boost::system::error_code ec, diagnostics diag,
-                                            const std::string& run_id) {
-  if (!run_id.empty() && ec == error::timeout) {
-    if (auto* data = diag.data.if_object()) (*data)["runId"] = run_id;
-  }
-  throw error_with_diagnostics(ec, std::move(diag));
-}
-
-/// Sends `req` about run `run_id` (empty: none) and parses the envelope (any status).
-inline boost::asio::awaitable<envelope> call_about_run(std::shared_ptr<client_impl> impl,
-                                                       api_request req, std::string run_id) {
-  auto [ec, resp] = co_await async_call(std::move(impl), std::move(req),
-                                        boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (ec) throw_call_failure(ec, std::move(resp.failure), run_id);
-  co_return parse_envelope(std::move(resp));
-}
-
 /// Sends `req` through the client's transport and parses the envelope (any status).
 inline boost::asio::awaitable<envelope> call(std::shared_ptr<client_impl> impl, api_request req) {
   auto [ec, resp] = co_await async_call(std::move(impl), std::move(req),
                                         boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (ec) throw_call_failure(ec, std::move(resp.failure), {});
+  if (ec) throw error_with_diagnostics(ec, std::move(resp.failure));
   co_return parse_envelope(std::move(resp));
 }
 

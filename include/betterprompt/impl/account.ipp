@@ -3,19 +3,22 @@
 
 #include <betterprompt/account.hpp>
 #include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 
 namespace betterprompt {
 
-BETTERPROMPT_DECL boost::asio::awaitable<boost::json::value> detail::get_account_op(
-    std::shared_ptr<client_impl> state) {
-  auto env = co_await call(std::move(state), api_request::get("/me"));
-  co_return decode_data<boost::json::value>(std::move(env));
+BETTERPROMPT_DECL detail::endpoint_call<boost::json::value> detail::get_account_call() {
+  endpoint_call<boost::json::value> call;
+  call.request = api_request::get("/me");
+  call.decode = &decode_answer<boost::json::value>;
+  return call;
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<credit_balance> detail::get_credits_op(
-    std::shared_ptr<client_impl> state) {
-  auto env = co_await call(std::move(state), api_request::get("/me/credits"));
-  co_return decode_data<credit_balance>(std::move(env));
+BETTERPROMPT_DECL detail::endpoint_call<credit_balance> detail::get_credits_call() {
+  endpoint_call<credit_balance> call;
+  call.request = api_request::get("/me/credits");
+  call.decode = &decode_answer<credit_balance>;
+  return call;
 }
 
 BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_balance>,

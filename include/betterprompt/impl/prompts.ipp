@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/prompts.hpp>
@@ -27,32 +28,42 @@ inline boost::asio::awaitable<prompt> fetch_prompt(std::shared_ptr<client_impl> 
   co_return decode_data<prompt>(std::move(env));
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_op(std::shared_ptr<client_impl> state,
-                                                               std::string prompt_id,
-                                                               std::string version_id) {
-  prompt p = co_await fetch_prompt(std::move(state), prompt_target(prompt_id, version_id));
-  co_return p;
+BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_call(std::string prompt_id,
+                                                        std::string version_id) {
+  return build_endpoint_call<prompt>([&] {
+    endpoint_call<prompt> call;
+    call.request = api_request::get(prompt_target(prompt_id, version_id));
+    call.decode = &decode_answer<prompt>;
+    return call;
+  });
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<prompt> get_prompt_version_op(
-    std::shared_ptr<client_impl> state, std::string prompt_version_id) {
-  prompt p = co_await fetch_prompt(std::move(state), prompt_version_target(prompt_version_id));
-  co_return p;
+BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_version_call(std::string prompt_version_id) {
+  return build_endpoint_call<prompt>([&] {
+    endpoint_call<prompt> call;
+    call.request = api_request::get(prompt_version_target(prompt_version_id));
+    call.decode = &decode_answer<prompt>;
+    return call;
+  });
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<std::vector<prompt>> list_prompt_versions_op(
-    std::shared_ptr<client_impl> state, std::string prompt_id) {
-  require_id(prompt_id, "prompt_id");
-  std::string target = "/prompts/" + percent_encode(prompt_id) + "/versions";
-  auto env = co_await call(std::move(state), api_request::get(std::move(target)));
-  co_return decode_versions(std::move(env), prompt_id);
+BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
+    std::string prompt_id) {
+  return build_endpoint_call<std::vector<prompt>>([&] {
+    require_id(prompt_id, "prompt_id");
+    endpoint_call<std::vector<prompt>> call;
+    call.request = api_request::get("/prompts/" + percent_encode(prompt_id) + "/versions");
+    call.decode = &decode_versions;
+    call.context = std::move(prompt_id);
+    return call;
+  });
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<page<prompt>> search_prompts_op(
-    std::shared_ptr<client_impl> state, std::string query) {
-  std::string target = "/prompts/publish?q=" + percent_encode(query);
-  auto env = co_await call(std::move(state), api_request::get(std::move(target)));
-  co_return decode_data<page<prompt>>(std::move(env));
+BETTERPROMPT_DECL endpoint_call<page<prompt>> search_prompts_call(std::string query) {
+  endpoint_call<page<prompt>> call;
+  call.request = api_request::get("/prompts/publish?q=" + percent_encode(query));
+  call.decode = &decode_answer<page<prompt>>;
+  return call;
 }
 
 }  // namespace detail

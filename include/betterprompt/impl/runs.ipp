@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/run_answer.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/runs.hpp>
@@ -25,13 +26,6 @@ inline std::optional<run> pending_run_from(const envelope& env) {
   return pending;
 }
 
-inline boost::asio::awaitable<run> fetch_run(std::shared_ptr<client_impl> impl,
-                                             std::string run_id) {
-  auto env = co_await call_about_run(std::move(impl),
-                                     api_request::get("/runs/" + percent_encode(run_id)), run_id);
-  co_return decode_run_answer(std::move(env), run_id);
-}
-
 /// The JSON body of POST /v1/runs. Not a coroutine: the tree is built in a stack arena and lives
 /// only until it is serialized.
 inline std::string request_body(const run_request& request) {
@@ -51,17 +45,35 @@ inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
 }  // namespace detail
 
 namespace detail {
-BETTERPROMPT_DECL boost::asio::awaitable<run> create_run_op(std::shared_ptr<client_impl> state,
-                                                            run_request request) {
-  run created = co_await submit_run(std::move(state), std::move(request));
-  co_return created;
+inline run decode_created_run(envelope&& answer, const std::string&) {
+  if (auto pending = pending_run_from(answer)) return std::move(*pending);
+  return decode_data<run>(std::move(answer));
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<run> get_run_op(std::shared_ptr<client_impl> state,
-                                                         std::string run_id) {
-  require_id(run_id, "run_id");
-  run current = co_await fetch_run(std::move(state), std::move(run_id));
-  co_return current;
+inline run decode_fetched_run(envelope&& answer, const std::string& run_id) {
+  return decode_run_answer(std::move(answer), run_id);
+}
+
+BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
+  return build_endpoint_call<run>([&] {
+    require_id(request.prompt_version_id, "run_request.prompt_version_id");
+    endpoint_call<run> call;
+    call.request = api_request::post("/runs", request_body(request));
+    call.decode = &decode_created_run;
+    return call;
+  });
+}
+
+BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id) {
+  return build_endpoint_call<run>([&] {
+    require_id(run_id, "run_id");
+    endpoint_call<run> call;
+    call.request = api_request::get("/runs/" + percent_encode(run_id));
+    call.decode = &decode_fetched_run;
+    call.context = run_id;
+    call.run_id = std::move(run_id);
+    return call;
+  });
 }
 }  // namespace detail
 

@@ -1,0 +1,140 @@
+// An endpoint that is one request and a decoded answer, as a composed operation: the call
+// (detail/call_op.hpp) plus a decode step in its completion. No coroutine, no spawned thread: the
+// caller's handler (or awaiting coroutine) is resumed by the call itself.
+#pragma once
+
+#include <betterprompt/client.hpp>
+#include <betterprompt/detail/call_op.hpp>
+#include <betterprompt/detail/client_impl.hpp>
+#include <betterprompt/detail/envelope.hpp>
+#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/outcome.hpp>
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/associator.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace betterprompt::detail {
+
+/// What one endpoint sends and how it reads the answer. Built by a non-template function per
+/// endpoint (compiled once), so that the public templates stay small.
+template <class T>
+struct endpoint_call {
+  api_request request;
+  /// Reads a complete answer (any status); throws error_with_diagnostics. `context` is the
+  /// endpoint's argument the decoder checks the answer against (a run id), or empty.
+  T (*decode)(envelope&& answer, const std::string& context) = nullptr;
+  std::string context;
+  /// Named in a timeout's diagnostics (data.runId) when set.
+  std::string run_id;
+  /// Set when the arguments were refused (an empty id): the operation completes with it, sends
+  /// nothing.
+  boost::system::error_code refused;
+  diagnostics refused_diag;
+};
+
+/// decode_data<T> in the shape endpoint_call::decode takes: for answers that are just a T.
+template <class T>
+T decode_answer(envelope&& answer, const std::string&) {
+  return decode_data<T>(std::move(answer));
+}
+
+/// Turns an error_with_diagnostics thrown while building a request into a refused call.
+template <class T, class Build>
+endpoint_call<T> build_endpoint_call(Build&& build) {
+  try {
+    return std::forward<Build>(build)();
+  } catch (const error_with_diagnostics& e) {
+    endpoint_call<T> refused;
+    refused.refused = e.code();
+    refused.refused_diag = e.get_diagnostics();
+    return refused;
+  }
+}
+
+/// The call's completion, decoded: void(error_code, api_response) in, void(error_code,
+/// outcome<T>) out to `handler`.
+template <class Handler, class T>
+struct decoding_handler {
+  Handler handler;
+  T (*decode)(envelope&&, const std::string&);
+  std::string context;
+  std::string run_id;
+
+  void operator()(boost::system::error_code ec, api_response answer) {
+    outcome<T> result;
+    if (ec) {
+      result.diag = std::move(answer.failure);
+      if (ec == error::timeout && !run_id.empty())
+        if (auto* data = result.diag.data.if_object()) (*data)["runId"] = run_id;
+    } else {
+      // The envelope and model decoders report by exception: caught here, at the edge.
+      try {
+        result.value = decode(parse_envelope(std::move(answer)), context);
+      } catch (const error_with_diagnostics& e) {
+        ec = e.code();
+        result.diag = e.get_diagnostics();
+      }
+    }
+    std::move(handler)(ec, std::move(result));
+  }
+};
+
+/// Starts an endpoint_call for initiate_composed.
+template <class T>
+struct endpoint_launch {
+  std::shared_ptr<client_impl> state;
+  endpoint_call<T> call;
+
+  template <class CompletionToken>
+  auto operator()(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, outcome<T>)>(
+        [](auto handler, std::shared_ptr<client_impl> state, endpoint_call<T> call) {
+          using handler_type = std::decay_t<decltype(handler)>;
+          if (call.refused) {
+            // Never inline: the handler must not run inside the initiating function.
+            const auto ex = boost::asio::get_associated_executor(handler, state->executor());
+            boost::asio::post(ex, [handler = std::move(handler), call = std::move(call)]() mutable {
+              std::move(handler)(call.refused, outcome<T>{{}, std::move(call.refused_diag)});
+            });
+            return;
+          }
+          async_call(
+              std::move(state), std::move(call.request),
+              decoding_handler<handler_type, T>{std::move(handler), call.decode,
+                                                std::move(call.context), std::move(call.run_id)});
+        },
+        token, std::move(state), std::move(call));
+  }
+};
+
+/// Starts endpoint `call` on client `c` for `token` (see initiate_composed). Throws
+/// error::invalid_argument for a moved-from client.
+template <class T, class CompletionToken>
+auto initiate_call(const client& c, endpoint_call<T> call, diagnostics* out,
+                   CompletionToken&& token) {
+  return initiate_composed<T>(endpoint_launch<T>{impl_of(c), std::move(call)}, out,
+                              std::forward<CompletionToken>(token));
+}
+
+}  // namespace betterprompt::detail
+
+namespace boost::asio {
+/// decoding_handler keeps the executor, allocator and cancellation slot of the handler it wraps.
+template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
+struct associator<Associator, betterprompt::detail::decoding_handler<Handler, T>,
+                  DefaultCandidate> {
+  using type = typename Associator<Handler, DefaultCandidate>::type;
+
+  static type get(const betterprompt::detail::decoding_handler<Handler, T>& h,
+                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
+    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+  }
+};
+}  // namespace boost::asio
