@@ -42,6 +42,14 @@ with_diagnostics_t<std::decay_t<CompletionToken>> with_diagnostics(CompletionTok
 
 namespace detail {
 
+/// True for the library's adapters around a completion handler (kept in their `handler`
+/// member): Asio sees through them to the wrapped handler's associations.
+template <class T>
+inline constexpr bool is_handler_adapter = false;
+
+template <class T>
+concept handler_adapter = is_handler_adapter<T>;
+
 /// The handler with_diagnostics_t hands to an operation: the operation calls complete() with
 /// its diagnostics (see detail::deliver); a plain call has none to give.
 template <class Handler>
@@ -62,6 +70,9 @@ struct diagnostics_handler {
 };
 
 template <class Handler>
+inline constexpr bool is_handler_adapter<diagnostics_handler<Handler>> = true;
+
+template <class Handler>
 struct is_diagnostics_handler : std::false_type {};
 template <class Handler>
 struct is_diagnostics_handler<diagnostics_handler<Handler>> : std::true_type {};
@@ -80,15 +91,15 @@ void deliver(Handler& handler, boost::system::error_code ec, diagnostics diag, T
 
 namespace boost::asio {
 
-/// The adapted handler keeps the executor, allocator and cancellation slot of the one it wraps.
-template <template <class, class> class Associator, class Handler, class DefaultCandidate>
-struct associator<Associator, betterprompt::detail::diagnostics_handler<Handler>,
-                  DefaultCandidate> {
-  using type = typename Associator<Handler, DefaultCandidate>::type;
+/// An adapter keeps the executor, allocator and cancellation slot of the handler it wraps.
+template <template <class, class> class Associator, betterprompt::detail::handler_adapter Adapter,
+          class DefaultCandidate>
+struct associator<Associator, Adapter, DefaultCandidate> {
+  using inner = decltype(std::declval<const Adapter&>().handler);
+  using type = typename Associator<std::decay_t<inner>, DefaultCandidate>::type;
 
-  static type get(const betterprompt::detail::diagnostics_handler<Handler>& h,
-                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
-    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
+  static type get(const Adapter& a, const DefaultCandidate& c = DefaultCandidate()) noexcept {
+    return Associator<std::decay_t<inner>, DefaultCandidate>::get(a.handler, c);
   }
 };
 

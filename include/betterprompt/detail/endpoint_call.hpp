@@ -11,7 +11,6 @@
 #include <betterprompt/detail/outcome.hpp>
 
 #include <boost/asio/associated_executor.hpp>
-#include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 
@@ -85,6 +84,9 @@ struct decoding_handler {
   }
 };
 
+template <class Handler, class T>
+inline constexpr bool is_handler_adapter<decoding_handler<Handler, T>> = true;
+
 /// Starts an endpoint_call for initiate_composed.
 template <class T>
 struct endpoint_launch {
@@ -124,17 +126,3 @@ auto initiate_call(const client& c, endpoint_call<T> call, diagnostics* out,
 }
 
 }  // namespace betterprompt::detail
-
-namespace boost::asio {
-/// decoding_handler keeps the executor, allocator and cancellation slot of the handler it wraps.
-template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
-struct associator<Associator, betterprompt::detail::decoding_handler<Handler, T>,
-                  DefaultCandidate> {
-  using type = typename Associator<Handler, DefaultCandidate>::type;
-
-  static type get(const betterprompt::detail::decoding_handler<Handler, T>& h,
-                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
-    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-  }
-};
-}  // namespace boost::asio

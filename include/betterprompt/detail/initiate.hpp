@@ -124,6 +124,9 @@ struct outcome_handler {
   }
 };
 
+template <class Handler, class T>
+inline constexpr bool is_handler_adapter<outcome_handler<Handler, T>> = true;
+
 /// The default token's adapter: the awaiting coroutine gets the value, or error_with_diagnostics
 /// thrown with its diagnostics intact (use_awaitable rethrows an exception_ptr completion). No
 /// coroutine frame of its own: the operation resumes the caller directly.
@@ -139,6 +142,9 @@ struct throwing_handler {
     std::move(handler)(std::move(failure), std::move(result.value));
   }
 };
+
+template <class Handler, class T>
+inline constexpr bool is_handler_adapter<throwing_handler<Handler, T>> = true;
 
 /// Starts a composed operation for `token`. `launch(token2)` starts it with completion
 /// void(error_code, outcome<T>); the caller sees void(error_code, T).
@@ -169,28 +175,3 @@ concept token_not = (!std::is_convertible_v<CompletionToken, NotThese> && ...) &
                     !std::is_same_v<std::decay_t<CompletionToken>, diagnostics>;
 
 }  // namespace betterprompt::detail
-
-namespace boost::asio {
-/// outcome_handler keeps the executor, allocator and cancellation slot of the handler it wraps.
-template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
-struct associator<Associator, betterprompt::detail::outcome_handler<Handler, T>, DefaultCandidate> {
-  using type = typename Associator<Handler, DefaultCandidate>::type;
-
-  static type get(const betterprompt::detail::outcome_handler<Handler, T>& h,
-                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
-    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-  }
-};
-
-/// So does throwing_handler (the default token's).
-template <template <class, class> class Associator, class Handler, class T, class DefaultCandidate>
-struct associator<Associator, betterprompt::detail::throwing_handler<Handler, T>,
-                  DefaultCandidate> {
-  using type = typename Associator<Handler, DefaultCandidate>::type;
-
-  static type get(const betterprompt::detail::throwing_handler<Handler, T>& h,
-                  const DefaultCandidate& c = DefaultCandidate()) noexcept {
-    return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-  }
-};
-}  // namespace boost::asio
