@@ -7,6 +7,7 @@
 #endif
 
 #include <betterprompt/impl/account.ipp>
+#include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
 #include <betterprompt/impl/client.ipp>
 #include <betterprompt/impl/error.ipp>

@@ -6,6 +6,7 @@
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/call_phase.hpp>
+#include <betterprompt/detail/caller_completion.hpp>
 #include <betterprompt/detail/client_impl.hpp>
 #include <betterprompt/detail/connection.hpp>
 #include <betterprompt/detail/connection_slots.hpp>
@@ -15,8 +16,6 @@
 #include <betterprompt/detail/operation_registry.hpp>
 #include <betterprompt/error.hpp>
 
-#include <boost/asio/any_completion_executor.hpp>
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_type.hpp>
@@ -41,7 +40,7 @@ using call_signature = void(boost::system::error_code, api_response);
 class call_operation final : public registered_operation,
                              public std::enable_shared_from_this<call_operation> {
  public:
-  using handler_type = boost::asio::any_completion_handler<call_signature>;
+  using handler_type = caller_completion<call_signature>::handler_type;
 
   call_operation(std::shared_ptr<client_impl> client, api_request request, handler_type handler);
   ~call_operation();
@@ -104,8 +103,7 @@ class call_operation final : public registered_operation,
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   api_request request_;
   std::string http_request_;  ///< The request as written.
-  handler_type handler_;
-  std::optional<boost::asio::any_completion_executor> work_;  ///< The caller's, until completion.
+  caller_completion<call_signature> caller_;
 
   std::uint64_t generation_ = 0;  ///< Bumped when a step ends: older handlers do nothing.
   bool done_ = false;
@@ -150,5 +148,6 @@ auto async_call(std::shared_ptr<client_impl> client, api_request request, Comple
 }  // namespace betterprompt::detail
 
 #ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
 #endif

@@ -62,28 +62,25 @@ class connection {
   /// Writes a serialized request; the handler gets (error_code, bytes).
   template <class Handler>
   void async_write(const std::string& request, Handler&& handler) {
-    if (tls_)
-      boost::asio::async_write(*tls_, boost::asio::buffer(request), std::forward<Handler>(handler));
-    else
-      boost::asio::async_write(*plain_, boost::asio::buffer(request),
+    on_stream([&](auto& stream) {
+      boost::asio::async_write(stream, boost::asio::buffer(request),
                                std::forward<Handler>(handler));
+    });
   }
   /// Reads a response's header into `parser`; the handler gets (error_code, bytes).
   template <class Handler>
   void async_read_header(parser_type& parser, Handler&& handler) {
-    if (tls_)
-      boost::beast::http::async_read_header(*tls_, buffer_, parser, std::forward<Handler>(handler));
-    else
-      boost::beast::http::async_read_header(*plain_, buffer_, parser,
+    on_stream([&](auto& stream) {
+      boost::beast::http::async_read_header(stream, buffer_, parser,
                                             std::forward<Handler>(handler));
+    });
   }
   /// Reads the rest of the response into `parser`; the handler gets (error_code, bytes).
   template <class Handler>
   void async_read_body(parser_type& parser, Handler&& handler) {
-    if (tls_)
-      boost::beast::http::async_read(*tls_, buffer_, parser, std::forward<Handler>(handler));
-    else
-      boost::beast::http::async_read(*plain_, buffer_, parser, std::forward<Handler>(handler));
+    on_stream([&](auto& stream) {
+      boost::beast::http::async_read(stream, buffer_, parser, std::forward<Handler>(handler));
+    });
   }
   /// Response bytes received but not parsed yet.
   std::size_t buffered() const noexcept { return buffer_.size(); }
@@ -101,6 +98,14 @@ class connection {
  private:
   boost::beast::tcp_stream& tcp() noexcept;
   const boost::beast::tcp_stream& tcp() const noexcept;
+  /// Calls `f` with the stream requests go through: TLS or plain.
+  template <class F>
+  void on_stream(F&& f) {
+    if (tls_)
+      f(*tls_);
+    else
+      f(*plain_);
+  }
 
   std::optional<boost::beast::tcp_stream> plain_;
   std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;

@@ -5,6 +5,7 @@
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/connection.hpp>
 #include <betterprompt/detail/connection_slots.hpp>
+#include <betterprompt/detail/http_types.hpp>
 #include <betterprompt/detail/operation_registry.hpp>
 #include <betterprompt/detail/rate_limiter.hpp>
 #include <betterprompt/detail/url.hpp>
@@ -32,6 +33,9 @@ class connection_pool {
   /// The header lines every request carries (Host, User-Agent, Accept, Authorization), each
   /// ending in CRLF: built once, checked free of control characters.
   const std::string& common_fields() const noexcept { return common_fields_; }
+  /// `req` as sent: the request line (`req.what` is its method and target), the common fields,
+  /// the body's fields and the body.
+  std::string serialize(const api_request& req) const;
   rate_limiter& limiter() noexcept { return limiter_; }
   connection_slots& slots() noexcept { return slots_; }
 

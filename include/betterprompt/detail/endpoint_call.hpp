@@ -56,6 +56,30 @@ endpoint_call<T> build_endpoint_call(Build&& build) {
   }
 }
 
+/// A call's completion decoded with `decode` into `result`: the value, or the failure (the
+/// transport's, or the decoder's) with its diagnostics, a timeout naming `run_id` when it is set.
+/// Returns the failure's code. The envelope and model decoders report by exception: caught here,
+/// at the edge.
+template <class T>
+boost::system::error_code decode_call_answer(boost::system::error_code ec, api_response&& answer,
+                                             T (*decode)(envelope&&, const std::string&),
+                                             const std::string& context, const std::string& run_id,
+                                             outcome<T>& result) {
+  if (ec) {
+    result.diag = std::move(answer.failure);
+    if (ec == error::timeout && !run_id.empty())
+      if (auto* data = result.diag.data.if_object()) (*data)["runId"] = run_id;
+    return ec;
+  }
+  try {
+    result.value = decode(parse_envelope(std::move(answer)), context);
+  } catch (const error_with_diagnostics& e) {
+    result.diag = e.get_diagnostics();
+    return e.code();
+  }
+  return {};
+}
+
 /// The call's completion, decoded: void(error_code, api_response) in, void(error_code,
 /// outcome<T>) out to `handler`.
 template <class Handler, class T>
@@ -67,19 +91,7 @@ struct decoding_handler {
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
-    if (ec) {
-      result.diag = std::move(answer.failure);
-      if (ec == error::timeout && !run_id.empty())
-        if (auto* data = result.diag.data.if_object()) (*data)["runId"] = run_id;
-    } else {
-      // The envelope and model decoders report by exception: caught here, at the edge.
-      try {
-        result.value = decode(parse_envelope(std::move(answer)), context);
-      } catch (const error_with_diagnostics& e) {
-        ec = e.code();
-        result.diag = e.get_diagnostics();
-      }
-    }
+    ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result);
     std::move(handler)(ec, std::move(result));
   }
 };

@@ -127,45 +127,26 @@ struct outcome_handler {
 template <class Handler, class T>
 inline constexpr bool is_handler_adapter<outcome_handler<Handler, T>> = true;
 
-/// The default token's adapter: the awaiting coroutine gets the value, or error_with_diagnostics
-/// thrown with its diagnostics intact (use_awaitable rethrows an exception_ptr completion). No
-/// coroutine frame of its own: the operation resumes the caller directly.
-template <class Handler, class T>
-struct throwing_handler {
-  Handler handler;
-  diagnostics* out = nullptr;
-
-  void operator()(boost::system::error_code ec, outcome<T> result) {
-    if (out) *out = result.diag;
-    std::exception_ptr failure;
-    if (ec) failure = std::make_exception_ptr(error_with_diagnostics(ec, std::move(result.diag)));
-    std::move(handler)(std::move(failure), std::move(result.value));
-  }
-};
-
-template <class Handler, class T>
-inline constexpr bool is_handler_adapter<throwing_handler<Handler, T>> = true;
-
 /// Starts a composed operation for `token`. `launch(token2)` starts it with completion
-/// void(error_code, outcome<T>); the caller sees void(error_code, T).
+/// void(error_code, outcome<T>); the caller sees void(error_code, T). The default token sees
+/// void(std::exception_ptr, T) through a with_diagnostics adapter: the awaiting coroutine gets
+/// error_with_diagnostics with its diagnostics intact, and the operation resumes it directly (no
+/// coroutine frame of its own).
 template <class T, class Launch, class CompletionToken>
 auto initiate_composed(Launch launch, diagnostics* out, CompletionToken&& token) {
+  constexpr bool throws = std::is_same_v<std::decay_t<CompletionToken>, default_completion_token_t>;
+  using signature =
+      std::conditional_t<throws, void(std::exception_ptr, T), void(boost::system::error_code, T)>;
   if (out) *out = diagnostics{};
-  if constexpr (std::is_same_v<std::decay_t<CompletionToken>, default_completion_token_t>) {
-    return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, T)>(
-        [](auto handler, Launch launch, diagnostics* out) {
-          using handler_type = std::decay_t<decltype(handler)>;
-          launch(throwing_handler<handler_type, T>{std::move(handler), out});
-        },
-        token, std::move(launch), out);
-  } else {
-    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, T)>(
-        [](auto handler, Launch launch, diagnostics* out) {
-          using handler_type = std::decay_t<decltype(handler)>;
+  return boost::asio::async_initiate<CompletionToken, signature>(
+      [](auto handler, Launch launch, diagnostics* out) {
+        using handler_type = std::decay_t<decltype(handler)>;
+        if constexpr (throws)
+          launch(outcome_handler<diagnostics_handler<handler_type>, T>{{std::move(handler)}, out});
+        else
           launch(outcome_handler<handler_type, T>{std::move(handler), out});
-        },
-        token, std::move(launch), out);
-  }
+      },
+      token, std::move(launch), out);
 }
 
 /// True for the types an operation's trailing token parameter accepts: anything but its other

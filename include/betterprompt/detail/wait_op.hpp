@@ -3,6 +3,7 @@
 #pragma once
 
 #include <betterprompt/detail/call_op.hpp>
+#include <betterprompt/detail/caller_completion.hpp>
 #include <betterprompt/detail/client_impl.hpp>
 #include <betterprompt/detail/fsm/poll_plan.hpp>
 #include <betterprompt/detail/operation_registry.hpp>
@@ -10,8 +11,6 @@
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/wait_options.hpp>
 
-#include <boost/asio/any_completion_executor.hpp>
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -31,7 +30,7 @@ using wait_signature = void(boost::system::error_code, outcome<run>);
 class wait_operation final : public registered_operation,
                              public std::enable_shared_from_this<wait_operation> {
  public:
-  using handler_type = boost::asio::any_completion_handler<wait_signature>;
+  using handler_type = caller_completion<wait_signature>::handler_type;
 
   wait_operation(std::shared_ptr<client_impl> client, std::string run_id, wait_options options,
                  handler_type handler);
@@ -41,7 +40,7 @@ class wait_operation final : public registered_operation,
   void start();
   void on_client_closed() noexcept override;
   /// From any thread: the caller's cancellation (every type ends a wait: it only reads).
-  void post_cancel();
+  void post_cancel(boost::asio::cancellation_type_t type);
 
  private:
   using clock = std::chrono::steady_clock;
@@ -59,8 +58,7 @@ class wait_operation final : public registered_operation,
   std::string run_id_;
   poll_schedule schedule_;
   std::chrono::milliseconds timeout_;
-  handler_type handler_;
-  std::optional<boost::asio::any_completion_executor> work_;  ///< The caller's, until completion.
+  caller_completion<wait_signature> caller_;
 
   clock::time_point deadline_ = clock::time_point::max();
   std::chrono::milliseconds interval_;

@@ -4,14 +4,8 @@
 #include <betterprompt/detail/call_op.hpp>
 #include <betterprompt/detail/fsm/cancellation.hpp>
 
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
-#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
@@ -21,68 +15,6 @@
 namespace betterprompt::detail {
 
 namespace http = boost::beast::http;
-
-/// The request as sent, serialized: the request line, the client's common fields, the body's.
-/// Every part is checked where it is made (percent-encoded targets, a validated base URL, no
-/// control characters in the key or agent), so it is written as it is, without Beast's
-/// serializer and its per-field allocations.
-inline std::string serialize_request(const connection_pool& pool, const api_request& req) {
-  const std::string_view method = http::to_string(req.method);
-  const std::string& prefix = pool.address().path_prefix;
-  const std::string& fields = pool.common_fields();
-  const std::string length = std::to_string(req.body.size());
-  std::string out;
-  out.reserve(method.size() + prefix.size() + req.target.size() + fields.size() + req.body.size() +
-              96);
-  out.append(method).append(" ").append(prefix).append(req.target).append(" HTTP/1.1\r\n");
-  out.append(fields);
-  if (!req.body.empty())
-    out.append("Content-Type: application/json\r\nContent-Length: ").append(length).append("\r\n");
-  else if (req.method != http::verb::get)
-    out.append("Content-Length: 0\r\n");
-  out.append("\r\n").append(req.body);
-  return out;
-}
-
-inline std::chrono::milliseconds phase_budget(const timeout_options& limits, call_phase phase) {
-  switch (phase) {
-    case call_phase::resolve:
-      return limits.resolve;
-    case call_phase::connect:
-      return limits.connect;
-    case call_phase::tls_handshake:
-      return limits.tls_handshake;
-    case call_phase::write:
-      return limits.write;
-    case call_phase::response_headers:
-      return limits.response_headers;
-    case call_phase::response_body:
-      return limits.response_body;
-    default:
-      return limits.total;
-  }
-}
-
-/// Why a retryable answer was handed back as it is, for its error message.
-inline std::string retry_after_refusal(retry_verdict verdict, int retry_after_seconds,
-                                       const retry_policy& policy) {
-  const std::string asked =
-      "the server asked to wait " + std::to_string(retry_after_seconds) + " s";
-  if (verdict == retry_verdict::retry_after_too_long)
-    return "not retried: " + asked + ", over retry_policy::max_retry_after (" +
-           std::to_string(policy.max_retry_after.count()) + " ms)";
-  return "not retried: " + asked +
-         ", longer than the call has left (timeouts.total, or the "
-         "deadline of wait_for_run)";
-}
-
-/// Relays the caller's cancellation to the call's strand; holds no reference that keeps the call
-/// alive (the slot may outlive it).
-struct call_cancellation_relay {
-  explicit call_cancellation_relay(std::weak_ptr<call_operation> target) : op(std::move(target)) {}
-  std::weak_ptr<call_operation> op;
-  void operator()(boost::asio::cancellation_type_t type) const;
-};
 
 template <class F>
 auto call_operation::step(F f) {
@@ -100,9 +32,7 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> cl
       pool_(client_->pool()),
       strand_(boost::asio::make_strand(pool_.executor())),
       request_(std::move(request)),
-      handler_(std::move(handler)),
-      work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, pool_.executor()),
-                                boost::asio::execution::outstanding_work.tracked)),
+      caller_(std::move(handler), pool_.executor()),
       timer_(pool_.executor()) {
   request_.what = std::string(http::to_string(request_.method)) + " " +
                   pool_.address().path_prefix + request_.target;
@@ -114,13 +44,8 @@ BETTERPROMPT_DECL call_operation::~call_operation() {
 }
 
 BETTERPROMPT_DECL void call_operation::start() {
-  auto slot = boost::asio::get_associated_cancellation_slot(handler_);
-  if (slot.is_connected()) slot.template emplace<call_cancellation_relay>(weak_from_this());
+  caller_.relay_cancellation_to(weak_from_this());
   boost::asio::post(strand_, [self = shared_from_this()] { self->begin(); });
-}
-
-inline void call_cancellation_relay::operator()(boost::asio::cancellation_type_t type) const {
-  if (auto self = op.lock()) self->post_cancel(type);
 }
 
 BETTERPROMPT_DECL void call_operation::post_cancel(boost::asio::cancellation_type_t type) {
@@ -142,7 +67,7 @@ BETTERPROMPT_DECL void call_operation::begin() {
   const auto total = client_->options().timeouts.total;
   if (total.count() > 0) deadline_ = clock::now() + total;
   deadline_ = std::min(deadline_, request_.deadline);
-  http_request_ = serialize_request(pool_, request_);
+  http_request_ = pool_.serialize(request_);
   next_attempt();
 }
 
@@ -291,29 +216,6 @@ BETTERPROMPT_DECL void call_operation::handshake() {
   }));
 }
 
-BETTERPROMPT_DECL void call_operation::open_failed(const boost::system::error_code& ec,
-                                                   open_failure kind, const std::string& failure) {
-  connection_->close();
-  // Nothing was sent yet: worth another try, unless the certificate was rejected.
-  transient_ = !connection_->certificate_rejected();
-  connection_.reset();
-  const auto& address = pool_.address();
-  const std::string where = address.host + ":" + address.port;
-  if (ec == boost::beast::error::timeout) {
-    if (phase_limited_by_total_) return total_timeout();
-    diagnostics diag;
-    diag.message = request_.what + ": " + to_string(phase_) + " with " + where + " took over " +
-                   std::to_string(phase_budget(client_->options().timeouts, phase_).count()) +
-                   " ms";
-    diag.data = {{"phase", to_string(phase_)}};
-    return attempt_failed(error::timeout, std::move(diag));
-  }
-  diagnostics diag;
-  diag.message = request_.what + ": " + where + ": " + failure;
-  attempt_failed(kind == open_failure::tls_handshake ? error::tls_error : error::connection_failed,
-                 std::move(diag));
-}
-
 BETTERPROMPT_DECL void call_operation::write() {
   phase_ = call_phase::write;
   written_ = sent_ = true;
@@ -393,36 +295,6 @@ BETTERPROMPT_DECL void call_operation::answered() {
   decide(outcome);
 }
 
-BETTERPROMPT_DECL void call_operation::exchange_failed(const boost::system::error_code& ec) {
-  const auto& limits = client_->options().timeouts;
-  diagnostics diag;
-  if (refused_interim_ != 0) {
-    diag.message = request_.what + ": unexpected interim response HTTP " +
-                   std::to_string(refused_interim_) +
-                   (refused_interim_ == 101 ? " (protocol switch)" : " (too many 1xx answers)");
-    return attempt_failed(error::bad_response, std::move(diag));
-  }
-  if (ec == boost::beast::error::timeout) {
-    if (phase_limited_by_total_) return total_timeout();
-    diag.message = request_.what + ": " + to_string(phase_) + " took over " +
-                   std::to_string(phase_budget(limits, phase_).count()) + " ms";
-    diag.data = {{"phase", to_string(phase_)}};
-    return attempt_failed(error::timeout, std::move(diag));
-  }
-  if (ec == http::error::body_limit) {
-    diag.message = request_.what + ": response body exceeds " +
-                   std::to_string(client_->options().max_response_body) + " bytes";
-    return attempt_failed(error::response_too_large, std::move(diag));
-  }
-  if (&ec.category() == &http::make_error_code(http::error::bad_version).category() &&
-      ec != http::error::end_of_stream && ec != http::error::partial_message) {
-    diag.message = request_.what + ": malformed HTTP response: " + ec.message();
-    return attempt_failed(error::bad_response, std::move(diag));
-  }
-  diag.message = request_.what + ": " + ec.message();
-  attempt_failed(error::connection_closed, std::move(diag));
-}
-
 BETTERPROMPT_DECL void call_operation::attempt_failed(boost::system::error_code ec,
                                                       diagnostics diag) {
   const bool stale = reused_ && !response_started_ && ec == error::connection_closed;
@@ -462,18 +334,6 @@ BETTERPROMPT_DECL void call_operation::decide(const attempt_outcome& outcome) {
       step([](call_operation& self, boost::system::error_code) { self.next_attempt(); }));
 }
 
-BETTERPROMPT_DECL void call_operation::total_timeout() {
-  release_attempt_resources(false);
-  const auto total = client_->options().timeouts.total;
-  const auto left_by = total.count() > 0 ? std::to_string(total.count()) + " ms" : "its deadline";
-  result_ = api_response{};
-  result_.failure.message = request_.what +
-                            ": no complete answer within the call's total timeout of " + left_by +
-                            " (was in phase " + to_string(phase_) + ")";
-  result_.failure.data = {{"phase", "total"}, {"during", to_string(phase_)}};
-  finish(error::timeout);
-}
-
 BETTERPROMPT_DECL void call_operation::cancel(boost::asio::cancellation_type_t type) {
   if (done_) return;
   const bool side_effects = request_.method != http::verb::get;
@@ -484,11 +344,9 @@ BETTERPROMPT_DECL void call_operation::cancel(boost::asio::cancellation_type_t t
 
 BETTERPROMPT_DECL void call_operation::abort(boost::system::error_code ec, std::string message) {
   if (done_) return;
-  ++generation_;
-  release_attempt_resources(false);
   result_ = api_response{};
   result_.failure.message = std::move(message);
-  finish(ec);
+  finish(ec);  // cancels whatever step is pending; its handler then finds the call done
 }
 
 BETTERPROMPT_DECL void call_operation::release_attempt_resources(bool keep_connection) {
@@ -522,15 +380,7 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
   ++generation_;
   release_attempt_resources(false);
   pool_.operations().remove(*this);
-  auto handler = std::move(handler_);
-  // The caller's executor stays busy until the handler ran, not while stale steps drain.
-  const auto work = std::move(*work_);
-  work_.reset();
-  boost::asio::dispatch(work,
-                        [handler = std::move(handler), ec, result = std::move(result_)]() mutable {
-                          boost::asio::get_associated_cancellation_slot(handler).clear();
-                          std::move(handler)(ec, std::move(result));
-                        });
+  caller_.complete(ec, std::move(result_));
 }
 
 }  // namespace betterprompt::detail

@@ -5,6 +5,10 @@
 #include <betterprompt/detail/printable.hpp>
 #include <betterprompt/error.hpp>
 
+#include <boost/beast/http/verb.hpp>
+
+#include <string>
+
 namespace betterprompt::detail {
 
 inline bool has_control_characters(std::string_view text) {
@@ -53,6 +57,24 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
     tls_context_->add_certificate_authority(boost::asio::buffer(opts.tls.ca_pem), ec);
     if (ec) throw_client_error(error::tls_error, "cannot load CA PEM: " + ec.message());
   }
+}
+
+// Every part is checked where it is made (percent-encoded targets, a validated base URL, no control
+// characters in the key or agent), so it is written as it is, without Beast's serializer and its
+// per-field allocations.
+inline std::string connection_pool::serialize(const api_request& req) const {
+  const std::string& fields = common_fields_;
+  std::string out;
+  out.reserve(req.what.size() + fields.size() + req.body.size() + 96);
+  out.append(req.what).append(" HTTP/1.1\r\n").append(fields);
+  if (!req.body.empty())
+    out.append("Content-Type: application/json\r\nContent-Length: ")
+        .append(std::to_string(req.body.size()))
+        .append("\r\n");
+  else if (req.method != boost::beast::http::verb::get)
+    out.append("Content-Length: 0\r\n");
+  out.append("\r\n").append(req.body);
+  return out;
 }
 
 inline connection_pool::connection_ptr connection_pool::take_idle() {

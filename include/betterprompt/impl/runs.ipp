@@ -50,10 +50,6 @@ inline run decode_created_run(envelope&& answer, const std::string&) {
   return decode_data<run>(std::move(answer));
 }
 
-inline run decode_fetched_run(envelope&& answer, const std::string& run_id) {
-  return decode_run_answer(std::move(answer), run_id);
-}
-
 BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
   return build_endpoint_call<run>([&] {
     require_id(request.prompt_version_id, "run_request.prompt_version_id");
@@ -69,7 +65,7 @@ BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id) {
     require_id(run_id, "run_id");
     endpoint_call<run> call;
     call.request = api_request::get("/runs/" + percent_encode(run_id));
-    call.decode = &decode_fetched_run;
+    call.decode = &decode_run_answer;
     call.context = run_id;
     call.run_id = std::move(run_id);
     return call;

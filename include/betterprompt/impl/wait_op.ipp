@@ -1,33 +1,19 @@
 // Bodies of detail::wait_operation.
 #pragma once
 
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/run_answer.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/detail/wait_op.hpp>
 
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
 
 #include <algorithm>
 #include <utility>
 
 namespace betterprompt::detail {
-
-/// Relays the caller's cancellation to the wait's strand without keeping the wait alive.
-struct wait_cancellation_relay {
-  explicit wait_cancellation_relay(std::weak_ptr<wait_operation> target) : op(std::move(target)) {}
-  std::weak_ptr<wait_operation> op;
-  void operator()(boost::asio::cancellation_type_t type) const {
-    if (type == boost::asio::cancellation_type::none) return;
-    if (auto self = op.lock()) self->post_cancel();
-  }
-};
 
 BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_impl> client,
                                                  std::string run_id, wait_options options,
@@ -37,9 +23,7 @@ BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_impl> cl
       run_id_(std::move(run_id)),
       schedule_{options.poll_interval, options.poll_multiplier, options.max_poll_interval},
       timeout_(options.timeout),
-      handler_(std::move(handler)),
-      work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, client_->executor()),
-                                boost::asio::execution::outstanding_work.tracked)),
+      caller_(std::move(handler), client_->executor()),
       interval_(options.poll_interval),
       timer_(client_->executor()) {}
 
@@ -49,8 +33,7 @@ BETTERPROMPT_DECL wait_operation::~wait_operation() {
 }
 
 BETTERPROMPT_DECL void wait_operation::start() {
-  auto slot = boost::asio::get_associated_cancellation_slot(handler_);
-  if (slot.is_connected()) slot.template emplace<wait_cancellation_relay>(weak_from_this());
+  caller_.relay_cancellation_to(weak_from_this());
   boost::asio::post(strand_, [self = shared_from_this()] {
     try {
       require_id(self->run_id_, "run_id");
@@ -64,7 +47,8 @@ BETTERPROMPT_DECL void wait_operation::start() {
   });
 }
 
-BETTERPROMPT_DECL void wait_operation::post_cancel() {
+BETTERPROMPT_DECL void wait_operation::post_cancel(boost::asio::cancellation_type_t type) {
+  if (type == boost::asio::cancellation_type::none) return;  // any other type ends a wait
   boost::asio::post(strand_, [self = shared_from_this()] { self->cancel(); });
 }
 
@@ -95,40 +79,28 @@ BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_
   if (done_) return;
   if (ec == error::timeout && clock::now() >= deadline_) return wait_timed_out();
   if (ec == error::client_closed) return closed();
-  std::optional<run> current;
+  outcome<run> polled_run;
+  ec = decode_call_answer(ec, std::move(answer), &decode_run_answer, run_id_, run_id_, polled_run);
   poll_result result = poll_result::failed;
   int retry_after = -1;
-  if (ec) {
-    result_.diag = std::move(answer.failure);
-    if (ec == error::timeout)
-      if (auto* data = result_.diag.data.if_object()) (*data)["runId"] = run_id_;
-  } else {
-    // The envelope and model decoders report by exception: caught here, at the edge.
-    try {
-      current = decode_run_answer(parse_envelope(std::move(answer)), run_id_);
-      last_status_ = current->status;
-      result = current->finished() ? poll_result::finished : poll_result::pending;
-    } catch (const error_with_diagnostics& e) {
-      ec = e.code();
-      result_.diag = e.get_diagnostics();
-      if (ec == error::rate_limited) {
-        result = poll_result::rate_limited;
-        retry_after = result_.diag.retry_after_seconds;
-      }
-    }
+  if (!ec) {
+    last_status_ = polled_run.value.status;
+    result = polled_run.value.finished() ? poll_result::finished : poll_result::pending;
+  } else if (ec == error::rate_limited) {
+    result = poll_result::rate_limited;
+    retry_after = polled_run.diag.retry_after_seconds;
   }
   const poll_step next = plan_poll(schedule_, client_->options().retry, interval_, result,
                                    retry_after, time_left_until(deadline_, clock::now()));
   switch (next.action) {
     case poll_action::done:
-      result_.value = std::move(*current);
-      result_.diag = {};
+      result_.value = std::move(polled_run.value);
       return finish({});
     case poll_action::fail:
+      result_.diag = std::move(polled_run.diag);
       return finish(ec);
     case poll_action::sleep:
       interval_ = next.next_interval;
-      result_.diag = {};
       return sleep(next.delay);
   }
 }
@@ -177,15 +149,7 @@ BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
 BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec) {
   done_ = true;
   client_->pool().operations().remove(*this);
-  auto handler = std::move(handler_);
-  // The caller's executor stays busy until the handler ran, no longer.
-  const auto work = std::move(*work_);
-  work_.reset();
-  boost::asio::dispatch(work,
-                        [handler = std::move(handler), ec, result = std::move(result_)]() mutable {
-                          boost::asio::get_associated_cancellation_slot(handler).clear();
-                          std::move(handler)(ec, std::move(result));
-                        });
+  caller_.complete(ec, std::move(result_));
 }
 
 }  // namespace betterprompt::detail
