@@ -1,6 +1,7 @@
-// A tour of the whole API: prompts (search, versions, pinning), runs (images, run_prompt,
-// pagination) and the account. Runs against the in-process emulator unless BETTERPROMPT_API_KEY
-// is set (then it only reads: searches, lists and shows credits).
+// A tour of the whole API: prompts (search, versions, pinning), skills, models and their run
+// options (resources), runs (images, run_prompt, run options, pagination) and the account. Runs
+// against the in-process emulator unless BETTERPROMPT_API_KEY is set (then it only reads: searches,
+// lists and shows credits).
 #include <betterprompt/betterprompt.hpp>
 #include <betterprompt/testing/emulator.hpp>
 
@@ -25,12 +26,38 @@ asio::awaitable<void> prompts_tour(bp::client& c) {
   }
 }
 
+asio::awaitable<void> skills_and_models_tour(bp::client& c) {
+  // Skills: what the official command-line client searches and installs.
+  bp::page<bp::skill> skills = co_await bp::search_skills(c, "caption");
+  for (const auto& s : skills.rows) {
+    std::cout << "skill: " << s.name << " by " << s.author.value_or("(unknown)")
+              << ", runs as version " << s.skill_version_id << "\n";
+    bp::skill detail = co_await bp::get_skill(c, s.name);
+    for (const auto& var : detail.input_metadata.variables) {
+      std::cout << "  input " << var.name;
+      for (const auto& option : var.options) std::cout << " [" << option.label << "]";
+      std::cout << "\n";
+    }
+  }
+  // Models and the run options each accepts, cached until the API says they changed.
+  bp::resource_cache cache(c);
+  bp::resources models = co_await cache.get();
+  for (const auto& m : models.models) {
+    std::cout << "model: " << m.model << " (" << bp::to_string(m.modality) << ")";
+    for (const auto& option : m.available_run_options) std::cout << " " << option.key;
+    std::cout << "\n";
+  }
+}
+
 asio::awaitable<void> runs_tour(bp::client& c) {
   // One call: resolve the latest version, validate the inputs, create, wait if needed.
   bp::run_inputs inputs;
   inputs.text_inputs["topic"] = "pagination";
+  inputs.run_options["reasoningEffort"] = "low";  // checked against the model's options
+  bp::run_prompt_options checked;
+  checked.resources.emplace(c);
   bp::run haiku = co_await bp::run_prompt(
-      c, bp::prompt_ref::latest(bp::testing::demo::text_prompt_id), std::move(inputs));
+      c, bp::prompt_ref::latest(bp::testing::demo::text_prompt_id), std::move(inputs), checked);
   std::cout << "run_prompt: " << haiku.text() << "\n";
 
   // An image input: by URL here; image_input::from_file("cat.png") reads and encodes a file.
@@ -51,6 +78,8 @@ asio::awaitable<void> history_and_account_tour(bp::client& c) {
     for (const auto& r : rows)
       std::cout << "page " << page << ": " << r.run_id << " " << bp::to_string(r.status) << "\n";
   }
+  bp::account me = co_await bp::get_account(c);
+  std::cout << "account: " << me.username.value_or("(no username)") << "\n";
   bp::credit_balance balance = co_await bp::get_credits(c);
   std::cout << "credits left: " << balance.credits << "\n";
 }
@@ -59,6 +88,7 @@ asio::awaitable<void> tour(bp::client_options options, bool live) {
   auto executor = co_await asio::this_coro::executor;
   bp::client c{executor, std::move(options)};
   co_await prompts_tour(c);
+  co_await skills_and_models_tour(c);
   if (!live) co_await runs_tour(c);  // creating runs costs credits on the real API
   co_await history_and_account_tour(c);
 }

@@ -33,8 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.put(boost::asio::buffer(data, size), ec);
   if (ec || !parser.is_done()) return 0;
   const auto& req = parser.get();
-  const auto reply = bpt::detail::handle_request(*state, req.method(), req.target(),
-                                                 req[http::field::authorization], req.body());
+  const auto reply =
+      bpt::detail::handle_request(*state, req.method(), req.target(),
+                                  {req[http::field::authorization], req["cli-agent"]}, req.body());
   if (reply.status < 200 || reply.status > 599) __builtin_trap();
   return 0;
 }

@@ -2,10 +2,13 @@
 //
 //   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...
 //                         [--sync-window-ms N] [--seed FILE] [--rate-limit N]
-//                         [--rate-limit-burst N] [--fault SPEC]...
+//                         [--rate-limit-burst N] [--fault SPEC]... [--quiet]
+//   betterprompt-emulator --version
 //
-// Prints the base URL on the first line of standard output, then serves until SIGINT/SIGTERM.
+// Prints the base URL on the first line of standard output, its catalogue (prompts, skills,
+// models) on standard error unless --quiet, then serves until SIGINT/SIGTERM.
 #include <betterprompt/testing/emulator.hpp>
+#include <betterprompt/version.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -27,6 +30,8 @@ namespace {
       << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
       << "                             [--api-key KEY]... [--sync-window-ms N] [--seed FILE]\n"
       << "                             [--rate-limit N] [--rate-limit-burst N] [--fault SPEC]...\n"
+      << "                             [--quiet]\n"
+      << "       betterprompt-emulator --version\n"
       << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n"
       << "--rate-limit N answers 429 + Retry-After beyond N requests per second (0: off)\n"
       << "--rate-limit-burst N lets N requests through at once (default: the rate)\n"
@@ -35,7 +40,10 @@ namespace {
       << "         wrong_content_type delay close_after_bytes drip close_connection stall\n"
       << "         trailing_response trailing_junk foreign_run interim_response\n"
       << "  routes: get_prompt get_prompt_version create_run get_run list_runs\n"
-      << "          list_prompt_versions search_prompts get_account get_credits, or *\n";
+      << "          list_prompt_versions search_prompts get_account get_credits\n"
+      << "          get_resources search_skills get_skill, or *\n"
+      << "--quiet does not print the catalogue on start\n"
+      << "GET /v1/health answers without a key (emulator only)\n";
   std::exit(2);
 }
 
@@ -60,6 +68,7 @@ int main(int argc, char** argv) {
   std::string seed_file;
   std::vector<betterprompt::testing::fault_spec> faults;
   bool custom_keys = false;
+  bool quiet = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     auto value = [&]() -> std::string {
@@ -92,6 +101,12 @@ int main(int argc, char** argv) {
       } catch (const std::runtime_error& e) {
         usage(std::string("--fault: ") + e.what());
       }
+    } else if (arg == "--quiet") {
+      quiet = true;
+    } else if (arg == "--version") {
+      std::cout << "betterprompt-emulator " << BETTERPROMPT_VERSION_STRING
+                << " (BetterPrompt API v1)\n";
+      return 0;
     } else if (arg == "--help" || arg == "-h") {
       usage("serves the BetterPrompt API v1 emulator");
     } else {
@@ -126,6 +141,7 @@ int main(int argc, char** argv) {
                       ? "one of the configured API keys"
                       : "the demo API key (betterprompt::testing::demo::api_key, see the README)")
               << " as 'Authorization: Bearer <key>'; Ctrl-C stops\n";
+    if (!quiet) std::cerr << emu.describe_catalogue() << std::flush;
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) { emu.stop(); });
     ioc.run();

@@ -4,35 +4,23 @@
 #include <betterprompt/client.hpp>
 #include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/models/account.hpp>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/conversion.hpp>
-#include <boost/json/value.hpp>
-
-#include <cstdint>
 #include <memory>
 
 namespace betterprompt {
 
-/// The remaining credit balance.
-struct credit_balance {
-  std::int64_t credits = 0;  ///< Credits left (runs reserve an estimate, settled when they finish).
-};
-
-/// JSON mapping of credit_balance ({"credits": 4250}).
-BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_balance>,
-                                            const boost::json::value& v);
-
 namespace detail {
 /// GET /v1/me.
-BETTERPROMPT_DECL endpoint_call<boost::json::value> get_account_call();
+BETTERPROMPT_DECL endpoint_call<account> get_account_call();
 /// GET /v1/me/credits.
 BETTERPROMPT_DECL endpoint_call<credit_balance> get_credits_call();
 }  // namespace detail
 
-/// GET /v1/me: the account's details as raw JSON. Completion signature
-/// void(error_code, boost::json::value). Errors: error::unauthorized, client errors. Any
-/// cancellation type ends it.
+/// GET /v1/me: who the key belongs to (the documented way to check a key). Completion signature
+/// void(error_code, account). Errors: error::unauthorized (missing, invalid or revoked key),
+/// error::payment_required (no active Pro plan), client errors. Any cancellation type ends it.
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto get_account(client& c, CompletionToken&& token = {}) {

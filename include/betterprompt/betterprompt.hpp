@@ -8,11 +8,16 @@
 #include <betterprompt/completion.hpp>
 #include <betterprompt/error.hpp>
 #include <betterprompt/list_runs.hpp>
+#include <betterprompt/models/account.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/prompt.hpp>
+#include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/models/skill.hpp>
 #include <betterprompt/prompts.hpp>
+#include <betterprompt/resources.hpp>
 #include <betterprompt/result.hpp>
 #include <betterprompt/run_prompt.hpp>
 #include <betterprompt/runs.hpp>
+#include <betterprompt/skills.hpp>
 #include <betterprompt/wait.hpp>

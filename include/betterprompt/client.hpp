@@ -8,6 +8,8 @@
 #include <boost/asio/execution_context.hpp>
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace betterprompt {
@@ -71,6 +73,20 @@ class client {
 
   /// Closes the idle keep-alive connections now. The client stays usable.
   BETTERPROMPT_DECL void close_idle_connections();
+
+  /// The resources cache protocol (see resource_cache, which drives it): announce `hash` (the
+  /// `hash` of GET /v1/resources) as `cli-agent: resources_hash=<hash>` on every request of every
+  /// handle, and clear resources_update_required(). Empty: announce none. Throws
+  /// error_with_diagnostics with error::invalid_argument when `hash` has characters outside
+  /// base64/base64url or more than 256 of them (it goes into a header).
+  BETTERPROMPT_DECL void set_resources_hash(std::string_view hash);
+
+  /// The hash announced (see set_resources_hash); empty when none.
+  BETTERPROMPT_DECL std::string resources_hash() const;
+
+  /// True once a response carried `action-require: update-resources` (the announced hash is
+  /// stale: fetch GET /v1/resources again), until set_resources_hash() is called.
+  BETTERPROMPT_DECL bool resources_update_required() const noexcept;
 
   /// Implementation access for the library's own functions; not part of the public API.
   const std::shared_ptr<detail::client_impl>& impl() const noexcept { return impl_; }

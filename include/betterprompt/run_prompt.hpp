@@ -3,13 +3,17 @@
 
 #include <betterprompt/client.hpp>
 #include <betterprompt/models/prompt.hpp>
+#include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/models/skill.hpp>
+#include <betterprompt/resources.hpp>
 #include <betterprompt/wait.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +37,7 @@ struct run_inputs {
   std::map<std::string, std::string> text_inputs{};  ///< The prompt's text fields, by name.
   std::vector<image_input> image_inputs{};           ///< Must match the prompt's image count.
   std::map<std::string, std::string> run_options{};  ///< Optional model options.
+  std::string run_model{};  ///< Run on this model instead of the prompt's (empty: the prompt's).
 };
 
 /// Options of run_prompt.
@@ -41,13 +46,31 @@ struct run_prompt_options {
   bool validate = true;
   /// Polling and deadline once the API answered 504 (the run keeps going). Default: wait_options{}.
   wait_options wait{};
+  /// When set (and `validate` is on), run_options and run_model are checked against these
+  /// resources (fetched through the cache when not current) before anything is sent. Default:
+  /// none (the API answers 422 for an option its model does not accept).
+  std::optional<resource_cache> resources{};
 };
 
 /// Checks `request` against `p.inputs`: every required text input present and non-empty, no
 /// unknown text input, exactly `image_count` images. Throws error_with_diagnostics with
 /// error::invalid_input; its message and `data` ({"field": "inputs.textInputs.topic"}) name the
-/// field. (runOptions keys cannot be checked locally; the API answers 422 for unknown ones.)
+/// field. (runOptions are checked by validate_run_options.)
 BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& request);
+
+/// Checks `request` against a skill's input metadata: every text input known; a free-text input
+/// present and non-empty unless it allows empty; a select input one of its option values (with
+/// `multiple`, values joined by ", ", each an option value, their count within min/max); exactly
+/// one image per image entry. Throws error_with_diagnostics with error::invalid_input naming the
+/// field, as the prompt overload.
+BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& request);
+
+/// Checks `request.run_model` and `request.run_options` against `r`: the model must exist, and
+/// each option key must be one the model accepts, with one of its values. Without a run_model
+/// (the prompt's own model runs, which the client cannot see) each key must be accepted by some
+/// model, with a value that model accepts. Throws error_with_diagnostics with
+/// error::invalid_input naming the field (runModel, runOptions.<key>).
+BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_request& request);
 
 namespace detail {
 BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt_op(std::shared_ptr<client_impl> state,
@@ -67,7 +90,7 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt_op(std::shared_ptr<clie
 /// ignored), as wait_for_run while waiting.
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
-auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options = {},
+auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options,
                 CompletionToken&& token = {}) {
   return detail::initiate<run>(
       c,
@@ -78,10 +101,12 @@ auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_optio
       nullptr, std::forward<CompletionToken>(token));
 }
 
-/// run_prompt with the default options and `token`.
-template <class CompletionToken>
+/// run_prompt with the default options. (An overload, not a defaulted argument: GCC 12
+/// mishandles a defaulted class-type argument materialized inside the caller's `co_await`
+/// expression.)
+template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken, run_prompt_options>
-auto run_prompt(client& c, prompt_ref which, run_inputs inputs, CompletionToken&& token) {
+auto run_prompt(client& c, prompt_ref which, run_inputs inputs, CompletionToken&& token = {}) {
   return run_prompt(c, std::move(which), std::move(inputs), run_prompt_options{},
                     std::forward<CompletionToken>(token));
 }

@@ -7,6 +7,7 @@
 #endif
 
 #include <betterprompt/impl/account.ipp>
+#include <betterprompt/impl/account_json.ipp>
 #include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
 #include <betterprompt/impl/client.ipp>
@@ -14,7 +15,11 @@
 #include <betterprompt/impl/list_runs.ipp>
 #include <betterprompt/impl/prompt_json.ipp>
 #include <betterprompt/impl/prompts.ipp>
+#include <betterprompt/impl/resources.ipp>
+#include <betterprompt/impl/resources_json.ipp>
 #include <betterprompt/impl/run_json.ipp>
 #include <betterprompt/impl/run_prompt.ipp>
 #include <betterprompt/impl/runs.ipp>
+#include <betterprompt/impl/skill_json.ipp>
+#include <betterprompt/impl/skills.ipp>
 #include <betterprompt/impl/wait_op.ipp>

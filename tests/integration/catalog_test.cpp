@@ -71,13 +71,14 @@ TEST_CASE("search_prompts matches titles in any case and returns typed rows", "[
   });
 }
 
-TEST_CASE("get_account returns the raw account JSON", "[account]") {
+TEST_CASE("get_account returns who the key belongs to", "[account]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto c = f.make_client();
-    boost::json::value me = co_await bp::get_account(c);
-    CHECK(me.at("plan") == "pro");
-    CHECK(me.as_object().contains("accountId"));
+    bp::account me = co_await bp::get_account(c);
+    CHECK(me.username == "emulator");
+    CHECK(me.display_name == "Emulator Account");
+    CHECK(me.user_flags == 0);
   });
 }
 

@@ -84,7 +84,7 @@ TEST_CASE("create_run sends image inputs and run options", "[runs]") {
     auto c = f.make_client();
     bp::run_request req{demo::image_prompt_version_id, {{"style", "witty"}}};
     req.image_inputs.push_back(bp::image_input::url("https://example.com/cat.png"));
-    req.run_options["temperature"] = "0.2";
+    req.run_options["quality"] = "high";
     bp::run r = co_await bp::create_run(c, std::move(req));
     CHECK(r.status == bp::run_status::succeeded);
     CHECK(r.text() == "A witty caption for 1 image(s).");

@@ -74,8 +74,9 @@ TEST_CASE("run_prompt validates inputs before creating anything, naming the fiel
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto c = f.make_client();
+    const bp::run_inputs none;  // not a braced temporary inside co_await: GCC 12 miscompiles it
     auto missing = co_await expect_error(
-        bp::run_prompt(c, bp::prompt_ref::latest(demo::text_prompt_id), bp::run_inputs{}));
+        bp::run_prompt(c, bp::prompt_ref::latest(demo::text_prompt_id), none));
     CHECK(missing.code() == bp::error::invalid_input);
     CHECK(missing.get_diagnostics().data.at("field") == "inputs.textInputs.topic");
 
@@ -86,8 +87,8 @@ TEST_CASE("run_prompt validates inputs before creating anything, naming the fiel
     CHECK(unknown.code() == bp::error::invalid_input);
     CHECK(unknown.get_diagnostics().message.find("'colour'") != std::string::npos);
 
-    auto images = co_await expect_error(bp::run_prompt(
-        c, bp::prompt_ref::version(demo::image_prompt_version_id), bp::run_inputs{}));
+    auto images = co_await expect_error(
+        bp::run_prompt(c, bp::prompt_ref::version(demo::image_prompt_version_id), none));
     CHECK(images.code() == bp::error::invalid_input);
     CHECK(images.get_diagnostics().data.at("field") == "inputs.imageInputs");
     CHECK(f.emu.run_count() == 0);
@@ -96,8 +97,8 @@ TEST_CASE("run_prompt validates inputs before creating anything, naming the fiel
     // Opting out sends the request as is: the API's own validation answers.
     bp::run_prompt_options unchecked;
     unchecked.validate = false;
-    auto server_side = co_await expect_error(bp::run_prompt(
-        c, bp::prompt_ref::version(demo::text_prompt_version_id), bp::run_inputs{}, unchecked));
+    auto server_side = co_await expect_error(
+        bp::run_prompt(c, bp::prompt_ref::version(demo::text_prompt_version_id), none, unchecked));
     CHECK(server_side.code() == bp::error::validation);
     CHECK(f.emu.request_count() == 4);  // pinned and unchecked: no prompt fetch
   });

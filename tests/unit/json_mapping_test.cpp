@@ -206,9 +206,11 @@ TEST_CASE("out-of-range and fractional numbers where integers belong are bad_res
     CHECK(message.find(std::string("'") + r.field + "'") != std::string::npos);
   }
   std::string message;
+  // A balance is any finite JSON number (the official client prints fractions); an overflowing
+  // literal (infinite once parsed) is not.
   CHECK(decode_code<bp::credit_balance>(R"({"credits":-1e19})", message) ==
-        bp::error::bad_response);
-  CHECK(decode_code<bp::credit_balance>(R"({"credits":1e300})", message) ==
+        boost::system::error_code{});
+  CHECK(decode_code<bp::credit_balance>(R"({"credits":1e400})", message) ==
         bp::error::bad_response);
   // In range and integral: accepted, whatever the JSON spelling.
   CHECK(decode_code<bp::run>(R"({"runId":"r","tokens":-9223372036854775808.0})", message) ==
@@ -217,4 +219,79 @@ TEST_CASE("out-of-range and fractional numbers where integers belong are bad_res
         boost::system::error_code{});
   CHECK(decode_code<bp::credit_balance>(R"({"credits":4250})", message) ==
         boost::system::error_code{});
+}
+
+TEST_CASE("account fields may be null, and credits may be any JSON number", "[unit][json]") {
+  auto me = json::value_to<bp::account>(
+      json::parse(R"({"username": null, "displayName": "Jane", "userFlags": 5})"));
+  CHECK_FALSE(me.username.has_value());
+  CHECK(me.display_name == "Jane");
+  CHECK(me.user_flags == 5);
+  CHECK(json::value_to<bp::account>(json::parse("{}")).user_flags == 0);
+  CHECK(json::value_to<bp::credit_balance>(json::parse(R"({"credits": 12.25})")).credits == 12.25);
+  CHECK(json::value_to<bp::credit_balance>(json::parse(R"({"credits": 4250})")).credits == 4250);
+  CHECK_THROWS_AS(json::value_to<bp::credit_balance>(json::parse(R"({"credits": "5"})")),
+                  bp::detail::decode_error);
+  CHECK_THROWS_AS(json::value_to<bp::account>(json::parse(R"({"username": 7})")),
+                  bp::detail::decode_error);
+}
+
+TEST_CASE("unknown keys survive: output items, skill inputs, resources", "[unit][json]") {
+  auto item = json::value_to<bp::output_item>(json::parse(
+      R"({"type": "text", "data": "hi", "thoughtSignature": "c2ln", "futureKey": {"a": [1]}})"));
+  CHECK(item.thought_signature == "c2ln");
+  CHECK(item.other.at("futureKey").at("a").at(0) == 1);
+  const json::value back = json::value_from(item);
+  CHECK(back.at("futureKey").at("a").at(0) == 1);
+  CHECK(back.at("thoughtSignature") == "c2ln");
+  CHECK_FALSE(json::value_from(bp::output_item{bp::output_type::text, "text", "x"})
+                  .as_object()
+                  .contains("thoughtSignature"));
+
+  auto s = json::value_to<bp::skill>(json::parse(R"({
+    "skillId": "s", "skillVersionId": "v", "name": "n", "title": "t", "author": null,
+    "rating": 4.5,
+    "inputMetadata": {"variables": {
+        "tone": {"type": 1, "options": {"Witty": "witty"}, "multiple": {"min": 1, "max": 2},
+                 "hint": "pick"},
+        "odd": {"type": 7}},
+      "images": [{"description": "photo", "maxBytes": 10}]}})"));
+  REQUIRE(s.input_metadata.variables.size() == 2);
+  const auto& tone = s.input_metadata.variables[0];
+  CHECK(tone.type == bp::skill_variable_type::select);
+  CHECK(tone.multiple);
+  CHECK(tone.min_selected == 1);
+  CHECK(tone.max_selected == 2);
+  CHECK(tone.raw.at("hint") == "pick");
+  CHECK(s.input_metadata.variables[1].type == bp::skill_variable_type::unknown);
+  const json::value encoded = json::value_from(s);
+  CHECK(encoded.at("rating") == 4.5);
+  CHECK(encoded.at("inputMetadata").at("variables").at("tone").at("hint") == "pick");
+  CHECK(encoded.at("inputMetadata").at("variables").at("odd").at("type") == 7);
+  CHECK(encoded.at("inputMetadata").at("images").at(0).at("maxBytes") == 10);
+  CHECK(encoded.at("author").is_null());
+  CHECK_THROWS_AS(json::value_to<bp::skill>(json::parse(R"({"name": "n"})")),
+                  bp::detail::decode_error);
+
+  auto r = json::value_to<bp::resources>(json::parse(R"({"hash": "h", "resources": {
+    "models": [{"model": "m", "modality": "audio", "availableRunOptions": []}],
+    "voices": ["a", "b"]}})"));
+  REQUIRE(r.models.size() == 1);
+  CHECK(r.models[0].modality == bp::modality::unknown);
+  CHECK(r.models[0].modality_name == "audio");
+  CHECK(r.other.at("voices").at(1) == "b");
+  const json::value rb = json::value_from(r);
+  CHECK(rb.at("resources").at("voices").at(1) == "b");
+  CHECK(rb.at("resources").at("models").at(0).at("modality") == "audio");
+  CHECK_THROWS_AS(json::value_to<bp::resources>(json::parse(R"({"hash": "h"})")),
+                  bp::detail::decode_error);
+}
+
+TEST_CASE("runModel is sent when set and read back", "[unit][json]") {
+  bp::run_request req{"v", {{"topic", "x"}}};
+  CHECK_FALSE(json::value_from(req).as_object().contains("runModel"));
+  req.run_model = "o3";
+  const json::value v = json::value_from(req);
+  CHECK(v.at("runModel") == "o3");
+  CHECK(json::value_to<bp::run_request>(v).run_model == "o3");
 }

@@ -8,6 +8,7 @@
 #include <betterprompt/detail/http_types.hpp>
 #include <betterprompt/detail/operation_registry.hpp>
 #include <betterprompt/detail/rate_limiter.hpp>
+#include <betterprompt/detail/resources_state.hpp>
 #include <betterprompt/detail/url.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -37,6 +38,8 @@ class connection_pool {
   /// the body's fields and the body.
   std::string serialize(const api_request& req) const;
   rate_limiter& limiter() noexcept { return limiter_; }
+  /// The resources hash announced on every request, and whether the server called it stale.
+  resources_state& resources() noexcept { return resources_; }
   connection_slots& slots() noexcept { return slots_; }
 
   /// An idle connection still fit for a request, or null.
@@ -67,6 +70,7 @@ class connection_pool {
   std::chrono::milliseconds idle_timeout_;
   std::optional<boost::asio::ssl::context> tls_context_;
   rate_limiter limiter_;
+  resources_state resources_;
   connection_slots slots_;
   std::mutex idle_mutex_;
   std::vector<connection_ptr> idle_;

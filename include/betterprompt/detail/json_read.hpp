@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace betterprompt::detail {
 
@@ -34,6 +35,15 @@ inline std::string required_string(const boost::json::object& obj, std::string_v
 inline std::string optional_string(const boost::json::object& obj, std::string_view key) {
   const auto* v = obj.if_contains(key);
   if (!v || v->is_null()) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  throw decode_error("field '" + std::string(key) + "' is not a string");
+}
+
+/// A string field kept as optional: absent or null → nullopt; any other type is an error.
+inline std::optional<std::string> nullable_string(const boost::json::object& obj,
+                                                  std::string_view key) {
+  const auto* v = obj.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
   if (v->is_string()) return std::string(v->get_string());
   throw decode_error("field '" + std::string(key) + "' is not a string");
 }
@@ -80,6 +90,22 @@ inline const boost::json::array* optional_array(const boost::json::object& obj,
   if (!v || v->is_null()) return nullptr;
   if (const auto* arr = v->if_array()) return arr;
   throw decode_error("field '" + std::string(key) + "' is not an array");
+}
+
+/// An array of strings that may be absent or null (→ empty); other entries are an error.
+inline std::vector<std::string> string_list(const boost::json::object& obj, std::string_view key) {
+  std::vector<std::string> out;
+  const auto* v = obj.if_contains(key);
+  if (!v || v->is_null()) return out;
+  const auto* arr = v->if_array();
+  if (!arr) throw decode_error("field '" + std::string(key) + "' is not an array");
+  out.reserve(arr->size());
+  for (const auto& entry : *arr) {
+    if (!entry.is_string())
+      throw decode_error("field '" + std::string(key) + "' has an entry that is not a string");
+    out.emplace_back(entry.get_string());
+  }
+  return out;
 }
 
 /// An object field that may be absent or null (→ nullptr).

@@ -7,10 +7,10 @@
 
 namespace betterprompt {
 
-BETTERPROMPT_DECL detail::endpoint_call<boost::json::value> detail::get_account_call() {
-  endpoint_call<boost::json::value> call;
+BETTERPROMPT_DECL detail::endpoint_call<account> detail::get_account_call() {
+  endpoint_call<account> call;
   call.request = api_request::get("/me");
-  call.decode = &decode_answer<boost::json::value>;
+  call.decode = &decode_answer<account>;
   return call;
 }
 
@@ -19,13 +19,6 @@ BETTERPROMPT_DECL detail::endpoint_call<credit_balance> detail::get_credits_call
   call.request = api_request::get("/me/credits");
   call.decode = &decode_answer<credit_balance>;
   return call;
-}
-
-BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_balance>,
-                                            const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "credits");
-  if (!obj.contains("credits")) throw detail::decode_error("field 'credits' is missing");
-  return {detail::optional_int(obj, "credits", 0)};
 }
 
 }  // namespace betterprompt

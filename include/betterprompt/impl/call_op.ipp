@@ -275,6 +275,9 @@ BETTERPROMPT_DECL void call_operation::answered() {
   result_.retry_after_seconds = parse_retry_after(message[http::field::retry_after]);
   result_.body = std::move(message.body());
   result_.what = request_.what;
+  if (std::string_view(message["action-require"]).find("update-resources") !=
+      std::string_view::npos)
+    pool_.resources().mark_stale();
   // Bytes past the answer (a second response, junk) would be taken for the next request's answer
   // on this connection: only a connection with nothing left unread is reused.
   const bool keep =

@@ -47,4 +47,20 @@ BETTERPROMPT_DECL const client_options& client::options() const noexcept {
 
 BETTERPROMPT_DECL void client::close_idle_connections() { impl_->pool().close_idle(); }
 
+BETTERPROMPT_DECL void client::set_resources_hash(std::string_view hash) {
+  if (!detail::resources_state::valid_hash(hash))
+    detail::throw_client_error(error::invalid_argument,
+                               "resources hash must be at most 256 base64url characters");
+  if (!impl_) detail::throw_client_error(error::invalid_argument, "client was moved from");
+  impl_->pool().resources().set_hash(hash);
+}
+
+BETTERPROMPT_DECL std::string client::resources_hash() const {
+  return impl_ ? impl_->pool().resources().hash() : std::string();
+}
+
+BETTERPROMPT_DECL bool client::resources_update_required() const noexcept {
+  return impl_ && impl_->pool().resources().stale();
+}
+
 }  // namespace betterprompt

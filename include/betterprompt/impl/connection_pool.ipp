@@ -65,8 +65,9 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
 inline std::string connection_pool::serialize(const api_request& req) const {
   const std::string& fields = common_fields_;
   std::string out;
-  out.reserve(req.what.size() + fields.size() + req.body.size() + 96);
+  out.reserve(req.what.size() + fields.size() + req.body.size() + 128);
   out.append(req.what).append(" HTTP/1.1\r\n").append(fields);
+  resources_.append_field(out);
   if (!req.body.empty())
     out.append("Content-Type: application/json\r\nContent-Length: ")
         .append(std::to_string(req.body.size()))

@@ -66,6 +66,38 @@ inline input_config input_config_from_list(const boost::json::object& config) {
   return out;
 }
 
+// The documented search row's fields (GET /v1/prompts/publish).
+inline void read_listing_fields(const boost::json::object& obj, prompt& p) {
+  p.description = nullable_string(obj, "description");
+  p.slug = nullable_string(obj, "slug");
+  auto number = [&](std::string_view key) -> std::optional<std::int64_t> {
+    const auto* v = obj.if_contains(key);
+    if (!v || v->is_null()) return std::nullopt;
+    return optional_int(obj, key, 0);
+  };
+  // A number in search rows (the model's index); other shapes (e.g. an emulator seed's model
+  // name) are not this field.
+  if (const auto* model = obj.if_contains("model"); model && model->is_number())
+    p.model = number("model");
+  p.modality = number("modality");
+  p.estimated_credits = number("estimatedCredits");
+  p.uses = number("uses");
+  p.up_votes = number("upVotes");
+  if (const auto* samples = obj.if_contains("samples")) p.samples = *samples;
+  if (const auto* configs = obj.if_contains("configs")) p.configs = *configs;
+}
+
+inline void write_listing_fields(const prompt& p, boost::json::object& obj) {
+  if (p.description) obj["description"] = *p.description;
+  if (p.slug) obj["slug"] = *p.slug;
+  for (auto [key, value] : {std::pair{"model", &p.model}, std::pair{"modality", &p.modality},
+                            std::pair{"estimatedCredits", &p.estimated_credits},
+                            std::pair{"uses", &p.uses}, std::pair{"upVotes", &p.up_votes}})
+    if (*value) obj[key] = **value;
+  if (!p.samples.is_null()) obj["samples"] = p.samples;
+  if (!p.configs.is_null()) obj["configs"] = p.configs;
+}
+
 }  // namespace detail
 
 BETTERPROMPT_DECL input_config tag_invoke(boost::json::value_to_tag<input_config>,
@@ -110,17 +142,20 @@ BETTERPROMPT_DECL prompt tag_invoke(boost::json::value_to_tag<prompt>,
     p.config = *config;
     p.inputs = boost::json::value_to<input_config>(*config);
   }
+  detail::read_listing_fields(obj, p);
   return p;
 }
 
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const prompt& p) {
   boost::json::value config = p.config.is_null() ? boost::json::value_from(p.inputs) : p.config;
-  v = {{"promptVersionId", p.prompt_version_id},
-       {"promptId", p.prompt_id},
-       {"title", p.title},
-       {"publishedAt", p.published_at},
-       {"config", std::move(config)}};
+  boost::json::object obj{{"promptVersionId", p.prompt_version_id},
+                          {"promptId", p.prompt_id},
+                          {"title", p.title},
+                          {"publishedAt", p.published_at},
+                          {"config", std::move(config)}};
+  detail::write_listing_fields(p, obj);
+  v = std::move(obj);
 }
 
 }  // namespace betterprompt

@@ -119,6 +119,9 @@ BETTERPROMPT_DECL output_item tag_invoke(boost::json::value_to_tag<output_item>,
   item.type = detail::output_type_from_string(item.type_name);
   if (const auto* data = obj.if_contains("data"); data && !data->is_null())
     item.data = data->is_string() ? std::string(data->get_string()) : boost::json::serialize(*data);
+  item.thought_signature = detail::nullable_string(obj, "thoughtSignature");
+  for (const auto& [key, value] : obj)
+    if (key != "type" && key != "data" && key != "thoughtSignature") item.other.emplace(key, value);
   return item;
 }
 
@@ -127,7 +130,11 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
   std::string_view type = o.type == output_type::unknown && !o.type_name.empty()
                               ? std::string_view(o.type_name)
                               : detail::to_string(o.type);
-  v = {{"type", type}, {"data", o.data}};
+  boost::json::object obj = o.other;
+  obj["type"] = type;
+  obj["data"] = o.data;
+  if (o.thought_signature) obj["thoughtSignature"] = *o.thought_signature;
+  v = std::move(obj);
 }
 
 BETTERPROMPT_DECL run tag_invoke(boost::json::value_to_tag<run>, const boost::json::value& v) {
@@ -184,6 +191,7 @@ BETTERPROMPT_DECL run_request tag_invoke(boost::json::value_to_tag<run_request>,
   }
   req.run_options =
       detail::string_map_from_json(detail::optional_object(obj, "runOptions"), "runOptions");
+  req.run_model = detail::optional_string(obj, "runModel");
   return req;
 }
 
@@ -202,6 +210,7 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
   }
   boost::json::object obj{{"promptVersionId", r.prompt_version_id}, {"inputs", std::move(inputs)}};
   if (!r.run_options.empty()) obj["runOptions"] = detail::string_map_to_json(r.run_options);
+  if (!r.run_model.empty()) obj["runModel"] = r.run_model;
   v = std::move(obj);
 }
 

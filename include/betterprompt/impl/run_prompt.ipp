@@ -48,12 +48,110 @@ BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& 
                                 "inputs.imageInputs");
 }
 
+namespace detail {
+// "a, b" → {"a", "b"}: how the official client joins the values of a multiple select.
+inline std::vector<std::string_view> split_selected(std::string_view joined) {
+  std::vector<std::string_view> parts;
+  while (true) {
+    const auto comma = joined.find(", ");
+    parts.push_back(joined.substr(0, comma));
+    if (comma == std::string_view::npos) return parts;
+    joined.remove_prefix(comma + 2);
+  }
+}
+
+inline void check_select(const skill& s, const skill_variable& var, const std::string& value) {
+  const std::string field = "inputs.textInputs." + var.name;
+  const auto parts = var.multiple ? split_selected(value) : std::vector<std::string_view>{value};
+  for (std::string_view part : parts)
+    if (!var.find_value(part))
+      throw_invalid_input("'" + std::string(part) + "' is not an option of input '" + var.name +
+                              "' of skill '" + s.name + "'",
+                          field);
+  const auto count = static_cast<std::int64_t>(parts.size());
+  if (var.min_selected && count < *var.min_selected)
+    throw_invalid_input("input '" + var.name + "' of skill '" + s.name + "' needs at least " +
+                            std::to_string(*var.min_selected) + " value(s)",
+                        field);
+  if (var.max_selected && count > *var.max_selected)
+    throw_invalid_input("input '" + var.name + "' of skill '" + s.name + "' takes at most " +
+                            std::to_string(*var.max_selected) + " value(s)",
+                        field);
+}
+
+inline void check_option(const model_info& m, const std::string& key, const std::string& value) {
+  const run_option* option = m.find_option(key);
+  if (!option)
+    throw_invalid_input("model '" + m.model + "' has no run option '" + key + "'",
+                        "runOptions." + key);
+  if (!option->accepts(value))
+    throw_invalid_input(
+        "run option '" + key + "' of model '" + m.model + "' does not accept '" + value + "'",
+        "runOptions." + key);
+}
+}  // namespace detail
+
+BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& request) {
+  const auto& variables = s.input_metadata.variables;
+  for (const auto& var : variables) {
+    const auto it = request.text_inputs.find(var.name);
+    const bool missing = it == request.text_inputs.end() || it->second.empty();
+    if (var.type == skill_variable_type::unknown) continue;
+    if (missing) {
+      if (var.type == skill_variable_type::text && var.allow_empty) continue;
+      detail::throw_invalid_input("missing text input '" + var.name + "' of skill '" + s.name + "'",
+                                  "inputs.textInputs." + var.name);
+    }
+    if (var.type == skill_variable_type::select) detail::check_select(s, var, it->second);
+  }
+  for (const auto& input : request.text_inputs) {
+    const std::string& name = input.first;
+    const bool known = std::any_of(variables.begin(), variables.end(),
+                                   [&](const skill_variable& v) { return v.name == name; });
+    if (!known)
+      detail::throw_invalid_input("unknown text input '" + name + "' for skill '" + s.name + "'",
+                                  "inputs.textInputs." + name);
+  }
+  const std::size_t expected = s.input_metadata.images.size();
+  if (request.image_inputs.size() != expected)
+    detail::throw_invalid_input("skill '" + s.name + "' expects " + std::to_string(expected) +
+                                    " image input(s), got " +
+                                    std::to_string(request.image_inputs.size()),
+                                "inputs.imageInputs");
+}
+
+BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_request& request) {
+  if (!request.run_model.empty()) {
+    const model_info* m = r.find_model(request.run_model);
+    if (!m) detail::throw_invalid_input("unknown model '" + request.run_model + "'", "runModel");
+    for (const auto& [key, value] : request.run_options) detail::check_option(*m, key, value);
+    return;
+  }
+  for (const auto& [key, value] : request.run_options) {
+    const model_info* offering = nullptr;
+    bool accepted = false;
+    for (const auto& m : r.models) {
+      const run_option* option = m.find_option(key);
+      if (!option) continue;
+      offering = &m;
+      if (option->accepts(value)) accepted = true;
+    }
+    if (!offering)
+      detail::throw_invalid_input("no model has a run option '" + key + "'", "runOptions." + key);
+    if (!accepted) detail::check_option(*offering, key, value);
+  }
+}
+
 BETTERPROMPT_DECL boost::asio::awaitable<run> detail::run_prompt_op(
     std::shared_ptr<client_impl> impl, prompt_ref which, run_inputs inputs,
     run_prompt_options options) {
   detail::require_id(which.id, which.pinned ? "prompt version id" : "prompt id");
   run_request request{which.id, std::move(inputs.text_inputs), std::move(inputs.image_inputs),
-                      std::move(inputs.run_options)};
+                      std::move(inputs.run_options), std::move(inputs.run_model)};
+  if (options.validate && options.resources) {
+    resources current = co_await options.resources->get();
+    validate_run_options(current, request);
+  }
   if (!which.pinned || options.validate) {
     std::string target = which.pinned ? detail::prompt_version_target(which.id)
                                       : detail::prompt_target(which.id, {});

@@ -6,6 +6,8 @@
 #include <boost/json/conversion.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,17 @@ struct prompt {
   /// The raw configuration JSON as the API sent it: `config` (current API), or the JSON Type
   /// Definition `metadata.inputsJTD` (older API). Kept for fields this library does not model.
   boost::json::value config;
+
+  // Set in search_prompts rows (the marketplace listing); absent elsewhere.
+  std::optional<std::string> description{};         ///< Search rows: the prompt's description.
+  std::optional<std::string> slug{};                ///< Search rows: the URL slug.
+  std::optional<std::int64_t> model{};              ///< Search rows: the model's index.
+  std::optional<std::int64_t> modality{};           ///< Search rows: 0 text, 1 image.
+  std::optional<std::int64_t> estimated_credits{};  ///< Search rows: credits a run may cost.
+  std::optional<std::int64_t> uses{};               ///< Search rows: how often it was run.
+  std::optional<std::int64_t> up_votes{};           ///< Search rows: votes for it.
+  boost::json::value samples{};  ///< Search rows: sample inputs and outputs, as sent (or null).
+  boost::json::value configs{};  ///< Search rows: `configs` (plural), as sent (or null).
 };
 
 /// JSON mapping (Boost.JSON customization points). Decoding accepts both documented editions

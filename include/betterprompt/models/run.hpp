@@ -4,6 +4,7 @@
 #include <betterprompt/config.hpp>
 
 #include <boost/json/conversion.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
@@ -44,6 +45,10 @@ struct output_item {
   output_type type = output_type::unknown;  ///< Decoded type.
   std::string type_name{};                  ///< The type string as sent (kept for unknown types).
   std::string data{};  ///< Text, URL or error message (non-string JSON is kept serialized).
+  /// Text items: the model's thought signature, when the API sends one.
+  std::optional<std::string> thought_signature{};
+  /// Keys other than type, data and thoughtSignature, kept as sent (encoded back unchanged).
+  boost::json::object other{};
 };
 
 /// One image input of a run: a public HTTPS URL or raw base64 (no `data:` prefix).
@@ -69,6 +74,9 @@ struct run_request {
   std::map<std::string, std::string> text_inputs{};  ///< The prompt's text fields, by name.
   std::vector<image_input> image_inputs{};           ///< Must match the prompt's image count.
   std::map<std::string, std::string> run_options{};  ///< Optional model options.
+  /// Run on this model instead of the prompt's own (sent as `runModel`; empty: the prompt's).
+  /// run_options are then checked against this model's options.
+  std::string run_model{};
 };
 
 /// A run, as returned by create_run, get_run and wait_for_run.

@@ -4,7 +4,9 @@
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/config.hpp>
 #include <betterprompt/models/prompt.hpp>
+#include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/models/skill.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/execution_context.hpp>
@@ -33,6 +35,21 @@ inline constexpr const char* image_prompt_version_id = "c7e2a4d8-6b13-4f59-a0d2-
 /// A text prompt ("topic") whose runs take 3 seconds.
 inline constexpr const char* slow_prompt_id = "e5b7c1d3-9a26-4f84-b3e1-7d0a2c5f8b49";
 inline constexpr const char* slow_prompt_version_id = "f2a8d4c6-1e37-4b95-8c02-6a9d3e7b1f54";
+/// The catalogue's reasoning text model: run option reasoningEffort (low, medium, high). The
+/// text prompt runs on it.
+inline constexpr const char* reasoning_model = "o3";
+/// A text model with no run options. The slow prompt runs on it.
+inline constexpr const char* text_model = "gpt-4o";
+/// An image model: quality, size, aspectRatio. The image prompt runs on it.
+inline constexpr const char* image_model = "gpt-image-1";
+/// A video model: seconds, aspectRatio.
+inline constexpr const char* video_model = "sora-2";
+/// The skill of the text prompt (one free-text input, "topic").
+inline constexpr const char* text_skill = "haiku-writer";
+/// The skill of the image prompt (a select input, "style", and one image).
+inline constexpr const char* image_skill = "image-captioner";
+/// The skill of the slow prompt.
+inline constexpr const char* slow_skill = "slow-essay";
 }  // namespace demo
 
 /// Route names for emulator::set_response_delay, spelled as in the API contract.
@@ -46,6 +63,11 @@ inline constexpr const char* list_prompt_versions = "GET /v1/prompts/{promptId}/
 inline constexpr const char* search_prompts = "GET /v1/prompts/publish";
 inline constexpr const char* get_account = "GET /v1/me";
 inline constexpr const char* get_credits = "GET /v1/me/credits";
+inline constexpr const char* get_resources = "GET /v1/resources";
+inline constexpr const char* search_skills = "GET /v1/skills";
+inline constexpr const char* get_skill = "GET /v1/skills/{name}";
+/// Emulator only (not in the API): unauthenticated, not rate limited.
+inline constexpr const char* health = "GET /v1/health";
 }  // namespace routes
 
 /// A prompt version the emulator serves, and how its deterministic "model" behaves.
@@ -58,13 +80,29 @@ struct emulated_prompt {
   std::string output_template = "Output for {topic}";
   /// How long a run takes: queued for the first quarter, then running, then finished.
   std::chrono::milliseconds run_duration{0};
-  /// runOptions keys the prompt's model supports; others → 422. Default: {"temperature"}.
-  std::vector<std::string> run_options{"temperature"};
+  /// The catalogue model the prompt runs on (see emulator::add_model); runOptions are checked
+  /// against it, or against the run's runModel when given. Default: demo::text_model.
+  std::string model = demo::text_model;
   /// A retired version: 410 GONE_ERROR when fetched or run, hidden from listings. Default: false.
   bool retired = false;
   /// Credits reserved when a run is created (settled to its tokens when it finishes).
   /// Default: 10.
   std::int64_t credit_estimate = 10;
+};
+
+/// A skill the emulator serves: a prompt packaged with its input schema and SKILL.md. Its
+/// versions are the prompt's published versions (skillVersionId is the latest, or the one
+/// `?version=` pins), so every skillVersionId is runnable.
+struct emulated_skill {
+  std::string name;       ///< The handle (GET /v1/skills/{name}).
+  std::string skill_id;   ///< UUID of the skill.
+  std::string prompt_id;  ///< The prompt whose published versions are the skill's versions.
+  std::optional<std::string> author = std::string("betterprompt");  ///< null when unset.
+  std::optional<std::string> description{};                         ///< null when unset.
+  /// The inputs; with no variables and no images, derived from the prompt version's inputs
+  /// (free text, empty allowed for optional fields; one entry per image).
+  skill_input_metadata input_metadata{};
+  std::string skillmd{};  ///< SKILL.md text; generated from the title and inputs when empty.
 };
 
 /// A misbehaviour emulator::inject_fault applies to matching requests. Unless said otherwise, a
@@ -114,7 +152,8 @@ struct emulator_options {
   /// How long POST /v1/runs waits for a run before answering 504 with its runId.
   /// Default: 2 minutes, as the API; tests use milliseconds.
   std::chrono::milliseconds sync_window{std::chrono::minutes(2)};
-  /// Serve the demo prompts. Default: true.
+  /// Serve the demo prompts and their skills (the model catalogue is always served). Default:
+  /// true.
   bool demo_prompts = true;
   /// Largest request body accepted (base64 images); larger → 400. Default: 32 MiB.
   std::size_t max_request_body = 32 * 1024 * 1024;
@@ -133,13 +172,17 @@ struct emulator_options {
 struct emulator_seed {
   std::vector<std::string> api_keys{};     ///< Replace the accepted keys when not empty.
   std::optional<std::int64_t> credits{};   ///< Set the credit balance.
+  std::vector<model_info> models{};        ///< Added to (or replaced in) the model catalogue.
   std::vector<emulated_prompt> prompts{};  ///< Added in order (the last of a prompt is latest).
+  std::vector<emulated_skill> skills{};    ///< Added (or replaced, by name) after the prompts.
   std::vector<run_request> runs{};         ///< Created in order, as if POSTed.
 };
 
-/// Reads a seed from JSON text: {"apiKeys": [..], "credits": n, "prompts": [{"promptId",
-/// "promptVersionId", "title", "publishedAt", "config", "outputTemplate", "runDurationMs",
-/// "runOptions", "retired", "creditEstimate"}], "runs": [<POST /v1/runs body>]}.
+/// Reads a seed from JSON text: {"apiKeys": [..], "credits": n, "models": [<a model of GET
+/// /v1/resources>], "prompts": [{"promptId", "promptVersionId", "title", "publishedAt", "config",
+/// "model", "outputTemplate", "runDurationMs", "retired", "creditEstimate"}], "skills": [{"name",
+/// "skillId", "promptId", "author", "description", "inputMetadata", "skillmd"}], "runs": [<POST
+/// /v1/runs body>]}.
 /// Throws std::runtime_error naming what is wrong.
 BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text);
 
@@ -193,8 +236,18 @@ class emulator {
   /// Adds (or replaces, by version id) a prompt version. The newest added version of a prompt
   /// is its latest.
   BETTERPROMPT_DECL void add_prompt(emulated_prompt p);
-  /// Applies a seed: keys, credits, prompts, then runs (a run the emulator rejects throws
-  /// std::runtime_error with the emulator's message).
+  /// Adds (or replaces, by name) a model of the catalogue GET /v1/resources serves; the
+  /// catalogue's hash changes with it.
+  BETTERPROMPT_DECL void add_model(model_info m);
+  /// Adds (or replaces, by name) a skill. Throws std::invalid_argument when its prompt is unknown.
+  BETTERPROMPT_DECL void add_skill(emulated_skill s);
+  /// The catalogue's current hash (what GET /v1/resources sends).
+  BETTERPROMPT_DECL std::string resources_hash() const;
+  /// A human-readable list of what the emulator serves: prompts with their version ids, skills
+  /// and models (the executable prints it on start).
+  BETTERPROMPT_DECL std::string describe_catalogue() const;
+  /// Applies a seed: keys, credits, models, prompts, skills, then runs (a run the emulator rejects
+  /// throws std::runtime_error with the emulator's message).
   BETTERPROMPT_DECL void apply_seed(const emulator_seed& seed);
   /// Sets the credit balance (before reservations of existing runs). Use 0 to provoke 402.
   BETTERPROMPT_DECL void set_credits(std::int64_t credits);

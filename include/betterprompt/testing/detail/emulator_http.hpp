@@ -30,6 +30,7 @@ struct emulated_response {
   std::chrono::milliseconds stall{0};  ///< When > 0: stall this long mid-body, then close.
   std::string interim{};               ///< Raw bytes written before the response (a 1xx).
   std::string trailing{};              ///< Raw bytes written right after the response.
+  bool update_resources = false;       ///< Send `action-require: update-resources` (stale hash).
 };
 
 inline emulated_response envelope_success(boost::json::value data) {

@@ -29,16 +29,41 @@ inline emulated_response handle_list_prompt_versions(emulator_state& state,
   return envelope_success(prompts_to_json(versions));
 }
 
+/// A search row: the version plus the documented listing fields.
+inline boost::json::value search_row(const emulator_store& store, const emulated_prompt& p) {
+  prompt row = p.version;
+  row.description = "Demo prompt: " + row.title;
+  std::string slug;
+  for (char c : row.title) {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!slug.empty() && slug.back() != '-')
+      slug += '-';
+  }
+  row.slug = slug;
+  row.model = store.models.index_of(p.model);
+  row.modality = store.modality_of(p) == modality::image ? 1 : 0;
+  row.estimated_credits = p.credit_estimate;
+  row.uses = store.uses_of(p.version.prompt_version_id);
+  row.up_votes = 0;
+  row.samples = boost::json::object();
+  boost::json::value config =
+      row.config.is_null() ? boost::json::value_from(row.inputs) : row.config;
+  row.configs = boost::json::object{{"default", std::move(config)}};
+  return boost::json::value_from(row);
+}
+
 inline emulated_response handle_search_prompts(emulator_state& state, const std::string& query) {
+  if (query.size() > 200) return validation_error("q must have at most 200 characters", "q");
   std::lock_guard lock(state.store.mutex);
-  return envelope_success(
-      {{"rows", prompts_to_json(state.store.search(query))}, {"hasMore", false}});
+  boost::json::array rows;
+  for (const auto* p : state.store.search(query)) rows.push_back(search_row(state.store, *p));
+  return envelope_success({{"rows", std::move(rows)}, {"hasMore", false}});
 }
 
 inline emulated_response handle_get_account(emulator_state&) {
-  return envelope_success({{"accountId", "8d5e3b1a-0c47-4f29-9e61-2a7b4c9d0f15"},
-                           {"name", "Emulator account"},
-                           {"plan", "pro"}});
+  return envelope_success(
+      {{"username", "emulator"}, {"displayName", "Emulator Account"}, {"userFlags", 0}});
 }
 
 inline emulated_response handle_get_credits(emulator_state& state) {

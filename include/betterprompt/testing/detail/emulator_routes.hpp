@@ -4,6 +4,7 @@
 #include <betterprompt/detail/json_read.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/testing/detail/emulator_catalogue_routes.hpp>
 #include <betterprompt/testing/detail/emulator_faults.hpp>
 #include <betterprompt/testing/detail/emulator_http.hpp>
 #include <betterprompt/testing/detail/emulator_listing_routes.hpp>
@@ -22,8 +23,32 @@
 
 namespace betterprompt::testing::detail {
 
-/// Checks a create-run body against the prompt's input configuration; nullopt when valid.
-inline std::optional<emulated_response> validate_run(const emulated_prompt& p,
+/// Checks runModel and runOptions against the model that will run: the runModel override when
+/// given, else the prompt's own.
+inline std::optional<emulated_response> validate_run_options(const emulator_store& store,
+                                                             const emulated_prompt& p,
+                                                             const run_request& req) {
+  const std::string& name = req.run_model.empty() ? p.model : req.run_model;
+  const model_info* m = store.models.find(name);
+  if (!m && !req.run_model.empty())
+    return validation_error("unknown runModel '" + req.run_model + "'", "runModel");
+  for (const auto& [key, value] : req.run_options) {
+    const run_option* option = m ? m->find_option(key) : nullptr;
+    if (!option)
+      return validation_error("unknown runOptions key '" + key + "' for model '" + name + "'",
+                              "runOptions." + key);
+    if (!option->accepts(value))
+      return validation_error(
+          "runOptions." + key + " of model '" + name + "' does not accept '" + value + "'",
+          "runOptions." + key);
+  }
+  return std::nullopt;
+}
+
+/// Checks a create-run body against the prompt's input configuration and its model; nullopt
+/// when valid.
+inline std::optional<emulated_response> validate_run(const emulator_store& store,
+                                                     const emulated_prompt& p,
                                                      const run_request& req) {
   for (const auto& field : p.version.inputs.text_inputs) {
     const auto it = req.text_inputs.find(field.name);
@@ -44,11 +69,7 @@ inline std::optional<emulated_response> validate_run(const emulated_prompt& p,
     if (image.type == image_input::kind::base64 && !is_base64(image.value))
       return validation_error(field + ".base64 must be raw base64 without a data: prefix", field);
   }
-  for (const auto& [key, value] : req.run_options) {
-    if (std::find(p.run_options.begin(), p.run_options.end(), key) == p.run_options.end())
-      return validation_error("unknown runOptions key '" + key + "'", "runOptions." + key);
-  }
-  return std::nullopt;
+  return validate_run_options(store, p, req);
 }
 
 inline emulated_response handle_create_run(emulator_state& state, std::string_view body) {
@@ -69,10 +90,13 @@ inline emulated_response handle_create_run(emulator_state& state, std::string_vi
   const emulated_prompt* p = state.store.find_version(req.prompt_version_id);
   if (!p) return envelope_error(404, "NOT_FOUND_ERROR", "Prompt version not found");
   if (p->retired) return envelope_error(410, "GONE_ERROR", "Prompt version is retired");
-  if (auto invalid = validate_run(*p, req)) return std::move(*invalid);
+  if (auto invalid = validate_run(state.store, *p, req)) return std::move(*invalid);
   if (state.store.credits_left(clock::now()) < p->credit_estimate)
     return envelope_error(402, "PAYMENT_REQUIRED_ERROR", "Not enough credits for this run");
-  const run_record& record = state.store.create_run(*p, req);
+  const model_info* model =
+      state.store.models.find(req.run_model.empty() ? p->model : req.run_model);
+  const bool reasoning = model && model->find_option("reasoningEffort");
+  const run_record& record = state.store.create_run(*p, req, reasoning);
   if (record.duration <= state.options.sync_window) {
     auto response = envelope_success(boost::json::value_from(record.final_state));
     response.delay = record.duration;
@@ -150,7 +174,15 @@ inline matched_route match_route(boost::beast::http::verb method, std::string_vi
     return m;
   }
   if (method != verb::get) return m;
-  if (path == "/v1/runs")
+  if (path == "/v1/health")
+    m.name = routes::health;
+  else if (path == "/v1/resources")
+    m.name = routes::get_resources;
+  else if (path == "/v1/skills")
+    m.name = routes::search_skills;
+  else if (id_between("/v1/skills/", ""))
+    m.name = routes::get_skill;
+  else if (path == "/v1/runs")
     m.name = routes::list_runs;
   else if (path == "/v1/prompts/publish")
     m.name = routes::search_prompts;
@@ -184,14 +216,36 @@ inline emulated_response dispatch(emulator_state& state, const matched_route& m,
   if (r == routes::get_prompt)
     return handle_get_prompt(state, *m.id, query_param(m.query, "versionId"));
   if (r == routes::get_prompt_version) return handle_get_prompt_version(state, *m.id);
+  if (r == routes::get_resources) return handle_get_resources(state);
+  if (r == routes::search_skills) return handle_search_skills(state, m.query);
+  if (r == routes::get_skill) return handle_get_skill(state, *m.id, m.query);
   return envelope_error(404, "NOT_FOUND_ERROR", "No route for this method and path");
 }
 
-/// Handles one request: auth, rate limit, injected faults, routing, and its route's delay.
+/// The request header fields the emulator reads.
+struct request_fields {
+  std::string_view authorization;  ///< Authorization.
+  std::string_view cli_agent;      ///< cli-agent (the resources cache protocol).
+};
+
+/// True when `cli_agent` announces a resources hash other than the catalogue's.
+inline bool stale_resources_hash(std::string_view cli_agent, const std::string& current) {
+  constexpr std::string_view key = "resources_hash=";
+  const auto at = cli_agent.find(key);
+  if (at == std::string_view::npos) return false;
+  std::string_view announced = cli_agent.substr(at + key.size());
+  announced = announced.substr(0, announced.find_first_of(";, "));
+  return announced != current;
+}
+
+/// Handles one request: auth, rate limit, injected faults, routing, the resources cache
+/// protocol, and its route's delay.
 inline emulated_response handle_request(emulator_state& state, boost::beast::http::verb method,
-                                        std::string_view target, std::string_view authorization,
+                                        std::string_view target, const request_fields& fields,
                                         std::string_view body) {
   ++state.requests;
+  const std::string_view authorization = fields.authorization;
+  if (match_route(method, target).name == routes::health) return handle_health();
   constexpr std::string_view bearer = "Bearer ";
   bool authorized = false;
   if (authorization.substr(0, bearer.size()) == bearer) {
@@ -210,6 +264,7 @@ inline emulated_response handle_request(emulator_state& state, boost::beast::htt
   emulated_response response = dispatch(state, route, body);
   if (injected) apply_fault(*injected, response);
   std::lock_guard lock(state.store.mutex);
+  response.update_resources = stale_resources_hash(fields.cli_agent, state.store.models.hash());
   if (const auto it = state.delays.find(std::string(route.name)); it != state.delays.end())
     response.delay += it->second;
   return response;

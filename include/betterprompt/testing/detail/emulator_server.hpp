@@ -178,7 +178,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       } else {
         const auto& req = parser.get();
         reply = handle_request(*self.state_, req.method(), req.target(),
-                               req[http::field::authorization], req.body());
+                               {req[http::field::authorization], req["cli-agent"]}, req.body());
         keep_alive = req.keep_alive();
       }
       session.tcp().expires_never();
@@ -201,6 +201,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       res.set("x-request-id", "req_" + std::to_string(self.request_ids_++));
       if (reply.retry_after_seconds >= 0)
         res.set(http::field::retry_after, std::to_string(reply.retry_after_seconds));
+      if (reply.update_resources) res.set("action-require", "update-resources");
       res.keep_alive(keep_alive);
       res.body() = std::move(reply.body);
       res.prepare_payload();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/testing/detail/emulator_catalogue.hpp>
 #include <betterprompt/testing/emulator.hpp>
 
 #include <cctype>
@@ -47,8 +48,9 @@ inline std::string iso8601_now() {
 inline emulated_prompt make_demo_prompt(const char* prompt_id, const char* version_id,
                                         const char* title, input_config inputs,
                                         std::string output_template,
-                                        std::chrono::milliseconds duration) {
+                                        std::chrono::milliseconds duration, const char* model) {
   emulated_prompt p;
+  p.model = model;
   p.version.prompt_id = prompt_id;
   p.version.prompt_version_id = version_id;
   p.version.title = title;
@@ -68,16 +70,50 @@ class emulator_store {
       : credits_(credits), rng_(std::random_device{}()) {
     if (!demo_prompts) return;
     using std::chrono::milliseconds;
-    add_prompt(make_demo_prompt(
-        demo::text_prompt_id, demo::text_prompt_version_id, "Haiku writer", {{{"topic", true}}, 0},
-        "A haiku about {topic}: quiet {topic} waits, then answers.", milliseconds(0)));
+    add_prompt(make_demo_prompt(demo::text_prompt_id, demo::text_prompt_version_id, "Haiku writer",
+                                {{{"topic", true}}, 0},
+                                "A haiku about {topic}: quiet {topic} waits, then answers.",
+                                milliseconds(0), demo::reasoning_model));
     add_prompt(make_demo_prompt(demo::image_prompt_id, demo::image_prompt_version_id,
                                 "Image caption generator", {{{"style", false}}, 1},
-                                "A {style} caption for {imageCount} image(s).", milliseconds(0)));
+                                "A {style} caption for {imageCount} image(s).", milliseconds(0),
+                                demo::image_model));
     add_prompt(make_demo_prompt(demo::slow_prompt_id, demo::slow_prompt_version_id,
                                 "Slow essay writer", {{{"topic", true}}, 0},
                                 "An essay about {topic}, after careful thought.",
-                                milliseconds(3000)));
+                                milliseconds(3000), demo::text_model));
+    for (auto& skill : demo_skills()) add_skill(std::move(skill));
+  }
+
+  /// The model catalogue (GET /v1/resources).
+  model_catalogue models;
+
+  /// Adds or replaces (by name) a skill; false when its prompt has no version.
+  bool add_skill(emulated_skill s) {
+    if (!versions_of_prompt_.contains(s.prompt_id)) return false;
+    const std::string name = s.name;
+    skills_.insert_or_assign(name, std::move(s));
+    return true;
+  }
+
+  const emulated_skill* find_skill(const std::string& name) const {
+    const auto it = skills_.find(name);
+    return it == skills_.end() ? nullptr : &it->second;
+  }
+
+  /// Skills by name.
+  const std::map<std::string, emulated_skill>& skills() const noexcept { return skills_; }
+
+  /// Runs created from a prompt version (search rows' `uses`).
+  std::int64_t uses_of(const std::string& version_id) const {
+    const auto it = uses_.find(version_id);
+    return it == uses_.end() ? 0 : it->second;
+  }
+
+  /// The modality of the model a prompt version runs on (unknown when not in the catalogue).
+  modality modality_of(const emulated_prompt& p) const {
+    const model_info* m = models.find(p.model);
+    return m ? m->modality : modality::unknown;
   }
 
   void add_prompt(emulated_prompt p) {
@@ -106,21 +142,27 @@ class emulator_store {
     return out;
   }
 
-  /// The latest published version of every prompt whose title contains `query` (any case).
+  /// The latest published version of every prompt whose title contains `query` (any case),
+  /// video prompts excluded (as the API's search).
   std::vector<const emulated_prompt*> search(const std::string& query) const {
-    auto lower = [](std::string s) {
-      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return s;
-    };
-    const std::string needle = lower(query);
     std::vector<const emulated_prompt*> out;
     for (const auto& [prompt_id, versions] : versions_of_prompt_) {
       const auto published = published_versions(prompt_id, 1);
-      if (!published.empty() &&
-          lower(published[0]->version.title).find(needle) != std::string::npos)
+      if (!published.empty() && contains_folded(published[0]->version.title, query) &&
+          modality_of(*published[0]) != modality::video)
         out.push_back(published[0]);
     }
     return out;
+  }
+
+  /// True when `text` contains `needle`, ignoring ASCII case.
+  static bool contains_folded(std::string_view text, std::string_view needle) {
+    auto lower = [](std::string_view s) {
+      std::string out(s);
+      for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return out;
+    };
+    return lower(text).find(lower(needle)) != std::string::npos;
   }
 
   /// Credits left at `now`: finished runs cost their tokens, unfinished ones their estimate.
@@ -141,9 +183,17 @@ class emulator_store {
   /// Run ids, oldest first.
   const std::vector<std::string>& run_order() const noexcept { return run_order_; }
 
-  const run_record& create_run(const emulated_prompt& p, const run_request& req) {
+  /// Creates a run. `reasoning`: the model that runs is a reasoning model (its text outputs
+  /// carry a thoughtSignature).
+  const run_record& create_run(const emulated_prompt& p, const run_request& req,
+                               bool reasoning = false) {
     run_record record;
     record.final_state = evaluate(p, req);
+    if (reasoning)
+      for (auto& out : record.final_state.outputs)
+        if (out.type == output_type::text)
+          out.thought_signature =
+              betterprompt::detail::base64_encode("emulated thought: " + out.data.substr(0, 16));
     record.final_state.run_id = new_uuid();
     record.final_state.prompt_version_id = p.version.prompt_version_id;
     record.final_state.created_at = iso8601_now();
@@ -163,6 +213,7 @@ class emulator_store {
                          std::pair(record.credit_estimate, record.final_state.tokens));
     }
     const std::string id = record.final_state.run_id;
+    ++uses_[p.version.prompt_version_id];
     run_order_.push_back(id);
     return runs_.emplace(id, std::move(record)).first->second;
   }
@@ -235,6 +286,8 @@ class emulator_store {
   std::map<std::string, emulated_prompt> versions_;
   std::map<std::string, std::vector<std::string>> versions_of_prompt_;
   std::unordered_map<std::string, run_record> runs_;
+  std::map<std::string, emulated_skill> skills_;
+  std::map<std::string, std::int64_t> uses_;
   std::vector<std::string> run_order_;
   std::int64_t credits_ = 0;
   std::int64_t settled_ = 0;   // tokens of finished runs

@@ -58,13 +58,66 @@ BETTERPROMPT_DECL void emulator::add_prompt(emulated_prompt p) {
   state.store.add_prompt(std::move(p));
 }
 
+BETTERPROMPT_DECL void emulator::add_model(model_info m) {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  state.store.models.add(std::move(m));
+}
+
+BETTERPROMPT_DECL void emulator::add_skill(emulated_skill s) {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  const std::string name = s.name;
+  if (!state.store.add_skill(std::move(s)))
+    throw std::invalid_argument("skill '" + name + "': its promptId names no prompt");
+}
+
+BETTERPROMPT_DECL std::string emulator::resources_hash() const {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  return state.store.models.hash();
+}
+
+BETTERPROMPT_DECL std::string emulator::describe_catalogue() const {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  std::string out = "prompts (latest version first):\n";
+  for (const auto* p : state.store.search("")) {
+    out += "  " + p->version.title + " [" + p->model + "]\n    promptId        " +
+           p->version.prompt_id + "\n    promptVersionId " + p->version.prompt_version_id +
+           "\n    inputs         ";
+    for (const auto& field : p->version.inputs.text_inputs)
+      out += " " + field.name + (field.required ? "" : "?");
+    if (p->version.inputs.image_count > 0)
+      out += " +" + std::to_string(p->version.inputs.image_count) + " image(s)";
+    out += "\n";
+  }
+  out += "skills:\n";
+  for (const auto& [name, s] : state.store.skills()) out += "  " + name + "\n";
+  out += "models (GET /v1/resources, hash " + state.store.models.hash() + "):\n";
+  for (const auto& m : state.store.models.data().models) {
+    out += "  " + m.model + " (" + m.modality_name + ")";
+    for (const auto& option : m.available_run_options) {
+      out += " " + option.key + "=";
+      for (std::size_t i = 0; i < option.options.size(); ++i)
+        out += (i ? "|" : "") + option.options[i];
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 BETTERPROMPT_DECL void emulator::apply_seed(const emulator_seed& seed) {
   auto& state = server_->state();
   {
     std::lock_guard lock(state.store.mutex);
     if (!seed.api_keys.empty()) state.options.api_keys = seed.api_keys;
     if (seed.credits) state.store.set_credits(*seed.credits);
+    for (const auto& m : seed.models) state.store.models.add(m);
     for (const auto& p : seed.prompts) state.store.add_prompt(p);
+    for (const auto& s : seed.skills)
+      if (!state.store.add_skill(s))
+        throw std::runtime_error("seeded skill '" + s.name + "': its promptId names no prompt");
   }
   for (const auto& req : seed.runs) {
     // Through the same path as POST /v1/runs, so that seeded runs obey the same rules.

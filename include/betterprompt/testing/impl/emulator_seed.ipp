@@ -24,17 +24,30 @@ inline emulated_prompt emulated_prompt_from_json(const boost::json::value& v) {
   if (obj.contains("outputTemplate"))
     p.output_template = jr::optional_string(obj, "outputTemplate");
   p.run_duration = std::chrono::milliseconds(jr::optional_int(obj, "runDurationMs", 0));
-  if (const auto* options = jr::optional_array(obj, "runOptions")) {
-    p.run_options.clear();
-    for (const auto& option : *options) {
-      if (!option.is_string()) throw jr::decode_error("runOptions entries must be strings");
-      p.run_options.emplace_back(option.get_string());
-    }
-  }
+  if (obj.contains("runOptions"))
+    throw jr::decode_error(
+        "a prompt's 'runOptions' list is gone: give it a catalogue 'model' (add one under "
+        "'models' for options of your own)");
+  if (obj.contains("model")) p.model = jr::required_string(obj, "model");
   if (const auto* retired = obj.if_contains("retired"); retired && retired->is_bool())
     p.retired = retired->get_bool();
   p.credit_estimate = jr::optional_int(obj, "creditEstimate", p.credit_estimate);
   return p;
+}
+
+inline emulated_skill emulated_skill_from_json(const boost::json::value& v) {
+  namespace jr = betterprompt::detail;
+  const auto& obj = jr::as_object(v, "skill");
+  emulated_skill s;
+  s.name = jr::required_string(obj, "name");
+  s.skill_id = jr::required_string(obj, "skillId");
+  s.prompt_id = jr::required_string(obj, "promptId");
+  if (obj.contains("author")) s.author = jr::nullable_string(obj, "author");
+  s.description = jr::nullable_string(obj, "description");
+  if (const auto* metadata = obj.if_contains("inputMetadata"))
+    s.input_metadata = boost::json::value_to<skill_input_metadata>(*metadata);
+  s.skillmd = jr::optional_string(obj, "skillmd");
+  return s;
 }
 }  // namespace detail
 
@@ -53,8 +66,12 @@ BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text) 
       }
     }
     if (obj.contains("credits")) seed.credits = jr::optional_int(obj, "credits", 0);
+    if (const auto* models = jr::optional_array(obj, "models"))
+      for (const auto& m : *models) seed.models.push_back(boost::json::value_to<model_info>(m));
     if (const auto* prompts = jr::optional_array(obj, "prompts"))
       for (const auto& p : *prompts) seed.prompts.push_back(detail::emulated_prompt_from_json(p));
+    if (const auto* skills = jr::optional_array(obj, "skills"))
+      for (const auto& sk : *skills) seed.skills.push_back(detail::emulated_skill_from_json(sk));
     if (const auto* runs = jr::optional_array(obj, "runs"))
       for (const auto& r : *runs) seed.runs.push_back(boost::json::value_to<run_request>(r));
   } catch (const jr::decode_error& e) {
@@ -88,7 +105,7 @@ inline fault_kind fault_kind_from_name(std::string_view name) {
 }
 
 inline std::string route_from_name(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, const char*>, 9> known{{
+  static constexpr std::array<std::pair<std::string_view, const char*>, 12> known{{
       {"get_prompt", routes::get_prompt},
       {"get_prompt_version", routes::get_prompt_version},
       {"create_run", routes::create_run},
@@ -98,6 +115,9 @@ inline std::string route_from_name(std::string_view name) {
       {"search_prompts", routes::search_prompts},
       {"get_account", routes::get_account},
       {"get_credits", routes::get_credits},
+      {"get_resources", routes::get_resources},
+      {"search_skills", routes::search_skills},
+      {"get_skill", routes::get_skill},
   }};
   if (name == "*") return "*";
   for (const auto& [short_name, route] : known)

@@ -1,0 +1,48 @@
+// Bodies of the resources endpoint and cache.
+#pragma once
+
+#include <betterprompt/detail/call.hpp>
+#include <betterprompt/resources.hpp>
+
+namespace betterprompt {
+namespace detail {
+
+BETTERPROMPT_DECL endpoint_call<resources> get_resources_call() {
+  endpoint_call<resources> call;
+  call.request = api_request::get("/resources");
+  call.decode = &decode_answer<resources>;
+  return call;
+}
+
+BETTERPROMPT_DECL std::shared_ptr<const resources> resource_cache_state::current() const {
+  const auto& announced = client_->pool().resources();
+  std::lock_guard lock(mutex_);
+  if (!cached_ || invalidated_ || announced.stale()) return nullptr;
+  // Another cache of the same client may have announced a newer hash since.
+  if (announced.hash() != cached_->hash) return nullptr;
+  return cached_;
+}
+
+BETTERPROMPT_DECL std::shared_ptr<const resources> resource_cache_state::last() const {
+  std::lock_guard lock(mutex_);
+  return cached_;
+}
+
+BETTERPROMPT_DECL void resource_cache_state::store(const resources& fetched) {
+  auto copy = std::make_shared<const resources>(fetched);
+  // A hash that cannot go into a header is not announced (the cache then refetches each time).
+  const std::string_view hash =
+      resources_state::valid_hash(fetched.hash) ? std::string_view(fetched.hash) : "";
+  std::lock_guard lock(mutex_);
+  client_->pool().resources().set_hash(hash);
+  cached_ = std::move(copy);
+  invalidated_ = hash.empty();
+}
+
+BETTERPROMPT_DECL void resource_cache_state::invalidate() {
+  std::lock_guard lock(mutex_);
+  invalidated_ = true;
+}
+
+}  // namespace detail
+}  // namespace betterprompt

@@ -1,0 +1,152 @@
+// JSON mapping of the skill model: the one place it is decoded and encoded.
+#pragma once
+
+#include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/models/skill.hpp>
+
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+
+namespace betterprompt {
+
+BETTERPROMPT_DECL const select_option* skill_variable::find_value(
+    std::string_view value) const noexcept {
+  for (const auto& option : options)
+    if (option.value == value) return &option;
+  return nullptr;
+}
+
+namespace detail {
+inline boost::json::value nullable_json(const std::optional<std::string>& s) {
+  if (s) return boost::json::value(*s);
+  return nullptr;
+}
+
+// "multiple": true, or {"min": n, "max": m}.
+inline void read_multiple(const boost::json::value& v, skill_variable& out) {
+  if (v.is_bool()) {
+    out.multiple = v.get_bool();
+    return;
+  }
+  if (v.is_null()) return;
+  const auto& bounds = as_object(v, "multiple");
+  out.multiple = true;
+  if (bounds.contains("min")) out.min_selected = optional_int(bounds, "min", 0, 0);
+  if (bounds.contains("max")) out.max_selected = optional_int(bounds, "max", 0, 0);
+}
+
+inline skill_variable skill_variable_from_json(std::string_view name, const boost::json::value& v) {
+  const auto& obj = as_object(v, "variable '" + std::string(name) + "'");
+  skill_variable out;
+  out.name = std::string(name);
+  out.raw = obj;
+  const std::int64_t type = optional_int(obj, "type", -1);
+  out.type = type == 0   ? skill_variable_type::text
+             : type == 1 ? skill_variable_type::select
+                         : skill_variable_type::unknown;
+  out.description = nullable_string(obj, "description");
+  if (const auto* allow = obj.if_contains("allowEmpty"); allow && allow->is_bool())
+    out.allow_empty = allow->get_bool();
+  out.default_values = string_list(obj, "defaultValues");
+  if (const auto* options = optional_object(obj, "options")) {
+    for (const auto& [label, value] : *options) {
+      if (!value.is_string())
+        throw decode_error("option '" + std::string(label) + "' of variable '" + std::string(name) +
+                           "' is not a string");
+      out.options.push_back({std::string(label), std::string(value.get_string())});
+    }
+  }
+  if (const auto* multiple = obj.if_contains("multiple")) read_multiple(*multiple, out);
+  return out;
+}
+
+inline boost::json::object skill_variable_to_json(const skill_variable& var) {
+  boost::json::object obj = var.raw;
+  if (var.type != skill_variable_type::unknown)
+    obj["type"] = var.type == skill_variable_type::text ? 0 : 1;
+  if (var.description) obj["description"] = *var.description;
+  if (var.allow_empty) obj["allowEmpty"] = true;
+  if (!var.default_values.empty())
+    obj["defaultValues"] = boost::json::value_from(var.default_values);
+  if (!var.options.empty()) {
+    boost::json::object options;
+    for (const auto& option : var.options) options[option.label] = option.value;
+    obj["options"] = std::move(options);
+  }
+  if (var.min_selected || var.max_selected) {
+    boost::json::object bounds;
+    if (var.min_selected) bounds["min"] = *var.min_selected;
+    if (var.max_selected) bounds["max"] = *var.max_selected;
+    obj["multiple"] = std::move(bounds);
+  } else if (var.multiple) {
+    obj["multiple"] = true;
+  }
+  return obj;
+}
+}  // namespace detail
+
+BETTERPROMPT_DECL skill_input_metadata tag_invoke(boost::json::value_to_tag<skill_input_metadata>,
+                                                  const boost::json::value& v) {
+  skill_input_metadata out;
+  if (v.is_null()) return out;
+  const auto& obj = detail::as_object(v, "inputMetadata");
+  if (const auto* variables = detail::optional_object(obj, "variables")) {
+    out.variables.reserve(variables->size());
+    for (const auto& [name, variable] : *variables)
+      out.variables.push_back(detail::skill_variable_from_json(name, variable));
+  }
+  if (const auto* images = detail::optional_array(obj, "images")) {
+    for (const auto& entry : *images) {
+      const auto& image = detail::as_object(entry, "images entry");
+      out.images.push_back({detail::nullable_string(image, "description"), image});
+    }
+  }
+  return out;
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const skill_input_metadata& m) {
+  boost::json::object variables;
+  for (const auto& var : m.variables) variables[var.name] = detail::skill_variable_to_json(var);
+  boost::json::array images;
+  for (const auto& image : m.images) {
+    boost::json::object obj = image.raw;
+    if (image.description) obj["description"] = *image.description;
+    images.push_back(std::move(obj));
+  }
+  v = {{"variables", std::move(variables)}, {"images", std::move(images)}};
+}
+
+BETTERPROMPT_DECL skill tag_invoke(boost::json::value_to_tag<skill>, const boost::json::value& v) {
+  const auto& obj = detail::as_object(v, "skill");
+  skill s;
+  s.raw = obj;
+  s.skill_id = detail::optional_string(obj, "skillId");
+  s.skill_version_id = detail::required_string(obj, "skillVersionId");
+  s.name = detail::required_string(obj, "name");
+  s.title = detail::optional_string(obj, "title");
+  s.author = detail::nullable_string(obj, "author");
+  s.description = detail::nullable_string(obj, "description");
+  if (const auto* sample = obj.if_contains("sample")) s.sample = *sample;
+  if (const auto* metadata = obj.if_contains("inputMetadata"))
+    s.input_metadata = boost::json::value_to<skill_input_metadata>(*metadata);
+  s.skillmd = detail::nullable_string(obj, "skillmd");
+  return s;
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const skill& s) {
+  boost::json::object obj = s.raw;
+  obj["skillId"] = s.skill_id;
+  obj["skillVersionId"] = s.skill_version_id;
+  obj["name"] = s.name;
+  obj["title"] = s.title;
+  obj["author"] = detail::nullable_json(s.author);
+  obj["description"] = detail::nullable_json(s.description);
+  obj["sample"] = s.sample.is_null() ? boost::json::value(boost::json::object()) : s.sample;
+  obj["inputMetadata"] = boost::json::value_from(s.input_metadata);
+  if (s.skillmd) obj["skillmd"] = *s.skillmd;
+  v = std::move(obj);
+}
+
+}  // namespace betterprompt

@@ -1,0 +1,152 @@
+// Resources: the models a run may use and their run options (GET /v1/resources), and a cache of
+// them that follows the API's cache protocol.
+#pragma once
+
+#include <betterprompt/client.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
+#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/models/resources.hpp>
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+
+#include <memory>
+#include <mutex>
+
+namespace betterprompt {
+
+namespace detail {
+/// GET /v1/resources.
+BETTERPROMPT_DECL endpoint_call<resources> get_resources_call();
+
+/// What every copy of one resource_cache shares.
+class resource_cache_state {
+ public:
+  explicit resource_cache_state(std::shared_ptr<client_impl> client) : client_(std::move(client)) {}
+
+  const std::shared_ptr<client_impl>& client() const noexcept { return client_; }
+  /// The cached resources while they are current: fetched, not invalidated, and no response has
+  /// called their hash stale since. Null otherwise.
+  BETTERPROMPT_DECL std::shared_ptr<const resources> current() const;
+  /// The last resources fetched, current or not; null before the first fetch.
+  BETTERPROMPT_DECL std::shared_ptr<const resources> last() const;
+  /// Keeps `fetched` and announces its hash on the client's requests.
+  BETTERPROMPT_DECL void store(const resources& fetched);
+  BETTERPROMPT_DECL void invalidate();
+
+ private:
+  std::shared_ptr<client_impl> client_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const resources> cached_;  // guarded by mutex_
+  bool invalidated_ = false;                 // guarded by mutex_
+};
+
+/// Keeps a fetched resources in the cache, then completes the caller's handler.
+template <class Handler>
+struct storing_handler {
+  Handler handler;
+  std::shared_ptr<resource_cache_state> cache;
+
+  void operator()(boost::system::error_code ec, outcome<resources> result) {
+    if (!ec) cache->store(result.value);
+    std::move(handler)(ec, std::move(result));
+  }
+};
+
+template <class Handler>
+inline constexpr bool is_handler_adapter<storing_handler<Handler>> = true;
+
+/// resource_cache::get for initiate_composed: the cached value when current, else a fetch.
+struct cached_resources_launch {
+  std::shared_ptr<resource_cache_state> cache;
+
+  template <class CompletionToken>
+  auto operator()(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, outcome<resources>)>(
+        [](auto handler, std::shared_ptr<resource_cache_state> cache) {
+          using handler_type = std::decay_t<decltype(handler)>;
+          if (auto hit = cache->current()) {
+            // Never inline: the handler must not run inside the initiating function.
+            const auto ex =
+                boost::asio::get_associated_executor(handler, cache->client()->executor());
+            boost::asio::post(ex, [handler = std::move(handler), hit = std::move(hit)]() mutable {
+              std::move(handler)(boost::system::error_code(), outcome<resources>{*hit, {}});
+            });
+            return;
+          }
+          endpoint_call<resources> call = get_resources_call();
+          auto client = cache->client();
+          async_call(std::move(client), std::move(call.request),
+                     decoding_handler<storing_handler<handler_type>, resources>{
+                         {std::move(handler), std::move(cache)}, call.decode, {}, {}});
+        },
+        token, std::move(cache));
+  }
+};
+}  // namespace detail
+
+/// GET /v1/resources: the models a run may use, each with its modality and the run options it
+/// accepts (the authoritative list of runOptions keys and values). Completion signature
+/// void(error_code, resources). Errors: error::unauthorized, client errors. Any cancellation type
+/// ends it. Does not touch the cache protocol; see resource_cache for that.
+template <class CompletionToken = default_completion_token_t>
+requires detail::token_not<CompletionToken>
+auto get_resources(client& c, CompletionToken&& token = {}) {
+  return detail::initiate_call(c, detail::get_resources_call(), nullptr,
+                               std::forward<CompletionToken>(token));
+}
+
+/// get_resources, writing the failure's diagnostics to `diag` before completing.
+template <class CompletionToken = default_completion_token_t>
+auto get_resources(client& c, diagnostics& diag, CompletionToken&& token = {}) {
+  return detail::initiate_call(c, detail::get_resources_call(), &diag,
+                               std::forward<CompletionToken>(token));
+}
+
+/// The resources of one client, fetched once and fetched again only when the API says they
+/// changed. After a fetch the client announces the resources' hash on every request
+/// (`cli-agent: resources_hash=<hash>`); when a response carries `action-require:
+/// update-resources` the cached copy stops being current and the next get() fetches again.
+/// Copies share one cache. Thread-safe.
+class resource_cache {
+ public:
+  /// A cache for `c`'s client (every handle of it). Throws error::invalid_argument for a
+  /// moved-from client.
+  explicit resource_cache(const client& c)
+      : state_(std::make_shared<detail::resource_cache_state>(detail::impl_of(c))) {}
+
+  /// The resources: the cached copy when current (completes without a request, never inline),
+  /// else fetched and cached. Completion signature void(error_code, resources); errors and
+  /// cancellation as get_resources.
+  template <class CompletionToken = default_completion_token_t>
+  requires detail::token_not<CompletionToken>
+  auto get(CompletionToken&& token = {}) {
+    return detail::initiate_composed<resources>(detail::cached_resources_launch{state_}, nullptr,
+                                                std::forward<CompletionToken>(token));
+  }
+
+  /// get(), writing the failure's diagnostics to `diag` before completing.
+  template <class CompletionToken = default_completion_token_t>
+  auto get(diagnostics& diag, CompletionToken&& token = {}) {
+    return detail::initiate_composed<resources>(detail::cached_resources_launch{state_}, &diag,
+                                                std::forward<CompletionToken>(token));
+  }
+
+  /// The cached resources while current (see get()); null when the next get() will fetch.
+  std::shared_ptr<const resources> current() const { return state_->current(); }
+  /// The last resources fetched, current or not; null before the first fetch.
+  std::shared_ptr<const resources> last() const { return state_->last(); }
+  /// Makes the next get() fetch.
+  void invalidate() { state_->invalidate(); }
+
+ private:
+  std::shared_ptr<detail::resource_cache_state> state_;
+};
+
+}  // namespace betterprompt
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/resources.ipp>
+#endif
