@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The floor: a minimal hand-written Boost.Beast client, one keep-alive connection per worker,
 // the same requests and the same JSON parsing as the SDK, with none of its layers (pool, rate
 // limiter, retries, deadlines, cancellation, typed errors).

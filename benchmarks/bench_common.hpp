@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What every benchmark program shares: arguments, latency and CPU measurement, the report line.
 //
 // Each program runs one client against a running emulator and prints one JSON line:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What users would otherwise write: libcurl's multi interface, one easy handle per worker
 // (connections reused through the multi handle's cache, TLS peer and host verification on), each
 // response parsed with Boost.JSON.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Peak memory of one large answer: the client's high-water mark (ru_maxrss) while it fetches a
 // run whose output is `--mib` MiB of text (default 7.5, just under the 8 MiB body limit), as a
 // multiple of the body's size. The emulator serves from a child process, so that only the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The SDK: `concurrency` coroutines on one client, each running create_run + get_run pairs.
 #include "sdk_options.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Memory of waiting: N concurrent wait_for_run on runs that stay running, measured as the growth
 // of resident memory per waiting run once every waiter has polled once and sleeps.
 #include "sdk_options.hpp"

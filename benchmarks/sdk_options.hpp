@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Client options of the SDK benchmarks: the emulator's URL, key and CA, no client rate limit.
 #pragma once
 

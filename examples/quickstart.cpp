@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Quick start: fetch a prompt, run it, wait for the result, print its outputs.
 //
 // With BETTERPROMPT_API_KEY and BP_PROMPT_ID set (and optionally BP_TOPIC), it uses the real API.

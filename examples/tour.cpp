@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A tour of the whole API: prompts (search, versions, pinning), skills, models and their run
 // options (resources), runs (images, run_prompt, run options, pagination) and the account. Runs
 // against the in-process emulator unless BETTERPROMPT_API_KEY is set (then it only reads: searches,

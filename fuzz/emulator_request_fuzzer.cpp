@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: bytes from a hostile client → HTTP request parser → the emulator's request
 // handler (auth, routing, validation, the store). Anything but an answer is a finding.
 // The public header first: in header-only mode it brings in the emulator's machinery in order.

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: BSL-1.0
 // libFuzzer target: bytes from a hostile server → HTTP response parser → envelope → every model
 // mapping. The only acceptable outcome besides success is error_with_diagnostics (a typed
 // error); any other exception, a crash, a leak or undefined behaviour is a finding.
 #include <betterprompt/betterprompt.hpp>
 #include <betterprompt/detail/envelope.hpp>
-#include <betterprompt/detail/prompt_versions.hpp>
 #include <betterprompt/detail/fsm/retry.hpp>
+#include <betterprompt/detail/prompt_versions.hpp>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>

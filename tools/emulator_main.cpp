@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // betterprompt-emulator: the API emulator as a standalone server.
 //
 //   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...

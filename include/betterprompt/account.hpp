@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Account endpoints: who the key belongs to, and the credits left.
 #pragma once
 

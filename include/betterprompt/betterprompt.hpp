@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Umbrella header: everything a betterprompt-cpp user needs (the emulator is separate:
 // <betterprompt/testing/emulator.hpp>).
 #pragma once
@@ -7,6 +8,7 @@
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/completion.hpp>
 #include <betterprompt/error.hpp>
+#include <betterprompt/events.hpp>
 #include <betterprompt/list_runs.hpp>
 #include <betterprompt/models/account.hpp>
 #include <betterprompt/models/page.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // betterprompt::client: the handle every operation takes.
 #pragma once
 

@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: BSL-1.0
 // Options of a betterprompt::client, with their defaults.
 #pragma once
 
 #include <betterprompt/config.hpp>
+#include <betterprompt/events.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -15,6 +17,11 @@ namespace detail {
 inline std::string api_key_from_environment() {
   const char* key = std::getenv("BETTERPROMPT_API_KEY");
   return key ? std::string(key) : std::string();
+}
+
+inline std::string base_url_from_environment() {
+  const char* url = std::getenv("BETTERPROMPT_BASE_URL");
+  return url && *url ? std::string(url) : std::string("https://api.betterprompt.me/v1");
 }
 }  // namespace detail
 
@@ -98,9 +105,10 @@ struct client_options {
   /// Scheme (case-insensitive), host, optional port and path prefix of the API. http:// is
   /// accepted for loopback hosts only (localhost, 127.0.0.0/8, ::1; e.g. the emulator) unless
   /// allow_insecure_http is set. Control characters, spaces, non-ASCII bytes and user
-  /// information are rejected with error::invalid_argument. Default:
-  /// "https://api.betterprompt.me/v1".
-  std::string base_url = "https://api.betterprompt.me/v1";
+  /// information are rejected with error::invalid_argument. Default: the BETTERPROMPT_BASE_URL
+  /// environment variable when set and not empty (read when the options are created, so that a
+  /// built program can be pointed at the emulator), else "https://api.betterprompt.me/v1".
+  std::string base_url = detail::base_url_from_environment();
   /// Allow an http:// base_url for a host that is not loopback: the API key would then cross
   /// the network in clear text. Default: false.
   bool allow_insecure_http = false;
@@ -126,6 +134,10 @@ struct client_options {
   retry_policy retry;
   /// Client-side rate limit. Default: 5 requests per second, burst 5.
   rate_limit_options rate_limit;
+  /// Sees every call, retry, wait and connection of the client (see events.hpp); shared by all
+  /// handles. Default: none, unless BETTERPROMPT_LOG is "info" or "debug" (read when the client
+  /// is created): then a logger to stderr. Nothing is built or called when there is no hook.
+  event_hook on_event{};
 };
 
 /// Overrides for the calls made through one client handle; see client::with(). Unset members

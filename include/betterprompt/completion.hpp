@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Completion tokens: how an operation reports its outcome. Every operation takes any Asio
 // completion token; its completion signature is void(boost::system::error_code, T).
 #pragma once

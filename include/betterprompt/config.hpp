@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Build configuration of betterprompt-cpp.
 //
 // Header-only by default. Define BETTERPROMPT_SEPARATE_COMPILATION in every translation unit and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Error codes, diagnostics and the exception type of betterprompt-cpp.
 #pragma once
 

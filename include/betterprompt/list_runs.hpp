@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Listing past runs: one page at a time, or every page through run_pager.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Prompt endpoints: fetch versions of a prompt, list them, search the marketplace.
 #pragma once
 

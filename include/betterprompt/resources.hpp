@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Resources: the models a run may use and their run options (GET /v1/resources), and a cache of
 // them that follows the API's cache protocol.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A non-throwing way to await any betterprompt operation.
 #pragma once
 

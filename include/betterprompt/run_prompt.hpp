@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // run_prompt: the one call that resolves, validates, creates and waits.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Run endpoints: create a run and fetch its state.
 #pragma once
 

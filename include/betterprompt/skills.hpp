@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Skills: the catalogue the official command-line client searches (GET /v1/skills) and installs
 // (GET /v1/skills/{name}).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Include in exactly one translation unit, with BETTERPROMPT_SEPARATE_COMPILATION defined
 // everywhere, to compile the library once instead of in every file that uses it.
 #pragma once
@@ -12,6 +13,7 @@
 #include <betterprompt/impl/call_op.ipp>
 #include <betterprompt/impl/client.ipp>
 #include <betterprompt/impl/error.ipp>
+#include <betterprompt/impl/events.ipp>
 #include <betterprompt/impl/list_runs.ipp>
 #include <betterprompt/impl/prompt_json.ipp>
 #include <betterprompt/impl/prompts.ipp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // wait_for_run: poll a run until it finishes.
 #pragma once
 

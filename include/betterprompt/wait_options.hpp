@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // How wait_for_run polls and how long it waits.
 #pragma once
 

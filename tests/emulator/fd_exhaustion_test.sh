@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The standalone emulator out of file descriptors (EMFILE): it must not spin, must keep serving
 # the connection it has, must recover once descriptors are free again, and must not print its
 # API key. Run by ctest with the emulator's path.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The standalone emulator: --version, the catalogue it prints on start (prompt and version ids,
 # skills, models), --quiet, and GET /v1/health answered without a key (bash's /dev/tcp: no curl
 # needed) while the API's routes still need one.

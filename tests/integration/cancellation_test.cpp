@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Cancellation and wait deadlines: prompt return, clean connections, usable client afterwards.
 #include "support/fixture.hpp"
 

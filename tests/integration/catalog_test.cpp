@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Prompt listings, marketplace search, account and credits, retired versions.
 #include "support/fixture.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every operation takes any Asio completion token: callbacks, futures, deferred, as_tuple,
 // use_promise, bound cancellation slots and executors, coroutines on other executor types, the
 // diagnostics& overloads, and the client's lifetime after an operation started.

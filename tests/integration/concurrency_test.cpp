@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One client shared by many coroutines on a multi-threaded io_context (run under TSan in CI).
 #include "support/fixture.hpp"
 

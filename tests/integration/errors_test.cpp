@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // API and client errors: codes, diagnostics, and that the API key never leaks into them.
 #include "support/fixture.hpp"
 

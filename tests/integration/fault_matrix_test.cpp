@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Every emulator fault × {get_prompt, create_run, get_run, wait_for_run}: each ends in its
 // documented result (success after a retry, or a typed error) well within its deadline, and no
 // run is ever created twice.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A server that misbehaves on purpose: bytes past its answers, runs nobody asked for, interim
 // answers, absurd Retry-After values, a limit stricter than the client's. Each ends in the right
 // answer or a typed error, promptly, and never in a run created twice.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A client's life: per-call overrides (with), close() and destruction cancelling work, timeouts
 // by phase, and what each cancellation type does to each kind of operation.
 #include "support/fixture.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // GET /v1/runs: pages newest first, cursors, filters, client-side checks and run_pager.
 #include "support/fixture.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Happy paths of the core awaitables against a real emulator over plain HTTP.
 #include "support/fixture.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Retries, the rate limiter and injected faults: each ends in success after a retry or a typed
 // error, promptly, without ever creating a run twice.
 #include "support/fixture.hpp"

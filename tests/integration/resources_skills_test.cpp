@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Resources (models and run options) with the cache protocol, runModel and runOptions on runs,
 // skills, and the typed account.
 #include "support/fixture.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // run_prompt (resolve, validate, create, wait) and image inputs from files.
 #include "support/fixture.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // HTTPS against the emulator's generated CA: verification on, failures named.
 #include "support/fixture.hpp"
 

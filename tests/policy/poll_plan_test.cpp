@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // wait_for_run's decision after each poll, as a table. No sockets, no clock.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The client's rate limit as a state machine, driven with made-up times.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The retry decision as a table: attempt outcomes in, verdict and delay out. No sockets, no clock.
 #include <catch2/catch.hpp>
 

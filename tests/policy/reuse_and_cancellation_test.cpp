@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Two small decisions as tables: whether a connection may carry another request, and which
 // cancellations a call honours.
 #include <catch2/catch.hpp>

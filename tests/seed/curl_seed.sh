@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The seed's curl request (POST /v1/runs) against the standalone emulator; expects a SUCCESS
 # envelope. Exit 77 (skipped) when curl is missing.
 set -euo pipefail

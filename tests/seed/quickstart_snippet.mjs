@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 const API_KEY = process.env.BETTERPROMPT_API_KEY || "YOUR_API_KEY";
 const PROMPT_VERSION_ID =
 process.env.BP_PROMPT_VERSION_ID || "YOUR_PROMPT_VERSION_ID";

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 import os
 import requests
 API_KEY = os.getenv("BETTERPROMPT_API_KEY", "YOUR_API_KEY")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Runs one of the API quick start's snippets (python or node), unchanged but for its URL, against
 # the standalone emulator seeded with a prompt that has the snippet's "yourField" input.
 # Expects a SUCCESS envelope. Exit 77 (skipped) when the language's runtime is missing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A real emulator on loopback and the code to run one coroutine test body against it.
 #pragma once
 

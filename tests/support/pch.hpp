@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Precompiled for every test file: Catch2, Asio and the library's public headers.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The contract's JSON examples (our copies, under tests/fixtures): the SDK decodes each and encodes
 // it back unchanged, and the emulator produces the same shape on the same route. The SDK and the
 // emulator therefore cannot drift apart from the contract, nor from each other.

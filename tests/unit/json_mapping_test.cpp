@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Conformance: documented response shapes decode into the typed models.
 #include "support/pch.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Pure logic: base URL parsing, percent-encoding, error codes and result<T>.
 #include "support/pch.hpp"
 
@@ -206,4 +207,17 @@ TEST_CASE("what() escapes control characters and caps the server's text; diagnos
   const auto end = cut.find("...");
   REQUIRE(end != std::string::npos);
   CHECK(end % 2 == 0);
+}
+
+TEST_CASE("BETTERPROMPT_BASE_URL sets the default base URL; empty or unset keeps the API's",
+          "[unit][url]") {
+  const char* saved = std::getenv("BETTERPROMPT_BASE_URL");
+  const std::string restore = saved ? saved : "";
+  ::setenv("BETTERPROMPT_BASE_URL", "http://127.0.0.1:8080/v1", 1);
+  CHECK(bp::client_options{}.base_url == "http://127.0.0.1:8080/v1");
+  ::setenv("BETTERPROMPT_BASE_URL", "", 1);
+  CHECK(bp::client_options{}.base_url == "https://api.betterprompt.me/v1");
+  ::unsetenv("BETTERPROMPT_BASE_URL");
+  CHECK(bp::client_options{}.base_url == "https://api.betterprompt.me/v1");
+  if (saved) ::setenv("BETTERPROMPT_BASE_URL", restore.c_str(), 1);
 }

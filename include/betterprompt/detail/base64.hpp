@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Base64 encoding (RFC 4648, with padding) for image inputs.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The path every endpoint takes: one call through the transport, its envelope parsed; a failure
 // becomes the exception the endpoint bodies throw.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One API call as a composed operation: rate limit, a connection slot, a connection (idle or new),
 // the exchange, and the retry decision, in one loop on one strand. The decisions are the fsm/
 // functions; this file only performs what they decide. Failures travel as error_code plus
@@ -15,6 +16,7 @@
 #include <betterprompt/detail/http_types.hpp>
 #include <betterprompt/detail/operation_registry.hpp>
 #include <betterprompt/error.hpp>
+#include <betterprompt/events.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -71,6 +73,7 @@ class call_operation final : public registered_operation,
   void resolve();
   void connect(const results_type& endpoints);
   void handshake();
+  void opened();
   void write();
   void read_header();
   void read_body();
@@ -93,6 +96,12 @@ class call_operation final : public registered_operation,
   void release_attempt_resources(bool keep_connection);
 
   step_limit limit_for(std::chrono::milliseconds phase_budget) const;
+  /// Calls the client's event hook, when it has one, with an event of `kind` about this call that
+  /// `fill` completes.
+  template <class Fill>
+  void notify(event_kind kind, Fill fill);
+  /// Now, when a hook will want durations; a default time point otherwise (no clock read).
+  clock::time_point stamp() const noexcept { return hooked_ ? clock::now() : clock::time_point(); }
   /// A handler for the current step: runs `f(*this, args...)` on the strand unless the step is
   /// over by then.
   template <class F>
@@ -122,6 +131,9 @@ class call_operation final : public registered_operation,
   unsigned refused_interim_ = 0;
   bool skip_idle_ = false;  ///< The next attempt opens a new connection (after a stale one).
   boost::system::error_code failure_;  ///< The last attempt's failure.
+
+  bool hooked_ = false;  ///< The client has an event hook.
+  clock::time_point started_{}, slot_wait_started_{}, open_started_{}, handshake_started_{};
 
   boost::asio::steady_timer timer_;
   std::optional<rate_limit_state::reservation> reservation_;

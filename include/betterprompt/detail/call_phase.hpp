@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The phases of an API call, so that a timeout can say which one expired.
 #pragma once
 

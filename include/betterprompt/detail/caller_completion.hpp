@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The caller's side of a composed operation: its type-erased handler, the work that keeps the
 // caller's executor busy until the handler ran, and the relay that brings the caller's
 // cancellation to the operation. Shared by the call and the wait operations.

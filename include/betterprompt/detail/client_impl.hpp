@@ -1,12 +1,15 @@
+// SPDX-License-Identifier: BSL-1.0
 // One client handle's state: its options (with() overrides included) and the shared pool. Handles
 // made by client::with() share the pool. Calls go through async_call (detail/call_op.hpp).
 #pragma once
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/connection_pool.hpp>
+#include <betterprompt/events.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <iostream>
 #include <memory>
 
 namespace betterprompt::detail {
@@ -15,7 +18,11 @@ class client_impl {
  public:
   /// A new client: its own pool. Throws as connection_pool's constructor.
   client_impl(boost::asio::any_io_executor ex, client_options opts)
-      : pool_(std::make_shared<connection_pool>(std::move(ex), opts)), options_(std::move(opts)) {}
+      : pool_(std::make_shared<connection_pool>(std::move(ex), opts)), options_(std::move(opts)) {
+    if (!options_.on_event)
+      if (const auto level = log_level_from_environment())
+        options_.on_event = make_stream_logger(std::cerr, *level);
+  }
 
   /// A handle on `base`'s pool with `overrides` applied to its options.
   client_impl(const client_impl& base, const call_options& overrides)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One keep-alive HTTP/1.1 connection, plain or TLS, used by one call at a time. It only performs
 // I/O steps; the call operation decides which step comes next, on its own strand, and the
 // handlers passed in carry that strand (Beast's expiry timer runs its handler there too).
@@ -91,6 +92,8 @@ class connection {
 
   /// Closes the socket; pending steps complete with an error.
   void close() noexcept;
+  /// The socket is open (not closed yet).
+  bool is_open() const noexcept { return tcp().socket().is_open(); }
 
   /// When the connection last went idle.
   clock::time_point idle_since{};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What all handles of one client share: the address, TLS context, connections, the bound on
 // connections in use, the rate limiter and the closed state.
 #pragma once

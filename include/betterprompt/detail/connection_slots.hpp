@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bounds the connections of a client: a request holds a slot while it uses a connection, and
 // waits in first-come, first-served order when all are taken.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The API's response envelope: parse it, map its errors, decode its `data` into a model.
 #pragma once
 

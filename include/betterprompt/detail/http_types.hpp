@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What endpoints hand to the transport, and what it hands back.
 #pragma once
 
@@ -11,8 +12,33 @@
 
 namespace betterprompt::detail {
 
+/// Which endpoint a request calls: the operation's name and the path template, for events.
+struct route {
+  const char* operation = "call";  ///< E.g. "get_run".
+  const char* path_template = "";  ///< E.g. "/v1/runs/{runId}" (ids never appear in it).
+};
+
+/// The API's endpoints, as events name them.
+namespace routes {
+inline constexpr route get_prompt{"get_prompt", "/v1/prompts/{promptId}"};
+inline constexpr route get_prompt_version{"get_prompt_version",
+                                          "/v1/prompt-versions/{promptVersionId}"};
+inline constexpr route list_prompt_versions{"list_prompt_versions",
+                                            "/v1/prompts/{promptId}/versions"};
+inline constexpr route search_prompts{"search_prompts", "/v1/prompts/publish"};
+inline constexpr route create_run{"create_run", "/v1/runs"};
+inline constexpr route get_run{"get_run", "/v1/runs/{runId}"};
+inline constexpr route list_runs{"list_runs", "/v1/runs"};
+inline constexpr route get_account{"get_account", "/v1/me"};
+inline constexpr route get_credits{"get_credits", "/v1/me/credits"};
+inline constexpr route get_resources{"get_resources", "/v1/resources"};
+inline constexpr route search_skills{"search_skills", "/v1/skills"};
+inline constexpr route get_skill{"get_skill", "/v1/skills/{name}"};
+}  // namespace routes
+
 /// One API call, before the transport adds host, prefix, headers and auth.
 struct api_request {
+  route which{};  ///< The endpoint, for events.
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string target{};  ///< Path below the base URL's prefix plus query, already percent-encoded.
   std::string body{};    ///< JSON text; empty for none.
@@ -21,13 +47,15 @@ struct api_request {
   /// past it is not waited out. wait_for_run's deadline, for its polls.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 
-  static api_request get(std::string target) {
+  static api_request get(route which, std::string target) {
     api_request r;
+    r.which = which;
     r.target = std::move(target);
     return r;
   }
-  static api_request post(std::string target, std::string json_body) {
+  static api_request post(route which, std::string target, std::string json_body) {
     api_request r;
+    r.which = which;
     r.method = boost::beast::http::verb::post;
     r.target = std::move(target);
     r.body = std::move(json_body);

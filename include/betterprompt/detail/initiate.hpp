@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The one way every public operation starts: take the client's shared state at once, then run
 // the operation's body for the given completion token.
 #pragma once

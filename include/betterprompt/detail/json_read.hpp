@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Checked reading of JSON fields for the model decoders: failures say which field was wrong.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The operations in flight on one client, so that close() reaches each of them: a registry walked
 // under a lock, instead of a cancellation branch raced against every call.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Text fit for messages and logs: bytes that could forge a line or cut it short shown as \xNN.
 #pragma once
 

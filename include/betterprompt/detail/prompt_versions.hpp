@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Decoding GET /v1/prompts/{id}/versions, whose entries may omit their promptId.
 #pragma once
 

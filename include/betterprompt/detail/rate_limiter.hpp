@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The client's rate limit, shared by every request of a client: rate_limit_state plus the clock
 // and a lock. The call operation does the waiting.
 #pragma once

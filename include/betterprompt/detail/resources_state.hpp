@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The client's side of the resources cache protocol: the hash it announces in `cli-agent`, and
 // whether a response said that hash is stale (`action-require: update-resources`).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The answer to GET /v1/runs/{id}, decoded: shared by get_run and wait_for_run's polls.
 #pragma once
 

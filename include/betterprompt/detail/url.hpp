@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Base-URL parsing and percent-encoding of path segments and query values.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // wait_for_run as a composed operation: poll, decide (plan_poll), sleep on a timer, repeat. While
 // it sleeps it holds this small object and a timer: no coroutine frame, no connection.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of the account endpoints.
 #pragma once
 
@@ -9,14 +10,14 @@ namespace betterprompt {
 
 BETTERPROMPT_DECL detail::endpoint_call<account> detail::get_account_call() {
   endpoint_call<account> call;
-  call.request = api_request::get("/me");
+  call.request = api_request::get(routes::get_account, "/me");
   call.decode = &decode_answer<account>;
   return call;
 }
 
 BETTERPROMPT_DECL detail::endpoint_call<credit_balance> detail::get_credits_call() {
   endpoint_call<credit_balance> call;
-  call.request = api_request::get("/me/credits");
+  call.request = api_request::get(routes::get_credits, "/me/credits");
   call.decode = &decode_answer<credit_balance>;
   return call;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of detail::call_operation, continued: what a failed step or call tells the caller (its
 // error code, message and data), and how a timeout names its phase.
 #pragma once
@@ -31,6 +32,14 @@ inline std::chrono::milliseconds phase_budget(const timeout_options& limits, cal
 }
 
 /// Why a retryable answer was handed back as it is, for its error message.
+/// Why another attempt follows, for the retry_scheduled event.
+inline std::string retry_reason(const attempt_outcome& outcome, boost::system::error_code failure) {
+  if (outcome.stale_connection) return "stale keep-alive connection";
+  if (outcome.http_status != 0) return "HTTP " + std::to_string(outcome.http_status);
+  if (outcome.failed_before_sending) return "failed before sending: " + failure.message();
+  return failure.message();
+}
+
 inline std::string retry_after_refusal(retry_verdict verdict, int retry_after_seconds,
                                        const retry_policy& policy) {
   const std::string asked =

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of detail::call_operation: the transport's one loop.
 #pragma once
 
@@ -26,6 +27,28 @@ auto call_operation::step(F f) {
       });
 }
 
+template <class Fill>
+void call_operation::notify(event_kind kind, Fill fill) {
+  if (!hooked_) return;
+  event e;
+  e.kind = kind;
+  e.operation = request_.which.operation;
+  e.method = http::to_string(request_.method);
+  e.path_template = request_.which.path_template;
+  e.attempt = retry_ + stale_resends_ + 1;
+  fill(e);
+  try {
+    client_->options().on_event(e);
+  } catch (...) {
+    // A hook's failure is not the call's: documented as swallowed.
+  }
+}
+
+inline std::chrono::microseconds microseconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
+
 BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> client,
                                                  api_request request, handler_type handler)
     : client_(std::move(client)),
@@ -34,6 +57,7 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> cl
       request_(std::move(request)),
       caller_(std::move(handler), pool_.executor()),
       timer_(pool_.executor()) {
+  hooked_ = static_cast<bool>(client_->options().on_event);
   request_.what = std::string(http::to_string(request_.method)) + " " +
                   pool_.address().path_prefix + request_.target;
 }
@@ -68,6 +92,8 @@ BETTERPROMPT_DECL void call_operation::begin() {
   if (total.count() > 0) deadline_ = clock::now() + total;
   deadline_ = std::min(deadline_, request_.deadline);
   http_request_ = pool_.serialize(request_);
+  started_ = stamp();
+  notify(event_kind::call_started, [](event&) {});
   next_attempt();
 }
 
@@ -98,6 +124,7 @@ BETTERPROMPT_DECL void call_operation::reserve_rate() {
     return acquire_slot();
   }
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(reservation_->wait);
+  notify(event_kind::rate_limit_wait, [&](event& e) { e.delay = wait; });
   const step_limit limit = limit_for(wait);
   phase_limited_by_total_ = limit.is_total && limit.limit < wait;
   timer_.expires_after(limit.limit);
@@ -120,11 +147,14 @@ BETTERPROMPT_DECL void call_operation::acquire_slot() {
     holding_slot_ = true;
     return use_connection();
   }
+  slot_wait_started_ = stamp();
   slot_waiter_->handover.async_receive(step([](call_operation& self, boost::system::error_code) {
     self.timer_.cancel();
     self.holding_slot_ = self.pool_.slots().settle(self.slot_waiter_, true);
     self.slot_waiter_.reset();
     if (!self.holding_slot_) return self.acquire_slot();
+    self.notify(event_kind::connection_slot_wait,
+                [&](event& e) { e.duration = microseconds_since(self.slot_wait_started_); });
     self.use_connection();
   }));
   if (deadline_ == clock::time_point::max()) return;
@@ -141,7 +171,11 @@ BETTERPROMPT_DECL void call_operation::use_connection() {
   connection_ = skip_idle_ ? nullptr : pool_.take_idle();
   skip_idle_ = false;
   reused_ = connection_ != nullptr;
-  if (reused_) return write();
+  if (reused_) {
+    notify(event_kind::connection_reused, [](event&) {});
+    return write();
+  }
+  open_started_ = stamp();
   resolve();
 }
 
@@ -198,7 +232,7 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
         if (!self.connection_->prepare(self.pool_.address().host, failure))
           return self.open_failed(boost::asio::error::invalid_argument,
                                   open_failure::host_verification, failure);
-        if (!self.connection_->is_tls()) return self.write();
+        if (!self.connection_->is_tls()) return self.opened();
         self.handshake();
       }));
 }
@@ -208,12 +242,23 @@ BETTERPROMPT_DECL void call_operation::handshake() {
   const step_limit limit = limit_for(client_->options().timeouts.tls_handshake);
   phase_limited_by_total_ = limit.is_total;
   connection_->expire_after(limit.limit);
+  handshake_started_ = stamp();
   connection_->async_handshake(step([](call_operation& self, boost::system::error_code ec) {
-    if (!ec) return self.write();
+    if (!ec) {
+      self.notify(event_kind::tls_handshake,
+                  [&](event& e) { e.duration = microseconds_since(self.handshake_started_); });
+      return self.opened();
+    }
     self.open_failed(ec, open_failure::tls_handshake,
                      "TLS handshake with " + self.pool_.address().host +
                          " failed: " + self.connection_->tls_failure(ec));
   }));
+}
+
+BETTERPROMPT_DECL void call_operation::opened() {
+  notify(event_kind::connection_opened,
+         [&](event& e) { e.duration = microseconds_since(open_started_); });
+  write();
 }
 
 BETTERPROMPT_DECL void call_operation::write() {
@@ -324,6 +369,13 @@ BETTERPROMPT_DECL void call_operation::decide(const attempt_outcome& outcome) {
       result_.note = retry_after_refusal(next.verdict, result_.retry_after_seconds, policy);
     return finish({});
   }
+  if (hooked_) {
+    const std::string reason = retry_reason(outcome, failure_);
+    notify(event_kind::retry_scheduled, [&](event& e) {
+      e.delay = next.delay;
+      e.reason = reason;
+    });
+  }
   if (next.kind == retry_kind::stale_resend) {
     ++stale_resends_;
     skip_idle_ = true;  // on a new connection: the next idle one may be stale as well
@@ -369,6 +421,7 @@ BETTERPROMPT_DECL void call_operation::release_attempt_resources(bool keep_conne
     } else {
       // Closed, not destroyed: after abort() a step may still be pending on it, and completes
       // (with an error, ignored) before the call is gone. The next attempt replaces it.
+      if (connection_->is_open()) notify(event_kind::connection_closed, [](event&) {});
       connection_->close();
     }
   }
@@ -383,6 +436,14 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
   ++generation_;
   release_attempt_resources(false);
   pool_.operations().remove(*this);
+  notify(event_kind::call_finished, [&](event& e) {
+    e.http_status = result_.http_status;
+    e.error = ec;
+    e.duration = microseconds_since(started_);
+    e.request_id = result_.request_id;
+    e.bytes_out = http_request_.size();
+    e.bytes_in = result_.body.size();
+  });
   caller_.complete(ec, std::move(result_));
 }
 

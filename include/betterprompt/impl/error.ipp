@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Out-of-line bodies for <betterprompt/error.hpp>.
 #pragma once
 

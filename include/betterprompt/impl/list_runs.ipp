@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of list_runs and run_pager.
 #pragma once
 
@@ -35,7 +36,8 @@ inline std::string list_runs_target(const list_runs_options& o) {
 inline boost::asio::awaitable<page<run>> fetch_runs_page(std::shared_ptr<client_impl> impl,
                                                          list_runs_options options) {
   check_list_runs_options(options);
-  auto env = co_await call(std::move(impl), api_request::get(list_runs_target(options)));
+  auto env = co_await call(std::move(impl),
+                           api_request::get(routes::list_runs, list_runs_target(options)));
   co_return decode_data<page<run>>(std::move(env));
 }
 

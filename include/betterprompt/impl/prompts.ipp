@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of the prompt endpoints.
 #pragma once
 
@@ -22,9 +23,9 @@ inline std::string prompt_version_target(const std::string& prompt_version_id) {
   return "/prompt-versions/" + percent_encode(prompt_version_id);
 }
 
-inline boost::asio::awaitable<prompt> fetch_prompt(std::shared_ptr<client_impl> impl,
+inline boost::asio::awaitable<prompt> fetch_prompt(std::shared_ptr<client_impl> impl, route which,
                                                    std::string target) {
-  auto env = co_await call(std::move(impl), api_request::get(std::move(target)));
+  auto env = co_await call(std::move(impl), api_request::get(which, std::move(target)));
   co_return decode_data<prompt>(std::move(env));
 }
 
@@ -32,7 +33,7 @@ BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_call(std::string prompt_id,
                                                         std::string version_id) {
   return build_endpoint_call<prompt>([&] {
     endpoint_call<prompt> call;
-    call.request = api_request::get(prompt_target(prompt_id, version_id));
+    call.request = api_request::get(routes::get_prompt, prompt_target(prompt_id, version_id));
     call.decode = &decode_answer<prompt>;
     return call;
   });
@@ -41,7 +42,8 @@ BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_call(std::string prompt_id,
 BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_version_call(std::string prompt_version_id) {
   return build_endpoint_call<prompt>([&] {
     endpoint_call<prompt> call;
-    call.request = api_request::get(prompt_version_target(prompt_version_id));
+    call.request =
+        api_request::get(routes::get_prompt_version, prompt_version_target(prompt_version_id));
     call.decode = &decode_answer<prompt>;
     return call;
   });
@@ -52,7 +54,8 @@ BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
   return build_endpoint_call<std::vector<prompt>>([&] {
     require_id(prompt_id, "prompt_id");
     endpoint_call<std::vector<prompt>> call;
-    call.request = api_request::get("/prompts/" + percent_encode(prompt_id) + "/versions");
+    call.request = api_request::get(routes::list_prompt_versions,
+                                    "/prompts/" + percent_encode(prompt_id) + "/versions");
     call.decode = &decode_versions;
     call.context = std::move(prompt_id);
     return call;
@@ -61,7 +64,8 @@ BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
 
 BETTERPROMPT_DECL endpoint_call<page<prompt>> search_prompts_call(std::string query) {
   endpoint_call<page<prompt>> call;
-  call.request = api_request::get("/prompts/publish?q=" + percent_encode(query));
+  call.request =
+      api_request::get(routes::search_prompts, "/prompts/publish?q=" + percent_encode(query));
   call.decode = &decode_answer<page<prompt>>;
   return call;
 }

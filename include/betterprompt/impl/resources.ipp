@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of the resources endpoint and cache.
 #pragma once
 
@@ -9,7 +10,7 @@ namespace detail {
 
 BETTERPROMPT_DECL endpoint_call<resources> get_resources_call() {
   endpoint_call<resources> call;
-  call.request = api_request::get("/resources");
+  call.request = api_request::get(routes::get_resources, "/resources");
   call.decode = &decode_answer<resources>;
   return call;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // JSON mapping of the run models: the one place they are decoded and encoded.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of validate_run_request and run_prompt.
 #pragma once
 
@@ -155,7 +156,9 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> detail::run_prompt_op(
   if (!which.pinned || options.validate) {
     std::string target = which.pinned ? detail::prompt_version_target(which.id)
                                       : detail::prompt_target(which.id, {});
-    prompt version = co_await detail::fetch_prompt(impl, std::move(target));
+    const detail::route fetched =
+        which.pinned ? detail::routes::get_prompt_version : detail::routes::get_prompt;
+    prompt version = co_await detail::fetch_prompt(impl, fetched, std::move(target));
     request.prompt_version_id = version.prompt_version_id;
     if (options.validate) validate_run_request(version, request);
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of the run endpoints.
 #pragma once
 
@@ -38,7 +39,8 @@ inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
                                               run_request request) {
   require_id(request.prompt_version_id, "run_request.prompt_version_id");
   std::string body = request_body(request);
-  auto env = co_await call(std::move(impl), api_request::post("/runs", std::move(body)));
+  auto env = co_await call(std::move(impl),
+                           api_request::post(routes::create_run, "/runs", std::move(body)));
   if (auto pending = pending_run_from(env)) co_return std::move(*pending);
   co_return decode_data<run>(std::move(env));
 }
@@ -54,7 +56,7 @@ BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
   return build_endpoint_call<run>([&] {
     require_id(request.prompt_version_id, "run_request.prompt_version_id");
     endpoint_call<run> call;
-    call.request = api_request::post("/runs", request_body(request));
+    call.request = api_request::post(routes::create_run, "/runs", request_body(request));
     call.decode = &decode_created_run;
     return call;
   });
@@ -64,7 +66,7 @@ BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id) {
   return build_endpoint_call<run>([&] {
     require_id(run_id, "run_id");
     endpoint_call<run> call;
-    call.request = api_request::get("/runs/" + percent_encode(run_id));
+    call.request = api_request::get(routes::get_run, "/runs/" + percent_encode(run_id));
     call.decode = &decode_run_answer;
     call.context = run_id;
     call.run_id = std::move(run_id);

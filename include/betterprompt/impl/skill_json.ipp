@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // JSON mapping of the skill model: the one place it is decoded and encoded.
 #pragma once
 

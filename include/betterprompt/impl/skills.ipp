@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of the skill endpoints.
 #pragma once
 
@@ -36,7 +37,7 @@ BETTERPROMPT_DECL endpoint_call<page<skill>> search_skills_call(std::string quer
     if (!filters.type.empty()) target += "&type=" + filters.type;
     if (!filters.author.empty()) target += "&author=" + percent_encode(filters.author);
     endpoint_call<page<skill>> call;
-    call.request = api_request::get(std::move(target));
+    call.request = api_request::get(routes::search_skills, std::move(target));
     call.decode = &decode_answer<page<skill>>;
     return call;
   });
@@ -56,7 +57,7 @@ BETTERPROMPT_DECL endpoint_call<skill> get_skill_call(std::string name, skill_op
     if (options.schema) add("schema", "true");
     if (options.pricing) add("pricing", "true");
     endpoint_call<skill> call;
-    call.request = api_request::get(std::move(target));
+    call.request = api_request::get(routes::get_skill, std::move(target));
     call.decode = &decode_answer<skill>;
     return call;
   });

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Bodies of detail::wait_operation.
 #pragma once
 
@@ -61,7 +62,7 @@ BETTERPROMPT_DECL void wait_operation::on_client_closed() noexcept {
 }
 
 BETTERPROMPT_DECL void wait_operation::poll() {
-  auto request = api_request::get("/runs/" + percent_encode(run_id_));
+  auto request = api_request::get(routes::get_run, "/runs/" + percent_encode(run_id_));
   request.deadline = deadline_;
   polling_ = true;
   async_call(

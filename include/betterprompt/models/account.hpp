@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The account models: who a key belongs to, and its credit balance.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // One page of a listing (runs, search results).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The prompt model: a published prompt version and the inputs it expects.
 #pragma once
 

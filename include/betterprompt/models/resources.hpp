@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The resources model: the models a run may use, and the run options each accepts.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The run model: a request to run a prompt, and the run it creates.
 #pragma once
 

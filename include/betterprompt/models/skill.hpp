@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The skill model: a published prompt packaged with its input schema and a SKILL.md text, as the
 // official command-line client searches and installs them.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // An in-process emulator of the BetterPrompt API v1, for examples and tests (like stripe-mock).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's counterpart of <betterprompt/src.hpp>: include in one translation unit with
 // BETTERPROMPT_SEPARATE_COMPILATION defined.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Which cancellation types an API call honours: a decision of its own, free of I/O.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // wait_for_run's decision after each poll, free of I/O and of the clock: what the poll found goes
 // in, whether to return, fail or sleep (and for how long) comes out.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The client's rate limit as a state machine: time goes in, how long to wait comes out. No
 // clock, no timer, no lock: rate_limiter adds those, unit tests drive it with made-up times.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The retry decision, free of I/O and of the clock: what an attempt ended in goes in, whether to
 // try again (and after how long) comes out. The transport feeds it; unit tests drive it as a table.
 #pragma once

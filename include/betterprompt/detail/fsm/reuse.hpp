@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Whether a keep-alive connection may carry another request, from facts the transport gathers:
 // the decision that keeps one call's answer from ever being read as another's.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A throwaway certificate authority and server certificate for the emulator's TLS mode.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's model catalogue (GET /v1/resources) and how a skill row is made from a prompt.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's catalogue routes: resources, skills, and its own health check.
 #pragma once
 

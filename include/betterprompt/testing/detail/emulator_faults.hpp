@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's misbehaviours: injected faults and the API's rate limit.
 #pragma once
 

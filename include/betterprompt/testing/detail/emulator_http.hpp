@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // HTTP helpers of the emulator: envelopes, UUIDs, percent-decoding, query parameters.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's listing and account routes: versions, search, runs, /me.
 #pragma once
 

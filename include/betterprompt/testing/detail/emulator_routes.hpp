@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's HTTP semantics: auth, routing, validation and envelopes, per the API contract.
 #pragma once
 

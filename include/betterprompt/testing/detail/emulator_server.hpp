@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's network side: listener and HTTP/1.1 keep-alive sessions, plain or TLS.
 #pragma once
 

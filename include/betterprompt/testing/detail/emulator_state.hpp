@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // What every session of one emulator shares.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The emulator's data: prompt versions, runs, and the deterministic "model".
 #pragma once
 

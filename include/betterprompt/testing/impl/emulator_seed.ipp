@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Reading the emulator's configuration: a seed (the executable's --seed FILE) from JSON, and
 // fault specs (--fault).
 #pragma once
