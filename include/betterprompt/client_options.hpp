@@ -134,6 +134,15 @@ struct client_options {
   retry_policy retry;
   /// Client-side rate limit. Default: 5 requests per second, burst 5.
   rate_limit_options rate_limit;
+  /// The HTTP proxy to go through: "http://[user:password@]host[:port]" (port default 1080; the
+  /// credentials, percent-decoded, are sent as Basic Proxy-Authorization to the proxy only, and
+  /// never shown). https requests go through a CONNECT tunnel, with TLS end to end to the API
+  /// host (certificate checked against it, not the proxy); plain http requests are sent to the
+  /// proxy in absolute form. "" (empty): no proxy. Default (nullopt): the environment, read when
+  /// the client is created: https_proxy / HTTPS_PROXY for an https base_url, http_proxy /
+  /// HTTP_PROXY for http, unless no_proxy / NO_PROXY ("*", hosts, .domains, host:port) exempts
+  /// the API host. A refusal by the proxy is error::proxy_refused with the proxy's status.
+  std::optional<std::string> proxy{};
   /// Sees every call, retry, wait and connection of the client (see events.hpp); shared by all
   /// handles. Default: none, unless BETTERPROMPT_LOG is "info" or "debug" (read when the client
   /// is created): then a logger to stderr. Nothing is built or called when there is no hook.

@@ -46,6 +46,8 @@ enum client_errors {
   invalid_input,       ///< A run request does not match the prompt's inputs; data = {"field"}.
   file_error,          ///< A file could not be read or is over its size limit.
   client_closed,       ///< client::close() was called, or the last handle of the client destroyed.
+  proxy_refused,       ///< The proxy refused the tunnel (CONNECT); diagnostics::http_status is its
+                       ///< status, e.g. 407 for missing or wrong proxy credentials.
 };
 
 /// The category of api_errors.

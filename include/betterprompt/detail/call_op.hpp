@@ -72,6 +72,7 @@ class call_operation final : public registered_operation,
   void use_connection();
   void resolve();
   void connect(const results_type& endpoints);
+  void tunnel();
   void handshake();
   void opened();
   void write();
@@ -88,6 +89,8 @@ class call_operation final : public registered_operation,
   void open_failed(const boost::system::error_code& ec, open_failure kind,
                    const std::string& failure);
   void total_timeout();
+  /// The proxy answered CONNECT with `status` (not 2xx, or with stray bytes).
+  void tunnel_refused(unsigned status, const std::string& reason);
 
   void cancel(boost::asio::cancellation_type_t type);
   /// Ends the call now with `ec`: whatever step is pending is cancelled and its handler ignored.
@@ -141,6 +144,7 @@ class call_operation final : public registered_operation,
   bool holding_slot_ = false;
   std::unique_ptr<connection> connection_;
   std::optional<connection::parser_type> parser_;
+  std::optional<connection::tunnel_parser_type> tunnel_parser_;
   api_response result_;
 };
 

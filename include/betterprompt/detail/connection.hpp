@@ -13,6 +13,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -59,6 +60,20 @@ class connection {
   std::string tls_failure(const boost::system::error_code& ec);
   /// True when the peer's certificate failed verification (a permanent failure).
   bool certificate_rejected();
+
+  /// The answer to a CONNECT request: a header, no body.
+  using tunnel_parser_type = boost::beast::http::response_parser<boost::beast::http::empty_body>;
+  /// Writes `request` (a CONNECT to a proxy) on the TCP stream, under any TLS; the handler gets
+  /// (error_code, bytes).
+  template <class Handler>
+  void async_write_tunnel_request(const std::string& request, Handler&& handler) {
+    boost::asio::async_write(tcp(), boost::asio::buffer(request), std::forward<Handler>(handler));
+  }
+  /// Reads the proxy's answer to CONNECT from the TCP stream; the handler gets (error_code, bytes).
+  template <class Handler>
+  void async_read_tunnel_answer(tunnel_parser_type& parser, Handler&& handler) {
+    boost::beast::http::async_read_header(tcp(), buffer_, parser, std::forward<Handler>(handler));
+  }
 
   /// Writes a serialized request; the handler gets (error_code, bytes).
   template <class Handler>

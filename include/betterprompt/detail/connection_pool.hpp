@@ -8,6 +8,7 @@
 #include <betterprompt/detail/connection_slots.hpp>
 #include <betterprompt/detail/http_types.hpp>
 #include <betterprompt/detail/operation_registry.hpp>
+#include <betterprompt/detail/proxy.hpp>
 #include <betterprompt/detail/rate_limiter.hpp>
 #include <betterprompt/detail/resources_state.hpp>
 #include <betterprompt/detail/url.hpp>
@@ -32,6 +33,18 @@ class connection_pool {
 
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
   const endpoint_address& address() const noexcept { return address_; }
+  /// The proxy connections go through, if any (client_options::proxy or the environment).
+  const std::optional<proxy_config>& proxy() const noexcept { return proxy_; }
+  /// Where connections go: the proxy's host and port, or the API's.
+  const std::string& connect_host() const noexcept { return proxy_ ? proxy_->host : address_.host; }
+  const std::string& connect_port() const noexcept { return proxy_ ? proxy_->port : address_.port; }
+  /// What messages call the place connections go: "api.example:443", or
+  /// "proxy http://host:port".
+  std::string connect_shown() const {
+    return proxy_ ? "proxy " + proxy_->shown : address_.host + ":" + address_.port;
+  }
+  /// The CONNECT request that opens a tunnel through the proxy to the API host (https).
+  const std::string& tunnel_request() const noexcept { return tunnel_request_; }
   /// The header lines every request carries (Host, User-Agent, Accept, Authorization), each
   /// ending in CRLF: built once, checked free of control characters.
   const std::string& common_fields() const noexcept { return common_fields_; }
@@ -66,7 +79,10 @@ class connection_pool {
  private:
   boost::asio::any_io_executor executor_;
   endpoint_address address_;
+  std::optional<proxy_config> proxy_;
   std::string common_fields_;
+  std::string absolute_prefix_;  ///< "http://host:port" before the path: plain http via a proxy.
+  std::string tunnel_request_;
   std::size_t max_idle_;
   std::chrono::milliseconds idle_timeout_;
   std::optional<boost::asio::ssl::context> tls_context_;

@@ -6,6 +6,7 @@
 #include <betterprompt/error.hpp>
 
 #include <cctype>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -102,6 +103,23 @@ inline endpoint_address parse_base_url(std::string_view url) {
   }
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   out.path_prefix = std::string(path);
+  return out;
+}
+
+/// `s` with each %XX decoded; nullopt for a malformed escape.
+inline std::optional<std::string> percent_decoded(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
+      return std::nullopt;
+    out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+    i += 2;
+  }
   return out;
 }
 

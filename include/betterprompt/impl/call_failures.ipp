@@ -4,6 +4,7 @@
 #pragma once
 
 #include <betterprompt/detail/call_op.hpp>
+#include <betterprompt/detail/printable.hpp>
 
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -58,8 +59,7 @@ BETTERPROMPT_DECL void call_operation::open_failed(const boost::system::error_co
   // Nothing was sent yet: worth another try, unless the certificate was rejected.
   transient_ = !connection_->certificate_rejected();
   connection_.reset();
-  const auto& address = pool_.address();
-  const std::string where = address.host + ":" + address.port;
+  const std::string where = pool_.connect_shown();
   if (ec == boost::beast::error::timeout) {
     if (phase_limited_by_total_) return total_timeout();
     diagnostics diag;
@@ -73,6 +73,21 @@ BETTERPROMPT_DECL void call_operation::open_failed(const boost::system::error_co
   diag.message = request_.what + ": " + where + ": " + failure;
   attempt_failed(kind == open_failure::tls_handshake ? error::tls_error : error::connection_failed,
                  std::move(diag));
+}
+
+BETTERPROMPT_DECL void call_operation::tunnel_refused(unsigned status, const std::string& reason) {
+  connection_->close();
+  connection_.reset();
+  transient_ = false;  // the proxy's decision (credentials, policy) does not change on a retry
+  diagnostics diag;
+  diag.http_status = status;
+  const auto& address = pool_.address();
+  diag.message = request_.what + ": " + pool_.connect_shown() + " refused the tunnel to " +
+                 address.host + ":" + address.port + ": " +
+                 (status / 100 == 2 ? "bytes followed its answer"
+                                    : "HTTP " + std::to_string(status) + " " +
+                                          escape_bytes(reason.substr(0, 128), true));
+  attempt_failed(error::proxy_refused, std::move(diag));
 }
 
 BETTERPROMPT_DECL void call_operation::exchange_failed(const boost::system::error_code& ec) {

@@ -185,9 +185,8 @@ BETTERPROMPT_DECL void call_operation::resolve() {
   // own and the call races it against the timer. A late answer finds the call gone and is dropped
   // with the lookup; the lookup never keeps the call alive.
   auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(pool_.executor());
-  const endpoint_address& address = pool_.address();
   resolver->async_resolve(
-      address.host, address.port,
+      pool_.connect_host(), pool_.connect_port(),
       boost::asio::bind_executor(strand_,
                                  [weak = weak_from_this(), generation = generation_, resolver](
                                      const boost::system::error_code& ec, results_type endpoints) {
@@ -200,7 +199,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
                                    self->transient_ = true;
                                    diagnostics diag;
                                    diag.message = self->request_.what + ": cannot resolve " +
-                                                  self->pool_.address().host + ": " + ec.message();
+                                                  self->pool_.connect_shown() + ": " + ec.message();
                                    self->attempt_failed(error::connection_failed, std::move(diag));
                                  }));
   const auto budget = client_->options().timeouts.resolve;
@@ -211,8 +210,8 @@ BETTERPROMPT_DECL void call_operation::resolve() {
     if (self.phase_limited_by_total_) return self.total_timeout();
     self.transient_ = true;
     diagnostics diag;
-    diag.message = self.request_.what + ": resolving " + self.pool_.address().host + " took over " +
-                   std::to_string(budget.count()) + " ms";
+    diag.message = self.request_.what + ": resolving " + self.pool_.connect_shown() +
+                   " took over " + std::to_string(budget.count()) + " ms";
     diag.data = {{"phase", to_string(call_phase::resolve)}};
     self.attempt_failed(error::timeout, std::move(diag));
   }));
@@ -233,7 +232,34 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
           return self.open_failed(boost::asio::error::invalid_argument,
                                   open_failure::host_verification, failure);
         if (!self.connection_->is_tls()) return self.opened();
+        if (self.pool_.proxy()) return self.tunnel();
         self.handshake();
+      }));
+}
+
+// https through a proxy: CONNECT opens a tunnel to the API host, then TLS runs end to end through
+// it. Under the connect phase's budget: the tunnel is part of reaching the host.
+BETTERPROMPT_DECL void call_operation::tunnel() {
+  connection_->async_write_tunnel_request(
+      pool_.tunnel_request(), step([](call_operation& self, boost::system::error_code ec, auto) {
+        if (ec)
+          return self.open_failed(ec, open_failure::connect,
+                                  "sending CONNECT failed: " + ec.message());
+        self.tunnel_parser_.emplace();
+        self.connection_->async_read_tunnel_answer(
+            *self.tunnel_parser_,
+            self.step([](call_operation& self, boost::system::error_code ec, auto) {
+              if (ec)
+                return self.open_failed(ec, open_failure::connect,
+                                        "reading the answer to CONNECT failed: " + ec.message());
+              const auto& answer = self.tunnel_parser_->get();
+              const unsigned status = answer.result_int();
+              const std::string reason(answer.reason());
+              self.tunnel_parser_.reset();
+              // Anything past the header would be taken for the TLS server's first bytes.
+              if (status / 100 == 2 && self.connection_->buffered() == 0) return self.handshake();
+              self.tunnel_refused(status, reason);
+            }));
       }));
 }
 

@@ -8,6 +8,7 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include <cstdlib>
 #include <string>
 
 namespace betterprompt::detail {
@@ -38,6 +39,23 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
   common_fields_ = "Host: " + address_.host_header + "\r\nUser-Agent: " + opts.user_agent +
                    "\r\nAccept: application/json\r\n";
   if (!opts.api_key.empty()) common_fields_ += "Authorization: Bearer " + opts.api_key + "\r\n";
+  proxy_ = proxy_for(address_, opts.proxy, [](const char* name) { return std::getenv(name); });
+  if (proxy_) {
+    const bool v6 = address_.host.find(':') != std::string::npos;
+    const std::string authority =
+        (v6 ? "[" + address_.host + "]" : address_.host) + ":" + address_.port;
+    const std::string credentials = proxy_->authorization.empty()
+                                        ? ""
+                                        : "Proxy-Authorization: " + proxy_->authorization + "\r\n";
+    if (address_.tls) {
+      // The credentials go to the proxy in CONNECT only: never inside the tunnel to the API.
+      tunnel_request_ = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority +
+                        "\r\nUser-Agent: " + opts.user_agent + "\r\n" + credentials + "\r\n";
+    } else {
+      absolute_prefix_ = "http://" + authority;
+      common_fields_ += credentials;
+    }
+  }
   if (!address_.tls) return;
 
   namespace ssl = boost::asio::ssl;
@@ -67,7 +85,14 @@ inline std::string connection_pool::serialize(const api_request& req) const {
   const std::string& fields = common_fields_;
   std::string out;
   out.reserve(req.what.size() + fields.size() + req.body.size() + 128);
-  out.append(req.what).append(" HTTP/1.1\r\n").append(fields);
+  if (absolute_prefix_.empty()) {
+    out.append(req.what);
+  } else {
+    // Through a proxy, plain http names the whole URL: "GET http://host:port/v1/… HTTP/1.1".
+    const auto space = req.what.find(' ');
+    out.append(req.what, 0, space + 1).append(absolute_prefix_).append(req.what, space + 1);
+  }
+  out.append(" HTTP/1.1\r\n").append(fields);
   resources_.append_field(out);
   if (!req.body.empty())
     out.append("Content-Type: application/json\r\nContent-Length: ")

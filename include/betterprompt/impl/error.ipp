@@ -69,6 +69,8 @@ class client_category final : public boost::system::error_category {
         return "file cannot be used";
       case client_closed:
         return "client closed";
+      case proxy_refused:
+        return "the proxy refused the connection";
     }
     return "unknown betterprompt.client error";
   }

@@ -230,8 +230,8 @@ class emulator {
   /// PEM of the generated CA (TLS mode); empty otherwise.
   BETTERPROMPT_DECL const std::string& ca_certificate_pem() const;
   /// Client options that reach this emulator: base_url, the first API key, in TLS mode the CA as
-  /// the only trust anchor, and a client rate limit just under the emulator's (off when it has
-  /// none).
+  /// the only trust anchor, a client rate limit just under the emulator's (off when it has
+  /// none), and no proxy (whatever the environment says).
   BETTERPROMPT_DECL client_options make_client_options() const;
 
   /// Adds (or replaces, by version id) a prompt version. The newest added version of a prompt

@@ -2,6 +2,8 @@
 // HTTP helpers of the emulator: envelopes, UUIDs, percent-decoding, query parameters.
 #pragma once
 
+#include <betterprompt/detail/url.hpp>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -60,19 +62,7 @@ inline bool is_uuid(std::string_view s) {
 }
 
 inline std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
-      return std::nullopt;
-    out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-    i += 2;
-  }
-  return out;
+  return betterprompt::detail::percent_decoded(s);
 }
 
 inline std::optional<std::string> query_param(std::string_view query, std::string_view name) {

@@ -50,6 +50,7 @@ BETTERPROMPT_DECL client_options emulator::make_client_options() const {
   opts.rate_limit.requests_per_second = rate * 0.95;
   opts.rate_limit.burst = std::max(1.0, rate - 1);
   opts.tls.ca_pem = ca_certificate_pem();
+  opts.proxy = std::string();  // straight to the emulator, whatever HTTPS_PROXY says
   return opts;
 }
 
