@@ -23,3 +23,7 @@
 #include <betterprompt/runs.hpp>
 #include <betterprompt/skills.hpp>
 #include <betterprompt/wait.hpp>
+
+/// The BetterPrompt API v1 client: operations (initiating functions for any Asio completion
+/// token), their models, options and errors.
+namespace betterprompt {}

@@ -46,7 +46,9 @@ class client {
   explicit client(ExecutionContext& ctx, client_options opts = {})
       : client(executor_type(ctx.get_executor()), std::move(opts)) {}
 
+  /// Moves the handle; the moved-from client may only be destroyed or assigned to.
   client(client&&) noexcept = default;
+  /// Moves the handle; the handle assigned to is released first (see ~client()).
   client& operator=(client&&) noexcept = default;
   client(const client&) = delete;
   client& operator=(const client&) = delete;

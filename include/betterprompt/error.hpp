@@ -86,7 +86,7 @@ struct diagnostics {
 /// The exception operations throw with the default token (and with with_diagnostics): an
 /// error_code plus diagnostics.
 /// `what()` reads like "Run not found [HTTP 404 NOT_FOUND_ERROR, request id req_7]". The
-/// message part has its control characters escaped (\x1B, \x0A, …) and is cut after
+/// message part has its control characters escaped (`\x1B`, `\x0A`, …) and is cut after
 /// max_what_message bytes; get_diagnostics().message keeps the server's raw text.
 class error_with_diagnostics : public boost::system::system_error {
  public:

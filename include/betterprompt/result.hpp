@@ -22,6 +22,7 @@ class result {
 
   /// True when the operation succeeded.
   bool has_value() const noexcept { return value_.has_value(); }
+  /// has_value().
   explicit operator bool() const noexcept { return has_value(); }
 
   /// The value; throws error_with_diagnostics when the operation failed.
@@ -34,7 +35,9 @@ class result {
     throw_if_error();
     return std::move(*value_);
   }
+  /// value().
   T& operator*() & { return value(); }
+  /// &value().
   T* operator->() { return &value(); }
 
   /// The error; a default (success) error_code when has_value().

@@ -70,7 +70,7 @@ BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& r
 /// each option key must be one the model accepts, with one of its values. Without a run_model
 /// (the prompt's own model runs, which the client cannot see) each key must be accepted by some
 /// model, with a value that model accepts. Throws error_with_diagnostics with
-/// error::invalid_input naming the field (runModel, runOptions.<key>).
+/// error::invalid_input naming the field (`runModel`, `runOptions.KEY`).
 BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_request& request);
 
 namespace detail {

@@ -31,11 +31,13 @@ struct credit_balance {
 /// JSON mapping of account ({"username", "displayName", "userFlags"}).
 BETTERPROMPT_DECL account tag_invoke(boost::json::value_to_tag<account>,
                                      const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const account& a);
 /// JSON mapping of credit_balance ({"credits": 4250}; any JSON number).
 BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_balance>,
                                             const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const credit_balance& c);
 

@@ -52,10 +52,13 @@ struct prompt {
 /// JSON mapping (Boost.JSON customization points). Decoding accepts both documented editions
 /// and ignores unknown fields; encoding produces the current edition.
 BETTERPROMPT_DECL prompt tag_invoke(boost::json::value_to_tag<prompt>, const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const prompt& p);
+/// Decodes it from the API's JSON (Boost.JSON value_to); a decode_error names a bad field.
 BETTERPROMPT_DECL input_config tag_invoke(boost::json::value_to_tag<input_config>,
                                           const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const input_config& c);
 

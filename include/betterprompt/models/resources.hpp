@@ -62,11 +62,13 @@ struct resources {
 /// JSON mapping of the resources data ({"hash", "resources": {"models": [...], ...}}).
 BETTERPROMPT_DECL resources tag_invoke(boost::json::value_to_tag<resources>,
                                        const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const resources& r);
 /// JSON mapping of one model ({"model", "modality", "availableRunOptions": [{"key", "options"}]}).
 BETTERPROMPT_DECL model_info tag_invoke(boost::json::value_to_tag<model_info>,
                                         const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const model_info& m);
 

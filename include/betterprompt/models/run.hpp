@@ -54,7 +54,11 @@ struct output_item {
 
 /// One image input of a run: a public HTTPS URL or raw base64 (no `data:` prefix).
 struct image_input {
-  enum class kind { url, base64 };
+  /// The two forms an image input takes.
+  enum class kind {
+    url,     ///< A public HTTPS URL the API fetches.
+    base64,  ///< Raw base64, sent inline.
+  };
   kind type = kind::url;  ///< Which of the two forms.
   std::string value;      ///< The URL or the base64 text.
 
@@ -103,13 +107,18 @@ struct run {
 
 /// JSON mapping (Boost.JSON customization points); unknown fields are ignored.
 BETTERPROMPT_DECL run tag_invoke(boost::json::value_to_tag<run>, const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const run& r);
+/// Decodes it from the API's JSON (Boost.JSON value_to); a decode_error names a bad field.
 BETTERPROMPT_DECL output_item tag_invoke(boost::json::value_to_tag<output_item>,
                                          const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const output_item& o);
+/// Decodes it from the API's JSON (Boost.JSON value_to); a decode_error names a bad field.
 BETTERPROMPT_DECL run_request tag_invoke(boost::json::value_to_tag<run_request>,
                                          const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const run_request& r);
 

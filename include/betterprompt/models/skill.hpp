@@ -90,11 +90,13 @@ struct skill_options {
 /// JSON mapping of a skill row (and of the detail route's row plus `skillmd`). Decoding keeps
 /// unknown keys in `raw`; encoding starts from `raw` and writes the typed members over it.
 BETTERPROMPT_DECL skill tag_invoke(boost::json::value_to_tag<skill>, const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const skill& s);
 /// JSON mapping of inputMetadata ({"variables": {name: {...}}, "images": [{...}]}).
 BETTERPROMPT_DECL skill_input_metadata tag_invoke(boost::json::value_to_tag<skill_input_metadata>,
                                                   const boost::json::value& v);
+/// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const skill_input_metadata& m);
 

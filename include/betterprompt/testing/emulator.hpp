@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <vector>
 
+/// The emulator of the API, for examples and tests (see emulator).
 namespace betterprompt::testing {
 
 /// Ids and key of the prompts every emulator serves unless emulator_options::demo_prompts is off.
@@ -29,12 +30,15 @@ namespace demo {
 inline constexpr const char* api_key = "bp-emulator-key";
 /// A text prompt with one required input, "topic"; its runs finish at once.
 inline constexpr const char* text_prompt_id = "6f1c2a9e-4b7d-4e21-9a53-0c8d7e6f5a41";
+/// Its published version (the one to run).
 inline constexpr const char* text_prompt_version_id = "0b8e3c52-7d1f-4a96-b2e4-5c3f9a1d8e70";
 /// An image-caption prompt: one image input and an optional "style" text input.
 inline constexpr const char* image_prompt_id = "a3d9f6b1-2c48-4e7a-8f15-9b6e0c2d4f83";
+/// Its published version (the one to run).
 inline constexpr const char* image_prompt_version_id = "c7e2a4d8-6b13-4f59-a0d2-8e4b1f7c3a96";
 /// A text prompt ("topic") whose runs take 3 seconds.
 inline constexpr const char* slow_prompt_id = "e5b7c1d3-9a26-4f84-b3e1-7d0a2c5f8b49";
+/// Its published version (the one to run).
 inline constexpr const char* slow_prompt_version_id = "f2a8d4c6-1e37-4b95-8c02-6a9d3e7b1f54";
 /// The catalogue's reasoning text model: run option reasoningEffort (low, medium, high). The
 /// text prompt runs on it.
@@ -55,17 +59,29 @@ inline constexpr const char* slow_skill = "slow-essay";
 
 /// Route names for emulator::set_response_delay, spelled as in the API contract.
 namespace routes {
+/// GET /v1/prompts/{promptId}
 inline constexpr const char* get_prompt = "GET /v1/prompts/{promptId}";
+/// GET /v1/prompt-versions/{promptVersionId}
 inline constexpr const char* get_prompt_version = "GET /v1/prompt-versions/{promptVersionId}";
+/// POST /v1/runs
 inline constexpr const char* create_run = "POST /v1/runs";
+/// GET /v1/runs/{runId}
 inline constexpr const char* get_run = "GET /v1/runs/{runId}";
+/// GET /v1/runs
 inline constexpr const char* list_runs = "GET /v1/runs";
+/// GET /v1/prompts/{promptId}/versions
 inline constexpr const char* list_prompt_versions = "GET /v1/prompts/{promptId}/versions";
+/// GET /v1/prompts/publish
 inline constexpr const char* search_prompts = "GET /v1/prompts/publish";
+/// GET /v1/me
 inline constexpr const char* get_account = "GET /v1/me";
+/// GET /v1/me/credits
 inline constexpr const char* get_credits = "GET /v1/me/credits";
+/// GET /v1/resources
 inline constexpr const char* get_resources = "GET /v1/resources";
+/// GET /v1/skills
 inline constexpr const char* search_skills = "GET /v1/skills";
+/// GET /v1/skills/{name}
 inline constexpr const char* get_skill = "GET /v1/skills/{name}";
 /// Emulator only (not in the API): unauthenticated, not rate limited.
 inline constexpr const char* health = "GET /v1/health";
