@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: BSL-1.0
+// The commands of `betterprompt`, each a coroutine on the SDK's public API that prints its result
+// (human-readable, or the API's data as JSON with --json) and returns the exit status.
+#pragma once
+
+#include "arguments.hpp"
+
+#include <betterprompt/betterprompt.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <iostream>
+#include <string>
+
+namespace betterprompt_cli {
+
+/// The documented exit statuses.
+enum exit_status : int {
+  success = 0,
+  api_or_network_error = 1,
+  usage = 2,
+  run_failed = 3,
+  timed_out = 4,
+  interrupted = 130,
+};
+
+/// What every command shares.
+struct context {
+  betterprompt::client& client;
+  const arguments& args;
+  bool json = false;
+  std::ostream& out = std::cout;
+  /// The run being created or waited for, so that an interruption can say how to resume.
+  std::string current_run{};
+};
+
+/// Runs `ctx.args.command`; throws usage_error for an unknown one, and the SDK's errors.
+boost::asio::awaitable<int> run_command(context& ctx);
+
+/// The exit status for an SDK error code.
+int exit_status_of(const boost::system::error_code& ec);
+
+}  // namespace betterprompt_cli

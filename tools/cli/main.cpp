@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: BSL-1.0
+// betterprompt: the BetterPrompt API from the command line, on the SDK's public API.
+#include "commands.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace bp = betterprompt;
+namespace asio = boost::asio;
+using namespace betterprompt_cli;
+
+namespace {
+
+constexpr const char* usage_text = R"(usage: betterprompt COMMAND [ARGS] [OPTIONS]
+commands:
+  whoami                      who the API key belongs to
+  credits                     the credit balance
+  resources                   models and their run options
+  search QUERY [--prompts] [--type T] [--author A]
+                              skills (or, with --prompts, published prompts) matching QUERY
+  skill NAME [--version V]    one skill with its SKILL.md
+  prompt ID [--version V]     a prompt's latest (or pinned) version and its inputs
+  run VERSION_ID [--input k=v]... [--image PATH|URL]... [--run-option k=v]... [--model M]
+                 [--no-wait] [--timeout S]
+                              runs a prompt version and waits for the result
+  get RUN_ID                  a run as it is now
+  wait RUN_ID [--timeout S]   waits for a run to finish
+  runs [--status S] [--since UNIX_SECONDS] [--limit N] [--all]
+                              past runs, newest first
+options:
+  --json                      the API's data as JSON (one object per line for lists)
+  --api-key-file FILE         the key (default: BETTERPROMPT_API_KEY); never a key on the command line
+  --base-url URL              the API (default: BETTERPROMPT_BASE_URL, else the real API)
+  --ca-file FILE              trust this CA (a private one, e.g. the emulator's --ca-out)
+exit status: 0 success, 1 API or network error, 2 usage error, 3 the run failed,
+             4 timeout, 130 interrupted
+)";
+
+bp::client_options client_options_of(const arguments& args) {
+  bp::client_options options;  // BETTERPROMPT_API_KEY, BETTERPROMPT_BASE_URL, the proxy variables
+  if (auto file = args.option("--api-key-file")) {
+    std::ifstream in(*file);
+    if (!in) throw usage_error("cannot read " + *file);
+    std::string key;
+    std::getline(in, key);
+    while (!key.empty() && (key.back() == '\r' || key.back() == ' ')) key.pop_back();
+    options.api_key = key;
+  }
+  if (auto url = args.option("--base-url")) options.base_url = *url;
+  if (auto ca = args.option("--ca-file")) options.tls.ca_file = *ca;
+  return options;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  arguments args;
+  try {
+    args = parse_arguments(argc, argv);
+    if (args.flag("--help") || args.command == "help") {
+      std::cout << usage_text;
+      return success;
+    }
+  } catch (const usage_error& e) {
+    std::cerr << "betterprompt: " << e.what() << "\n" << usage_text;
+    return usage;
+  }
+  asio::io_context ioc;
+  int status = api_or_network_error;
+  try {
+    bp::client c(ioc, client_options_of(args));
+    context ctx{c, args, args.flag("--json")};
+    asio::cancellation_signal cancel;
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    bool was_interrupted = false;
+    signals.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      was_interrupted = true;
+      cancel.emit(asio::cancellation_type::terminal);
+    });
+    asio::co_spawn(
+        ioc, run_command(ctx),
+        asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr failure, int result) {
+          signals.cancel();
+          if (!failure) {
+            status = result;
+            return;
+          }
+          try {
+            std::rethrow_exception(failure);
+          } catch (const usage_error& e) {
+            std::cerr << "betterprompt: " << e.what() << "\n";
+            status = usage;
+          } catch (const bp::error_with_diagnostics& e) {
+            status = was_interrupted ? interrupted : exit_status_of(e.code());
+            if (status == interrupted) {
+              std::cerr << "betterprompt: interrupted";
+              if (!ctx.current_run.empty())
+                std::cerr << "; the run goes on: betterprompt wait " << ctx.current_run;
+              std::cerr << "\n";
+            } else {
+              std::cerr << "betterprompt: " << e.what() << "\n";
+              if (status == timed_out && !ctx.current_run.empty())
+                std::cerr << "betterprompt: the run goes on: betterprompt wait " << ctx.current_run
+                          << "\n";
+            }
+          } catch (const std::exception& e) {
+            std::cerr << "betterprompt: " << e.what() << "\n";
+          }
+        }));
+    ioc.run();
+  } catch (const bp::error_with_diagnostics& e) {
+    std::cerr << "betterprompt: " << e.what() << "\n";
+    return exit_status_of(e.code());
+  } catch (const usage_error& e) {
+    std::cerr << "betterprompt: " << e.what() << "\n";
+    return usage;
+  }
+  return status;
+}
