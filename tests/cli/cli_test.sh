@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSL-1.0
 # `betterprompt` end to end against the standalone emulator: every command, --json output
-# parsed, each exit status, output free of control characters when not on a terminal, and a
-# Ctrl-C during a wait.
+# parsed, each exit status, output free of control characters when not on a terminal (one line
+# per status change), progress on a terminal (under script(1)), a batch of 50 and its resume
+# that creates nothing, and a Ctrl-C during a wait.
 set -euo pipefail
 cli=$1
 emulator=$2
@@ -76,6 +77,57 @@ rc=0
 "$cli" whoami --api-key-file "$out/bad" >"$out/stdout" 2>"$out/stderr" || rc=$?
 [ "$rc" -eq 1 ] || { echo "a wrong key: exit $rc"; exit 1; }
 if grep -q "wrong-key" "$out/stdout" "$out/stderr"; then echo "the key was printed"; exit 1; fi
+
+# Progress off a terminal: one plain line per status change.
+expect 0 run "$slow_version" --input topic=progress
+err_has "queued after\|running after"
+err_has "succeeded after"
+# On a terminal (script(1) gives it one): a spinner with the status and the next poll.
+if command -v script >/dev/null; then
+  BETTERPROMPT_API_KEY=cli-key script -qfec "$cli run $slow_version --input topic=tty" \
+    "$out/typescript" >/dev/null
+  grep -q "next poll in" "$out/typescript" || { echo "no progress on a terminal"; exit 1; }
+  grep -q $'\r' "$out/typescript" || { echo "no redraw on a terminal"; exit 1; }
+fi
+
+# A batch of 50 (two bad lines among them), then its resume: nothing is created twice.
+count_runs() { "$cli" runs --all --limit 50 --json --api-key-file "$out/key" | wc -l; }
+for i in $(seq 48); do
+  echo "{\"id\":\"item-$i\",\"promptVersionId\":\"$text_version\",\"textInputs\":{\"topic\":\"t$i\"}}"
+done >"$out/in.jsonl"
+echo "{\"id\":\"slow\",\"promptVersionId\":\"$slow_version\",\"textInputs\":{\"topic\":\"s\"}}" >>"$out/in.jsonl"
+echo "{\"id\":\"fails\",\"promptVersionId\":\"$text_version\",\"textInputs\":{\"topic\":\"[fail]\"}}" >>"$out/in.jsonl"
+echo 'not json' >>"$out/in.jsonl"
+echo '{"promptVersionId": "no id"}' >>"$out/in.jsonl"
+before=$(count_runs)
+expect 3 batch "$out/in.jsonl" "$out/out.jsonl" --concurrency 8
+err_has "in.jsonl:51: skipped"
+err_has "in.jsonl:52: skipped"
+err_has "batch: 50 run, 1 failed"
+middle=$(count_runs)
+[ $((middle - before)) -eq 50 ] || { echo "the batch created $((middle - before)) runs"; exit 1; }
+/usr/bin/python3 - "$out/out.jsonl" <<'PY'
+import json, sys
+last = {}
+for line in open(sys.argv[1]):
+    record = json.loads(line)
+    last[record["id"]] = record
+assert len(last) == 50, len(last)
+assert last["fails"]["run"]["runStatus"] == "failed"
+assert last["slow"]["run"]["runStatus"] == "succeeded"
+assert all(r["run"]["runStatus"] == "succeeded" for k, r in last.items() if k.startswith("item-"))
+PY
+expect 3 batch "$out/in.jsonl" "$out/out.jsonl"
+err_has "batch: 0 run, 0 failed, 50 already done"
+[ "$(count_runs)" -eq "$middle" ] || { echo "the resume created runs"; exit 1; }
+
+# The batch's progress bar on a terminal.
+if command -v script >/dev/null; then
+  head -n 5 "$out/in.jsonl" >"$out/small.jsonl"
+  BETTERPROMPT_API_KEY=cli-key script -qfec "$cli batch $out/small.jsonl $out/small-out.jsonl" \
+    "$out/typescript" >/dev/null
+  grep -q "\] 5/5 done, 0 failed" "$out/typescript" || { echo "no batch progress bar"; exit 1; }
+fi
 
 # Ctrl-C during a wait: exit 130, and how to resume.
 "$cli" run "$slow_version" --input topic=interrupted --api-key-file "$out/key" \

@@ -2,6 +2,9 @@
 // The commands of `betterprompt`.
 #include "commands.hpp"
 
+#include "batch.hpp"
+#include "progress.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
@@ -155,10 +158,8 @@ asio::awaitable<int> prompt(context& ctx) {
   co_return success;
 }
 
-bp::wait_options wait_options_of(const arguments& args) {
-  bp::wait_options options;
-  options.timeout = std::chrono::seconds(number_option(args, "--timeout", 0, 86400 * 7, 600));
-  return options;
+std::chrono::seconds timeout_of(const arguments& args) {
+  return std::chrono::seconds(number_option(args, "--timeout", 0, 86400 * 7, 600));
 }
 
 int finish_with(context& ctx, const bp::run& r) {
@@ -168,9 +169,8 @@ int finish_with(context& ctx, const bp::run& r) {
 
 asio::awaitable<int> wait(context& ctx) {
   ctx.current_run = ctx.args.need(0, "a RUN_ID");
-  const bp::wait_options options = wait_options_of(ctx.args);
-  std::string id = ctx.current_run;
-  bp::run r = co_await bp::wait_for_run(ctx.client, std::move(id), options);
+  const auto timeout = timeout_of(ctx.args);
+  bp::run r = co_await wait_with_progress(ctx, ctx.current_run, timeout);
   co_return finish_with(ctx, r);
 }
 
@@ -202,12 +202,11 @@ bp::run_request request_of(const arguments& args) {
 
 asio::awaitable<int> run(context& ctx) {
   bp::run_request request = request_of(ctx.args);
-  const bp::wait_options options = wait_options_of(ctx.args);
+  const auto timeout = timeout_of(ctx.args);
   bp::run created = co_await bp::create_run(ctx.client, std::move(request));
   ctx.current_run = created.run_id;
   if (created.finished() || ctx.args.flag("--no-wait")) co_return finish_with(ctx, created);
-  std::string id = created.run_id;
-  bp::run done = co_await bp::wait_for_run(ctx.client, std::move(id), options);
+  bp::run done = co_await wait_with_progress(ctx, created.run_id, timeout);
   co_return finish_with(ctx, done);
 }
 
@@ -259,7 +258,7 @@ asio::awaitable<int> run_command(context& ctx) {
       {"whoami", &whoami}, {"credits", &credits}, {"resources", &resources},
       {"search", &search}, {"skill", &skill},     {"prompt", &prompt},
       {"run", &run},       {"get", &get},         {"wait", &wait},
-      {"runs", &runs}};
+      {"runs", &runs},     {"batch", &run_batch}};
   const std::string& c = ctx.args.command;
   for (const auto& [name, body] : commands) {
     if (name != c) continue;

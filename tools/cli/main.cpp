@@ -33,6 +33,9 @@ commands:
   wait RUN_ID [--timeout S]   waits for a run to finish
   runs [--status S] [--since UNIX_SECONDS] [--limit N] [--all]
                               past runs, newest first
+  batch IN.jsonl OUT.jsonl [--concurrency N]
+                              one run per input line {"id", "promptVersionId", "textInputs",
+                              "imageInputs", "runOptions", "runModel"}; resumable
 options:
   --json                      the API's data as JSON (one object per line for lists)
   --api-key-file FILE         the key (default: BETTERPROMPT_API_KEY); never a key on the command line
@@ -55,6 +58,33 @@ bp::client_options client_options_of(const arguments& args) {
   if (auto url = args.option("--base-url")) options.base_url = *url;
   if (auto ca = args.option("--ca-file")) options.tls.ca_file = *ca;
   return options;
+}
+
+/// Prints what ended a command and returns its exit status.
+int report_failure(std::exception_ptr failure, bool was_interrupted, const std::string& run_id) {
+  const std::string resume =
+      run_id.empty() ? std::string() : "; the run goes on: betterprompt wait " + run_id;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const usage_error& e) {
+    std::cerr << "betterprompt: " << e.what() << "\n";
+    return usage;
+  } catch (const boost::system::system_error& e) {
+    // The SDK's errors (error_with_diagnostics, whose what() names the request id), and the
+    // tool's own waits (timers) ended by Ctrl-C.
+    const int status = was_interrupted ? interrupted : exit_status_of(e.code());
+    if (status == interrupted) {
+      std::cerr << "betterprompt: interrupted" << resume << "\n";
+    } else {
+      std::cerr << "betterprompt: " << e.what() << "\n";
+      if (status == timed_out && !resume.empty())
+        std::cerr << "betterprompt: " << resume.substr(2) << "\n";
+    }
+    return status;
+  } catch (const std::exception& e) {
+    std::cerr << "betterprompt: " << e.what() << "\n";
+  }
+  return api_or_network_error;
 }
 
 }  // namespace
@@ -92,27 +122,7 @@ int main(int argc, char** argv) {
             status = result;
             return;
           }
-          try {
-            std::rethrow_exception(failure);
-          } catch (const usage_error& e) {
-            std::cerr << "betterprompt: " << e.what() << "\n";
-            status = usage;
-          } catch (const bp::error_with_diagnostics& e) {
-            status = was_interrupted ? interrupted : exit_status_of(e.code());
-            if (status == interrupted) {
-              std::cerr << "betterprompt: interrupted";
-              if (!ctx.current_run.empty())
-                std::cerr << "; the run goes on: betterprompt wait " << ctx.current_run;
-              std::cerr << "\n";
-            } else {
-              std::cerr << "betterprompt: " << e.what() << "\n";
-              if (status == timed_out && !ctx.current_run.empty())
-                std::cerr << "betterprompt: the run goes on: betterprompt wait " << ctx.current_run
-                          << "\n";
-            }
-          } catch (const std::exception& e) {
-            std::cerr << "betterprompt: " << e.what() << "\n";
-          }
+          status = report_failure(failure, was_interrupted, ctx.current_run);
         }));
     ioc.run();
   } catch (const bp::error_with_diagnostics& e) {
