@@ -36,7 +36,7 @@ for expected in include/betterprompt/client.hpp include/betterprompt/version.hpp
                 include/betterprompt/testing/emulator.hpp lib/libbetterprompt.a \
                 lib/cmake/betterprompt/betterprompt-config.cmake \
                 lib/cmake/betterprompt/betterprompt-config-version.cmake \
-                bin/betterprompt-emulator share/doc/betterprompt-cpp/LICENSE; do
+                bin/betterprompt-emulator bin/betterprompt share/doc/betterprompt-cpp/LICENSE; do
   [ -e "$work/prefix/$expected" ] || { echo "not installed: $expected"; cat "$work/install.log"; exit 1; }
 done
 "$work/prefix/bin/betterprompt-emulator" --version
