@@ -166,4 +166,5 @@ auto async_call(std::shared_ptr<client_impl> client, api_request request, Comple
 #ifdef BETTERPROMPT_HEADER_ONLY
 #include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
+#include <betterprompt/impl/call_connect.ipp>
 #endif
