@@ -246,7 +246,8 @@ inline emulated_response handle_request(emulator_state& state, boost::beast::htt
                                         std::string_view body) {
   ++state.requests;
   const std::string_view authorization = fields.authorization;
-  if (match_route(method, target).name == routes::health) return handle_health();
+  const matched_route route = match_route(method, target);
+  if (route.name == routes::health) return handle_health();
   constexpr std::string_view bearer = "Bearer ";
   bool authorized = false;
   if (authorization.substr(0, bearer.size()) == bearer) {
@@ -256,7 +257,6 @@ inline emulated_response handle_request(emulator_state& state, boost::beast::htt
         std::find(keys.begin(), keys.end(), authorization.substr(bearer.size())) != keys.end();
   }
   if (!authorized) return envelope_error(401, "UNAUTHORIZED_ERROR", "Missing or invalid API key");
-  const matched_route route = match_route(method, target);
   if (auto limited = take_rate_limit(state)) return std::move(*limited);
   const std::optional<fault> injected = take_fault(state, route.name);
   if (injected) {
