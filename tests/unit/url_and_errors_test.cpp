@@ -36,6 +36,10 @@ TEST_CASE("percent-encoding keeps unreserved characters and escapes the rest", "
   CHECK(bp::detail::percent_encode("a1b2-C3_d.e~") == "a1b2-C3_d.e~");
   CHECK(bp::detail::percent_encode("../x?y=1&z#") == "..%2Fx%3Fy%3D1%26z%23");
   CHECK(bp::detail::percent_encode("a b\xC3\xA9") == "a%20b%C3%A9");
+  // Escapes first, last and next to each other, and nothing at all.
+  CHECK(bp::detail::percent_encode("/a//") == "%2Fa%2F%2F");
+  CHECK(bp::detail::percent_encode("%%") == "%25%25");
+  CHECK(bp::detail::percent_encode("").empty());
 }
 
 TEST_CASE("error codes have named categories, messages, and map API statuses", "[unit][errors]") {

@@ -112,7 +112,7 @@ class call_operation final : public registered_operation,
 
   std::shared_ptr<client_impl> client_;
   connection_pool& pool_;
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  const boost::asio::strand<boost::asio::any_io_executor>& strand_;  ///< One of the pool's.
   api_request request_;
   std::string http_request_;  ///< The request as written.
   caller_completion<call_signature> caller_;
@@ -138,7 +138,16 @@ class call_operation final : public registered_operation,
   bool hooked_ = false;  ///< The client has an event hook.
   clock::time_point started_{}, slot_wait_started_{}, open_started_{}, handshake_started_{};
 
-  boost::asio::steady_timer timer_;
+  /// For waits of the call's own (rate limit, a slot, backoff, the name lookup): made on first use,
+  /// since most calls never wait, and making a timer looks up its service under a lock.
+  std::optional<boost::asio::steady_timer> timer_;
+  boost::asio::steady_timer& timer() {
+    if (!timer_) timer_.emplace(pool_.executor());
+    return *timer_;
+  }
+  void cancel_timer() {
+    if (timer_) timer_->cancel();
+  }
   std::optional<rate_limit_state::reservation> reservation_;
   std::shared_ptr<connection_slots::waiter> slot_waiter_;
   bool holding_slot_ = false;
@@ -164,7 +173,10 @@ auto async_call(std::shared_ptr<client_impl> client, api_request request, Comple
 }  // namespace betterprompt::detail
 
 #ifdef BETTERPROMPT_HEADER_ONLY
+// In this order: call_op.ipp uses call_failures.ipp's helpers, call_connect.ipp its step().
+// clang-format off
 #include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
 #include <betterprompt/impl/call_connect.ipp>
+// clang-format on
 #endif

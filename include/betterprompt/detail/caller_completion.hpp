@@ -13,6 +13,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/prefer.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <memory>
 #include <optional>
@@ -62,6 +63,20 @@ class caller_completion<void(Args...)> {
                                  args = std::make_tuple(std::move(args)...)]() mutable {
       boost::asio::get_associated_cancellation_slot(handler).clear();
       std::apply(std::move(handler), std::move(args));
+    });
+  }
+
+  /// As complete(ec, result), for a result that `owner` holds until the handler ran: the dispatch
+  /// carries a pointer, and the result is moved once, into the handler (an answer is large).
+  template <class Owner, class Result>
+  void complete_from(std::shared_ptr<Owner> owner, boost::system::error_code ec, Result& result) {
+    const auto work = std::move(*work_);
+    work_.reset();
+    boost::asio::dispatch(work, [handler = std::move(handler_), owner = std::move(owner), ec,
+                                 result = &result]() mutable {
+      (void)owner;  // keeps *result alive
+      boost::asio::get_associated_cancellation_slot(handler).clear();
+      std::move(handler)(ec, std::move(*result));
     });
   }
 

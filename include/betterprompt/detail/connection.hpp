@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // One keep-alive HTTP/1.1 connection, plain or TLS, used by one call at a time. It only performs
-// I/O steps; the call operation decides which step comes next, on its own strand, and the
+// I/O steps; the call operation decides which step comes next, on its strand, and the
 // handlers passed in carry that strand (Beast's expiry timer runs its handler there too).
 #pragma once
 
@@ -102,8 +102,9 @@ class connection {
   std::size_t buffered() const noexcept { return buffer_.size(); }
 
   /// What the connection shows now, for may_reuse(): open, unread bytes (buffered here, in
-  /// TLS or on the socket), closed by the peer. `keep_alive` is the last answer's.
-  connection_facts facts(bool keep_alive, clock::duration idle_for);
+  /// TLS and, when `probe_socket`, on the socket), closed by the peer. `keep_alive` is the last
+  /// answer's. Probing the socket costs a system call.
+  connection_facts facts(bool keep_alive, clock::duration idle_for, bool probe_socket = true);
 
   /// Closes the socket; pending steps complete with an error.
   void close() noexcept;

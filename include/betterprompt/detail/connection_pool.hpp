@@ -15,6 +15,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
 
 #include <memory>
 #include <mutex>
@@ -32,6 +35,11 @@ class connection_pool {
   connection_pool(boost::asio::any_io_executor ex, const client_options& opts);
 
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
+  /// The strand a new operation (a call, a wait) runs its steps on: the client's strands, in
+  /// turn. Thread-safe.
+  const boost::asio::strand<boost::asio::any_io_executor>& next_strand() noexcept {
+    return strands_[next_strand_.fetch_add(1, std::memory_order_relaxed) % strands_.size()];
+  }
   const endpoint_address& address() const noexcept { return address_; }
   /// The proxy connections go through, if any (client_options::proxy or the environment).
   const std::optional<proxy_config>& proxy() const noexcept { return proxy_; }
@@ -92,6 +100,12 @@ class connection_pool {
   std::mutex idle_mutex_;
   std::vector<connection_ptr> idle_;
   operation_registry operations_;
+  /// A few strands shared by the client's operations, instead of one made per operation: making,
+  /// copying and destroying a strand each time cost more than a call's own bookkeeping. An
+  /// operation's steps still never run concurrently, and operations still spread over the threads
+  /// of a multi-threaded io_context. Built once, never resized.
+  std::vector<boost::asio::strand<boost::asio::any_io_executor>> strands_;
+  std::atomic<unsigned> next_strand_{0};
 };
 
 }  // namespace betterprompt::detail

@@ -35,7 +35,9 @@ struct endpoint_call {
   /// Set when the arguments were refused (an empty id): the operation completes with it, sends
   /// nothing.
   boost::system::error_code refused;
-  diagnostics refused_diag;
+  /// The refusal's diagnostics. Behind a pointer: an endpoint_call is moved through every layer
+  /// of the initiation, and the rare refusal should not make each move copy a diagnostics.
+  std::unique_ptr<diagnostics> refused_diag;
 };
 
 /// decode_data<T> in the shape endpoint_call::decode takes: for answers that are just a T.
@@ -52,7 +54,7 @@ endpoint_call<T> build_endpoint_call(Build&& build) {
   } catch (const error_with_diagnostics& e) {
     endpoint_call<T> refused;
     refused.refused = e.code();
-    refused.refused_diag = e.get_diagnostics();
+    refused.refused_diag = std::make_unique<diagnostics>(e.get_diagnostics());
     return refused;
   }
 }
@@ -100,30 +102,32 @@ struct decoding_handler {
 template <class Handler, class T>
 inline constexpr bool is_handler_adapter<decoding_handler<Handler, T>> = true;
 
-/// Starts an endpoint_call for initiate_composed.
+/// Starts an endpoint_call for initiate_composed. The call is boxed: the initiation moves it
+/// through several layers (the token's, then async_initiate's), and a pointer moves cheaply.
 template <class T>
 struct endpoint_launch {
   std::shared_ptr<client_impl> state;
-  endpoint_call<T> call;
+  std::unique_ptr<endpoint_call<T>> call;
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken,
                                        void(boost::system::error_code, outcome<T>)>(
-        [](auto handler, std::shared_ptr<client_impl> state, endpoint_call<T> call) {
+        [](auto handler, std::shared_ptr<client_impl> state,
+           std::unique_ptr<endpoint_call<T>> call) {
           using handler_type = std::decay_t<decltype(handler)>;
-          if (call.refused) {
+          if (call->refused) {
             // Never inline: the handler must not run inside the initiating function.
             const auto ex = boost::asio::get_associated_executor(handler, state->executor());
             boost::asio::post(ex, [handler = std::move(handler), call = std::move(call)]() mutable {
-              std::move(handler)(call.refused, outcome<T>{{}, std::move(call.refused_diag)});
+              std::move(handler)(call->refused, outcome<T>{{}, std::move(*call->refused_diag)});
             });
             return;
           }
           async_call(
-              std::move(state), std::move(call.request),
-              decoding_handler<handler_type, T>{std::move(handler), call.decode,
-                                                std::move(call.context), std::move(call.run_id)});
+              std::move(state), std::move(call->request),
+              decoding_handler<handler_type, T>{std::move(handler), call->decode,
+                                                std::move(call->context), std::move(call->run_id)});
         },
         token, std::move(state), std::move(call));
   }
@@ -134,8 +138,9 @@ struct endpoint_launch {
 template <class T, class CompletionToken>
 auto initiate_call(const client& c, endpoint_call<T> call, diagnostics* out,
                    CompletionToken&& token) {
-  return initiate_composed<T>(endpoint_launch<T>{impl_of(c), std::move(call)}, out,
-                              std::forward<CompletionToken>(token));
+  return initiate_composed<T>(
+      endpoint_launch<T>{impl_of(c), std::make_unique<endpoint_call<T>>(std::move(call))}, out,
+      std::forward<CompletionToken>(token));
 }
 
 }  // namespace betterprompt::detail

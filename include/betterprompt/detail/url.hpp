@@ -127,18 +127,22 @@ inline std::optional<std::string> percent_decoded(std::string_view s) {
 /// can never change the request's path or query.
 inline std::string percent_encode(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
+  const auto unreserved = [](unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+  };
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
-    }
+  // Runs of unreserved characters are copied whole: an id is usually one run.
+  while (!text.empty()) {
+    std::size_t run = 0;
+    while (run < text.size() && unreserved(static_cast<unsigned char>(text[run]))) ++run;
+    out.append(text.data(), run);
+    if (run == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[run]);
+    const char escaped[] = {'%', hex[c >> 4], hex[c & 0xF]};
+    out.append(escaped, sizeof(escaped));
+    text.remove_prefix(run + 1);
   }
   return out;
 }

@@ -28,7 +28,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
                                    if (!self || generation != self->generation_ || self->done_)
                                      return;
                                    ++self->generation_;
-                                   self->timer_.cancel();
+                                   self->cancel_timer();
                                    if (!ec) return self->connect(endpoints);
                                    self->transient_ = true;
                                    diagnostics diag;
@@ -38,9 +38,9 @@ BETTERPROMPT_DECL void call_operation::resolve() {
                                  }));
   const auto budget = client_->options().timeouts.resolve;
   const step_limit limit = limit_for(budget);
-  timer_.expires_after(limit.limit.count() > 0 ? limit.limit : std::chrono::hours(24 * 365));
+  timer().expires_after(limit.limit.count() > 0 ? limit.limit : std::chrono::hours(24 * 365));
   phase_limited_by_total_ = limit.is_total;
-  timer_.async_wait(step([budget](call_operation& self, boost::system::error_code) {
+  timer().async_wait(step([budget](call_operation& self, boost::system::error_code) {
     if (self.phase_limited_by_total_) return self.total_timeout();
     self.transient_ = true;
     diagnostics diag;

@@ -7,6 +7,7 @@
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
@@ -53,13 +54,14 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> cl
                                                  api_request request, handler_type handler)
     : client_(std::move(client)),
       pool_(client_->pool()),
-      strand_(boost::asio::make_strand(pool_.executor())),
+      strand_(pool_.next_strand()),
       request_(std::move(request)),
-      caller_(std::move(handler), pool_.executor()),
-      timer_(pool_.executor()) {
+      caller_(std::move(handler), pool_.executor()) {
   hooked_ = static_cast<bool>(client_->options().on_event);
-  request_.what = std::string(http::to_string(request_.method)) + " " +
-                  pool_.address().path_prefix + request_.target;
+  const std::string_view method = http::to_string(request_.method);
+  const std::string& prefix = pool_.address().path_prefix;
+  request_.what.reserve(method.size() + 1 + prefix.size() + request_.target.size());
+  request_.what.append(method).append(" ").append(prefix).append(request_.target);
 }
 
 BETTERPROMPT_DECL call_operation::~call_operation() {
@@ -127,8 +129,8 @@ BETTERPROMPT_DECL void call_operation::reserve_rate() {
   notify(event_kind::rate_limit_wait, [&](event& e) { e.delay = wait; });
   const step_limit limit = limit_for(wait);
   phase_limited_by_total_ = limit.is_total && limit.limit < wait;
-  timer_.expires_after(limit.limit);
-  timer_.async_wait(step([](call_operation& self, boost::system::error_code) {
+  timer().expires_after(limit.limit);
+  timer().async_wait(step([](call_operation& self, boost::system::error_code) {
     const auto reserved = *self.reservation_;
     self.reservation_.reset();
     rate_limiter& limiter = self.pool_.limiter();
@@ -149,7 +151,7 @@ BETTERPROMPT_DECL void call_operation::acquire_slot() {
   }
   slot_wait_started_ = stamp();
   slot_waiter_->handover.async_receive(step([](call_operation& self, boost::system::error_code) {
-    self.timer_.cancel();
+    self.cancel_timer();
     self.holding_slot_ = self.pool_.slots().settle(self.slot_waiter_, true);
     self.slot_waiter_.reset();
     if (!self.holding_slot_) return self.acquire_slot();
@@ -158,8 +160,8 @@ BETTERPROMPT_DECL void call_operation::acquire_slot() {
     self.use_connection();
   }));
   if (deadline_ == clock::time_point::max()) return;
-  timer_.expires_at(deadline_);
-  timer_.async_wait(step([](call_operation& self, boost::system::error_code) {
+  timer().expires_at(deadline_);
+  timer().async_wait(step([](call_operation& self, boost::system::error_code) {
     self.pool_.slots().settle(self.slot_waiter_, false);
     self.slot_waiter_->handover.cancel();  // its receive completes, and is ignored
     self.slot_waiter_.reset();
@@ -230,21 +232,37 @@ BETTERPROMPT_DECL void call_operation::read_body() {
 
 BETTERPROMPT_DECL void call_operation::answered() {
   connection_->expire_after(std::chrono::milliseconds(0));
+  // The parser's verdict also refuses a body that ends at end-of-stream.
+  const bool keep_alive = parser_->keep_alive();
   auto message = parser_->release();
   parser_.reset();
-  result_ = api_response{};
+  // The previous attempt's answer, if any, is replaced field by field (no temporary).
   result_.http_status = message.result_int();
-  result_.request_id = std::string(message["x-request-id"]);
-  result_.retry_after_seconds = parse_retry_after(message[http::field::retry_after]);
+  result_.note.clear();
+  if (!result_.failure.message.empty()) result_.failure = {};
+  // One pass over the fields for the three the SDK reads (the first of each, as operator[]
+  // gives), instead of a lookup by name for each.
+  std::optional<std::string_view> request_id, retry_after, action;
+  for (const auto& field : message) {
+    const std::string_view name = field.name_string();
+    if (!request_id && boost::beast::iequals(name, "x-request-id"))
+      request_id = field.value();
+    else if (!retry_after && boost::beast::iequals(name, "retry-after"))
+      retry_after = field.value();
+    else if (!action && boost::beast::iequals(name, "action-require"))
+      action = field.value();
+  }
+  result_.request_id = std::string(request_id.value_or(""));
+  result_.retry_after_seconds = parse_retry_after(retry_after.value_or(""));
   result_.body = std::move(message.body());
-  result_.what = request_.what;
-  if (std::string_view(message["action-require"]).find("update-resources") !=
-      std::string_view::npos)
+  if (action && action->find("update-resources") != std::string_view::npos)
     pool_.resources().mark_stale();
   // Bytes past the answer (a second response, junk) would be taken for the next request's answer
-  // on this connection: only a connection with nothing left unread is reused.
+  // on this connection: only a connection with nothing left unread is reused. Bytes already read
+  // are checked here; the socket is probed when the connection is taken for reuse
+  // (connection_pool::take_idle), which also sees whatever arrives in between.
   const bool keep =
-      may_reuse(connection_->facts(message.keep_alive(), {}), client_->options().idle_timeout);
+      may_reuse(connection_->facts(keep_alive, {}, false), client_->options().idle_timeout);
   release_attempt_resources(keep);
   if (result_.http_status == 429) {
     const retry_policy& policy = client_->options().retry;
@@ -302,8 +320,8 @@ BETTERPROMPT_DECL void call_operation::decide(const attempt_outcome& outcome) {
   if (next.delay.count() <= 0) return next_attempt();
   phase_ = call_phase::backoff;
   phase_limited_by_total_ = false;
-  timer_.expires_after(next.delay);
-  timer_.async_wait(
+  timer().expires_after(next.delay);
+  timer().async_wait(
       step([](call_operation& self, boost::system::error_code) { self.next_attempt(); }));
 }
 
@@ -323,7 +341,7 @@ BETTERPROMPT_DECL void call_operation::abort(boost::system::error_code ec, std::
 }
 
 BETTERPROMPT_DECL void call_operation::release_attempt_resources(bool keep_connection) {
-  timer_.cancel();
+  cancel_timer();
   if (reservation_) {
     pool_.limiter().give_back(*reservation_);
     reservation_.reset();
@@ -362,7 +380,8 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
     e.bytes_out = http_request_.size();
     e.bytes_in = result_.body.size();
   });
-  caller_.complete(ec, std::move(result_));
+  result_.what = std::move(request_.what);  // the call is over: its name goes with the answer
+  caller_.complete_from(shared_from_this(), ec, result_);
 }
 
 }  // namespace betterprompt::detail

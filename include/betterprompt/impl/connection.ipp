@@ -70,7 +70,8 @@ inline bool connection::certificate_rejected() {
   return tls_ && SSL_get_verify_result(tls_->native_handle()) != X509_V_OK;
 }
 
-inline connection_facts connection::facts(bool keep_alive, clock::duration idle_for) {
+inline connection_facts connection::facts(bool keep_alive, clock::duration idle_for,
+                                          bool probe_socket) {
   connection_facts f;
   auto& socket = tcp().socket();
   f.open = socket.is_open();
@@ -78,7 +79,7 @@ inline connection_facts connection::facts(bool keep_alive, clock::duration idle_
   f.idle_for = std::chrono::duration_cast<std::chrono::milliseconds>(idle_for);
   // Buffered past the last answer, here or decrypted inside TLS.
   f.unread_bytes = buffer_.size() != 0 || (tls_ && SSL_pending(tls_->native_handle()) != 0);
-  if (!f.open || f.unread_bytes) return f;
+  if (!f.open || f.unread_bytes || !probe_socket) return f;
 #if !defined(_WIN32)
   // On the socket: 0 means the peer closed it; data means it is out of step (or a TLS
   // close_notify). Either way it is not safe for a new request.

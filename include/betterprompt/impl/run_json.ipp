@@ -93,9 +93,10 @@ inline std::string_view to_string(output_type t) noexcept {
   return "unknown";
 }
 
-inline boost::json::object string_map_to_json(const std::map<std::string, std::string>& m) {
-  boost::json::object obj;
-  for (const auto& [key, value] : m) obj[key] = value;
+inline boost::json::object string_map_to_json(const std::map<std::string, std::string>& m,
+                                              boost::json::storage_ptr storage = {}) {
+  boost::json::object obj(m.size(), std::move(storage));
+  for (const auto& [key, value] : m) obj.emplace(key, value);
   return obj;
 }
 
@@ -198,20 +199,27 @@ BETTERPROMPT_DECL run_request tag_invoke(boost::json::value_to_tag<run_request>,
 
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const run_request& r) {
-  boost::json::object inputs{{"textInputs", detail::string_map_to_json(r.text_inputs)}};
+  // Built in v's storage (an arena when serializing a request): parts made in the default
+  // storage would be copied into it.
+  const boost::json::storage_ptr& storage = v.storage();
+  boost::json::object inputs(storage);
+  inputs.emplace("textInputs", detail::string_map_to_json(r.text_inputs, storage));
   if (!r.image_inputs.empty()) {
-    boost::json::array images;
+    boost::json::array images(storage);
     for (const auto& image : r.image_inputs) {
       if (image.type == image_input::kind::url)
         images.push_back({{"type", "url"}, {"url", image.value}});
       else
         images.push_back({{"type", "base64"}, {"base64", image.value}});
     }
-    inputs["imageInputs"] = std::move(images);
+    inputs.emplace("imageInputs", std::move(images));
   }
-  boost::json::object obj{{"promptVersionId", r.prompt_version_id}, {"inputs", std::move(inputs)}};
-  if (!r.run_options.empty()) obj["runOptions"] = detail::string_map_to_json(r.run_options);
-  if (!r.run_model.empty()) obj["runModel"] = r.run_model;
+  boost::json::object obj(storage);
+  obj.emplace("promptVersionId", r.prompt_version_id);
+  obj.emplace("inputs", std::move(inputs));
+  if (!r.run_options.empty())
+    obj.emplace("runOptions", detail::string_map_to_json(r.run_options, storage));
+  if (!r.run_model.empty()) obj.emplace("runModel", r.run_model);
   v = std::move(obj);
 }
 

@@ -7,6 +7,7 @@
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/detail/wait_op.hpp>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -39,8 +40,7 @@ BETTERPROMPT_DECL void wait_operation::start() {
     try {
       require_id(self->run_id_, "run_id");
     } catch (const error_with_diagnostics& e) {
-      self->result_.diag = e.get_diagnostics();
-      return self->finish(e.code());
+      return self->finish(e.code(), {{}, e.get_diagnostics()});
     }
     if (!self->client_->pool().operations().add(*self)) return self->closed();
     if (self->timeout_.count() > 0) self->deadline_ = clock::now() + self->timeout_;
@@ -95,11 +95,9 @@ BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_
                                    retry_after, time_left_until(deadline_, clock::now()));
   switch (next.action) {
     case poll_action::done:
-      result_.value = std::move(polled_run.value);
-      return finish({});
+      return finish({}, std::move(polled_run));
     case poll_action::fail:
-      result_.diag = std::move(polled_run.diag);
-      return finish(ec);
+      return finish(ec, {{}, std::move(polled_run.diag)});
     case poll_action::sleep:
       interval_ = next.next_interval;
       return sleep(next.delay);
@@ -109,13 +107,15 @@ BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_
 BETTERPROMPT_DECL void wait_operation::sleep(std::chrono::milliseconds delay) {
   const auto wake = clock::now() + delay;
   timer_.expires_at(std::min(wake, deadline_));
-  timer_.async_wait(boost::asio::bind_executor(
-      strand_, [self = shared_from_this(), generation = generation_](boost::system::error_code) {
+  timer_.async_wait(boost::asio::bind_allocator(
+      sleep_allocator(sleep_memory_),
+      boost::asio::bind_executor(strand_, [self = shared_from_this(),
+                                           generation = generation_](boost::system::error_code) {
         if (generation != self->generation_ || self->done_) return;
         ++self->generation_;
         if (clock::now() >= self->deadline_) return self->wait_timed_out();
         self->poll();
-      }));
+      })));
 }
 
 BETTERPROMPT_DECL void wait_operation::cancel() {
@@ -126,31 +126,32 @@ BETTERPROMPT_DECL void wait_operation::cancel() {
   }
   ++generation_;
   timer_.cancel();
-  result_.diag.message = "wait for run " + run_id_ + ": cancelled";
-  finish(boost::asio::error::operation_aborted);
+  outcome<run> result;
+  result.diag.message = "wait for run " + run_id_ + ": cancelled";
+  finish(boost::asio::error::operation_aborted, std::move(result));
 }
 
 BETTERPROMPT_DECL void wait_operation::closed() {
   ++generation_;
   timer_.cancel();
-  result_.diag = {};
-  result_.diag.message = "wait for run " + run_id_ + ": client closed";
-  finish(error::client_closed);
+  outcome<run> result;
+  result.diag.message = "wait for run " + run_id_ + ": client closed";
+  finish(error::client_closed, std::move(result));
 }
 
 BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
-  result_.diag = {};
-  result_.diag.message = "run " + run_id_ + " did not finish within " +
-                         std::to_string(timeout_.count()) +
-                         " ms (last status: " + std::string(to_string(last_status_)) + ")";
-  result_.diag.data = {{"runId", run_id_}, {"lastStatus", to_string(last_status_)}};
-  finish(error::wait_timeout);
+  outcome<run> result;
+  result.diag.message = "run " + run_id_ + " did not finish within " +
+                        std::to_string(timeout_.count()) +
+                        " ms (last status: " + std::string(to_string(last_status_)) + ")";
+  result.diag.data = {{"runId", run_id_}, {"lastStatus", to_string(last_status_)}};
+  finish(error::wait_timeout, std::move(result));
 }
 
-BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec) {
+BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec, outcome<run> result) {
   done_ = true;
   client_->pool().operations().remove(*this);
-  caller_.complete(ec, std::move(result_));
+  caller_.complete(ec, std::move(result));
 }
 
 }  // namespace betterprompt::detail
