@@ -42,6 +42,13 @@ TEST_CASE("percent-encoding keeps unreserved characters and escapes the rest", "
   CHECK(bp::detail::percent_encode("").empty());
 }
 
+TEST_CASE("trimming drops leading and trailing ASCII whitespace only", "[unit][url]") {
+  CHECK(bp::detail::trimmed(" \t haiku writer\r\n") == "haiku writer");
+  CHECK(bp::detail::trimmed("haiku") == "haiku");
+  CHECK(bp::detail::trimmed(" \f\v ").empty());
+  CHECK(bp::detail::trimmed("").empty());
+}
+
 TEST_CASE("error codes have named categories, messages, and map API statuses", "[unit][errors]") {
   boost::system::error_code api = bp::error::rate_limited;
   CHECK(std::string(api.category().name()) == "betterprompt.api");

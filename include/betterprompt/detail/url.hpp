@@ -147,6 +147,14 @@ inline std::string percent_encode(std::string_view text) {
   return out;
 }
 
+/// `text` without leading and trailing ASCII whitespace (a query's text, as the API trims it).
+inline std::string_view trimmed(std::string_view text) noexcept {
+  constexpr std::string_view space = " \t\r\n\f\v";
+  const auto first = text.find_first_not_of(space);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(space) - first + 1);
+}
+
 /// Rejects an empty id before any request is sent: "/runs/" would name another resource.
 inline void require_id(std::string_view id, std::string_view what) {
   if (id.empty()) throw_client_error(error::invalid_argument, std::string(what) + " is empty");

@@ -10,14 +10,6 @@
 namespace betterprompt {
 namespace detail {
 
-/// `text` without leading and trailing ASCII whitespace.
-inline std::string_view trimmed(std::string_view text) noexcept {
-  constexpr std::string_view space = " \t\r\n\f\v";
-  const auto first = text.find_first_not_of(space);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(space) - first + 1);
-}
-
 BETTERPROMPT_DECL endpoint_call<page<skill>> search_skills_call(std::string query,
                                                                 skill_filters filters) {
   return build_endpoint_call<page<skill>>([&] {

@@ -37,11 +37,7 @@ inline const emulated_prompt* latest_of_skill(const emulator_store& store,
 inline emulated_response handle_search_skills(emulator_state& state, std::string_view query) {
   const auto q = query_param(query, "q");
   if (!q) return validation_error("q is required", "q");
-  std::string_view text = *q;
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
+  const std::string_view text = betterprompt::detail::trimmed(*q);
   if (text.empty() || text.size() > 200)
     return validation_error("q must have 1 to 200 characters", "q");
   const auto type = query_param(query, "type");
