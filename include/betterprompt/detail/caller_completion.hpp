@@ -57,11 +57,7 @@ class caller_completion<void(Args...)> {
   /// Runs the handler with `args` on its executor, its slot cleared first; the caller's executor
   /// stays busy until then, not while the operation's stale steps drain. Once only.
   void complete(Args... args) {
-    const auto work = std::move(*work_);
-    work_.reset();
-    boost::asio::dispatch(work, [handler = std::move(handler_),
-                                 args = std::make_tuple(std::move(args)...)]() mutable {
-      boost::asio::get_associated_cancellation_slot(handler).clear();
+    run_handler([args = std::make_tuple(std::move(args)...)](handler_type& handler) mutable {
       std::apply(std::move(handler), std::move(args));
     });
   }
@@ -70,17 +66,26 @@ class caller_completion<void(Args...)> {
   /// carries a pointer, and the result is moved once, into the handler (an answer is large).
   template <class Owner, class Result>
   void complete_from(std::shared_ptr<Owner> owner, boost::system::error_code ec, Result& result) {
-    const auto work = std::move(*work_);
-    work_.reset();
-    boost::asio::dispatch(work, [handler = std::move(handler_), owner = std::move(owner), ec,
-                                 result = &result]() mutable {
+    run_handler([owner = std::move(owner), ec, result = &result](handler_type& handler) {
       (void)owner;  // keeps *result alive
-      boost::asio::get_associated_cancellation_slot(handler).clear();
       std::move(handler)(ec, std::move(*result));
     });
   }
 
  private:
+  /// What both completions share: dispatch `invoke(handler)` to the handler's executor, releasing
+  /// the caller's executor's work, with the handler's cancellation slot cleared first.
+  template <class Invoke>
+  void run_handler(Invoke invoke) {
+    const auto work = std::move(*work_);
+    work_.reset();
+    boost::asio::dispatch(work,
+                          [handler = std::move(handler_), invoke = std::move(invoke)]() mutable {
+                            boost::asio::get_associated_cancellation_slot(handler).clear();
+                            invoke(handler);
+                          });
+  }
+
   handler_type handler_;
   std::optional<boost::asio::any_completion_executor> work_;
 };
