@@ -14,6 +14,7 @@
 #include <betterprompt/betterprompt.hpp>
 #include <betterprompt/testing/emulator.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/run.hpp>
-
-#include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 #include <memory>
@@ -36,9 +35,9 @@ struct list_runs_options {
 class run_pager;
 
 namespace detail {
-BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs_op(std::shared_ptr<client_impl> state,
-                                                                 list_runs_options options);
-BETTERPROMPT_DECL boost::asio::awaitable<std::vector<run>> next_page_op(run_pager& pager);
+/// GET /v1/runs with `options` (refused when they break the rules).
+BETTERPROMPT_DECL endpoint_call<page<run>> list_runs_call(list_runs_options options);
+struct next_page_launch;
 }  // namespace detail
 
 /// GET /v1/runs: one page of runs, newest first, with `has_more`. Completion signature
@@ -48,9 +47,8 @@ BETTERPROMPT_DECL boost::asio::awaitable<std::vector<run>> next_page_op(run_page
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto list_runs(client& c, list_runs_options options, CompletionToken&& token = {}) {
-  return detail::initiate<page<run>>(
-      c, [&](auto state) { return detail::list_runs_op(std::move(state), std::move(options)); },
-      nullptr, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::list_runs_call(std::move(options)), nullptr,
+                               std::forward<CompletionToken>(token));
 }
 
 /// The first page with the default options (the 10 newest runs). An overload rather than a
@@ -66,9 +64,8 @@ auto list_runs(client& c, CompletionToken&& token = {}) {
 template <class CompletionToken = default_completion_token_t>
 auto list_runs(client& c, list_runs_options options, diagnostics& diag,
                CompletionToken&& token = {}) {
-  return detail::initiate<page<run>>(
-      c, [&](auto state) { return detail::list_runs_op(std::move(state), std::move(options)); },
-      &diag, std::forward<CompletionToken>(token));
+  return detail::initiate_call(c, detail::list_runs_call(std::move(options)), &diag,
+                               std::forward<CompletionToken>(token));
 }
 
 /// Walks every page of a listing without handling cursors:
@@ -85,23 +82,79 @@ class run_pager {
   /// next() runs at a time.
   template <class CompletionToken = default_completion_token_t>
   requires detail::token_not<CompletionToken>
-  auto next(CompletionToken&& token = {}) {
-    return detail::initiate<std::vector<run>>(
-        impl_, executor_, [this](auto) { return detail::next_page_op(*this); }, nullptr,
-        std::forward<CompletionToken>(token));
-  }
+  auto next(CompletionToken&& token = {});
 
   /// True once the last page was returned.
   bool done() const noexcept { return done_; }
 
  private:
-  friend boost::asio::awaitable<std::vector<run>> detail::next_page_op(run_pager&);
+  friend struct detail::next_page_launch;
+
+  /// The rows of `read`, the page that followed the cursor; moves the cursor past them.
+  BETTERPROMPT_DECL std::vector<run> advance(page<run>&& read);
 
   std::shared_ptr<detail::client_impl> impl_;
-  boost::asio::any_io_executor executor_;
   list_runs_options options_;
   bool done_ = false;
 };
+
+namespace detail {
+template <class Handler>
+struct pager_handler;
+
+/// run_pager::next for initiate_composed: no rows once done, else the next page.
+struct next_page_launch {
+  run_pager* pager;
+
+  static std::vector<run> advance(run_pager& pager, page<run>&& read) {
+    return pager.advance(std::move(read));
+  }
+
+  template <class CompletionToken>
+  auto operator()(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, outcome<std::vector<run>>)>(
+        [](auto handler, run_pager* pager) {
+          using handler_type = std::decay_t<decltype(handler)>;
+          if (pager->done_)
+            return complete_later(std::move(handler), pager->impl_->executor(),
+                                  boost::system::error_code(), outcome<std::vector<run>>{});
+          endpoint_launch<page<run>>{pager->impl_, std::make_unique<endpoint_call<page<run>>>(
+                                                       list_runs_call(pager->options_))}(
+              pager_handler<handler_type>{std::move(handler), pager});
+        },
+        token, pager);
+  }
+};
+
+/// A page's completion, void(error_code, outcome<page<run>>), as the pager's next():
+/// void(error_code, outcome<std::vector<run>>), the cursor moved past the rows on success.
+template <class Handler>
+struct pager_handler {
+  Handler handler;
+  run_pager* pager;
+
+  void operator()(boost::system::error_code ec, outcome<page<run>> read) {
+    outcome<std::vector<run>> rows;
+    if (ec)
+      rows.diag = std::move(read.diag);
+    else
+      rows.value = next_page_launch::advance(*pager, std::move(read.value));
+    std::move(handler)(ec, std::move(rows));
+  }
+};
+
+template <class Handler>
+inline constexpr bool is_handler_adapter<pager_handler<Handler>> = true;
+
+}  // namespace detail
+
+template <class CompletionToken>
+requires detail::token_not<CompletionToken>
+auto run_pager::next(CompletionToken&& token) {
+  return detail::initiate_composed<std::vector<run>>(detail::next_page_launch{this}, nullptr,
+                                                     std::forward<CompletionToken>(token));
+}
 
 }  // namespace betterprompt
 

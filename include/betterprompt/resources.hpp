@@ -8,14 +8,14 @@
 #include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/models/resources.hpp>
 
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 
 #include <memory>
 #include <mutex>
 
 namespace betterprompt {
+
+class resource_cache;
 
 namespace detail {
 /// GET /v1/resources.
@@ -43,6 +43,9 @@ class resource_cache_state {
   bool invalidated_ = false;                 // guarded by mutex_
 };
 
+/// The shared state behind a resource_cache, for operations that read through it.
+const std::shared_ptr<resource_cache_state>& state_of(const resource_cache& cache) noexcept;
+
 /// Keeps a fetched resources in the cache, then completes the caller's handler.
 template <class Handler>
 struct storing_handler {
@@ -68,15 +71,9 @@ struct cached_resources_launch {
                                        void(boost::system::error_code, outcome<resources>)>(
         [](auto handler, std::shared_ptr<resource_cache_state> cache) {
           using handler_type = std::decay_t<decltype(handler)>;
-          if (auto hit = cache->current()) {
-            // Never inline: the handler must not run inside the initiating function.
-            const auto ex =
-                boost::asio::get_associated_executor(handler, cache->client()->executor());
-            boost::asio::post(ex, [handler = std::move(handler), hit = std::move(hit)]() mutable {
-              std::move(handler)(boost::system::error_code(), outcome<resources>{*hit, {}});
-            });
-            return;
-          }
+          if (auto hit = cache->current())
+            return complete_later(std::move(handler), cache->client()->executor(),
+                                  boost::system::error_code(), outcome<resources>{*hit, {}});
           endpoint_call<resources> call = get_resources_call();
           auto client = cache->client();
           async_call(std::move(client), std::move(call.request),
@@ -143,8 +140,16 @@ class resource_cache {
   void invalidate() { state_->invalidate(); }
 
  private:
+  friend const std::shared_ptr<detail::resource_cache_state>& detail::state_of(
+      const resource_cache&) noexcept;
+
   std::shared_ptr<detail::resource_cache_state> state_;
 };
+
+inline const std::shared_ptr<detail::resource_cache_state>& detail::state_of(
+    const resource_cache& cache) noexcept {
+  return cache.state_;
+}
 
 }  // namespace betterprompt
 

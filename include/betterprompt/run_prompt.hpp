@@ -3,55 +3,15 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/run_prompt_op.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/models/skill.hpp>
-#include <betterprompt/resources.hpp>
-#include <betterprompt/wait.hpp>
-
-#include <boost/asio/awaitable.hpp>
-
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
+#include <betterprompt/run_prompt_options.hpp>
 
 namespace betterprompt {
-
-/// Which version run_prompt runs: a prompt's latest, or one pinned version.
-struct prompt_ref {
-  std::string id{};     ///< A prompt id or a prompt version id, per `pinned`.
-  bool pinned = false;  ///< True: `id` is a prompt version id.
-
-  /// The latest published version of a prompt.
-  static prompt_ref latest(std::string prompt_id) { return {std::move(prompt_id), false}; }
-  /// One specific prompt version.
-  static prompt_ref version(std::string prompt_version_id) {
-    return {std::move(prompt_version_id), true};
-  }
-};
-
-/// The inputs of a run, without the version (run_prompt resolves that).
-struct run_inputs {
-  std::map<std::string, std::string> text_inputs{};  ///< The prompt's text fields, by name.
-  std::vector<image_input> image_inputs{};           ///< Must match the prompt's image count.
-  std::map<std::string, std::string> run_options{};  ///< Optional model options.
-  std::string run_model{};  ///< Run on this model instead of the prompt's (empty: the prompt's).
-};
-
-/// Options of run_prompt.
-struct run_prompt_options {
-  /// Check the inputs against the prompt's input config before sending. Default: true.
-  bool validate = true;
-  /// Polling and deadline once the API answered 504 (the run keeps going). Default: wait_options{}.
-  wait_options wait{};
-  /// When set (and `validate` is on), run_options and run_model are checked against these
-  /// resources (fetched through the cache when not current) before anything is sent. Default:
-  /// none (the API answers 422 for an option its model does not accept).
-  std::optional<resource_cache> resources{};
-};
 
 /// Checks `request` against `p.inputs`: every required text input present and non-empty, no
 /// unknown text input, exactly `image_count` images. Throws error_with_diagnostics with
@@ -73,12 +33,6 @@ BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& r
 /// error::invalid_input naming the field (`runModel`, `runOptions.KEY`).
 BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_request& request);
 
-namespace detail {
-BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt_op(std::shared_ptr<client_impl> state,
-                                                            prompt_ref which, run_inputs inputs,
-                                                            run_prompt_options options);
-}  // namespace detail
-
 /// Runs a prompt and returns the finished run: fetches the version (the latest for
 /// prompt_ref::latest; skipped for a pinned version when validation is off), validates, creates
 /// the run, and when the API answers 504 polls until it finishes, under `options.wait`.
@@ -86,19 +40,16 @@ BETTERPROMPT_DECL boost::asio::awaitable<run> run_prompt_op(std::shared_ptr<clie
 /// void(error_code, run).
 ///
 /// Errors: error::invalid_input (nothing sent), errors of get_prompt and create_run,
-/// error::wait_timeout (its data names the run, which keeps going). Cancellation as create_run
-/// while creating (terminal after sending leaves a run that may exist; partial/total are then
-/// ignored), as wait_for_run while waiting.
+/// error::wait_timeout (its data names the run, which keeps going). Cancellation: any type ends
+/// it while it reads; as create_run while creating (terminal after sending leaves a run that may
+/// exist; partial/total are then ignored); only terminal while waiting, and then the error's
+/// data.runId names the run, as for any failure after the run was created.
 template <class CompletionToken = default_completion_token_t>
 requires detail::token_not<CompletionToken>
 auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options,
                 CompletionToken&& token = {}) {
-  return detail::initiate<run>(
-      c,
-      [&](auto state) {
-        return detail::run_prompt_op(std::move(state), std::move(which), std::move(inputs),
-                                     std::move(options));
-      },
+  return detail::initiate_composed<run>(
+      detail::run_prompt_launch(c, std::move(which), std::move(inputs), std::move(options)),
       nullptr, std::forward<CompletionToken>(token));
 }
 
@@ -116,13 +67,9 @@ auto run_prompt(client& c, prompt_ref which, run_inputs inputs, CompletionToken&
 template <class CompletionToken = default_completion_token_t>
 auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options,
                 diagnostics& diag, CompletionToken&& token = {}) {
-  return detail::initiate<run>(
-      c,
-      [&](auto state) {
-        return detail::run_prompt_op(std::move(state), std::move(which), std::move(inputs),
-                                     std::move(options));
-      },
-      &diag, std::forward<CompletionToken>(token));
+  return detail::initiate_composed<run>(
+      detail::run_prompt_launch(c, std::move(which), std::move(inputs), std::move(options)), &diag,
+      std::forward<CompletionToken>(token));
 }
 
 }  // namespace betterprompt

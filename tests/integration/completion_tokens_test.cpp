@@ -43,6 +43,38 @@ TEST_CASE("a plain callback gets (error_code, value)", "[tokens]") {
   CHECK(found_ec == bp::error::not_found);
 }
 
+TEST_CASE("run_prompt and run_pager take callbacks too", "[tokens]") {
+  fixture f;
+  auto c = f.make_client();
+  bp::run_inputs inputs;
+  inputs.text_inputs["topic"] = "callbacks";
+  error_code run_ec = bp::error::timeout;
+  std::string text;
+  std::vector<std::size_t> page_sizes;
+  error_code page_ec = bp::error::timeout;
+  bp::run_pager pager{c, {.limit = 1}};
+  bp::run_prompt(c, bp::prompt_ref::latest(demo::text_prompt_id), inputs,
+                 [&](error_code ec, bp::run done) {
+                   run_ec = ec;
+                   text = done.text();
+                   // The run just made is the one row; a second next() finds the listing done.
+                   pager.next([&](error_code ec, std::vector<bp::run> rows) {
+                     page_sizes.push_back(rows.size());
+                     pager.next([&](error_code ec2, std::vector<bp::run> more) {
+                       page_sizes.push_back(more.size());
+                       page_ec = ec ? ec : ec2;
+                       f.emu.stop();
+                     });
+                   });
+                 });
+  f.ioc.run_for(10s);
+  CHECK_FALSE(run_ec);
+  CHECK(text == "A haiku about callbacks: quiet callbacks waits, then answers.");
+  CHECK_FALSE(page_ec);
+  CHECK(page_sizes == std::vector<std::size_t>{1, 0});
+  CHECK(pager.done());
+}
+
 TEST_CASE("futures from a plain thread, with and without diagnostics", "[tokens]") {
   fixture f;
   auto c = f.make_client();
@@ -242,6 +274,16 @@ TEST_CASE("destroying the client right after starting an operation is safe", "[t
       callback_ec = ec;
     });
   }  // the client is gone before the operation even ran
+  error_code run_prompt_ec;
+  bool run_prompt_ran = false;
+  {
+    auto c = f.make_client();
+    bp::run_prompt(c, bp::prompt_ref::latest(demo::text_prompt_id), bp::run_inputs{},
+                   [&](error_code ec, bp::run) {
+                     run_prompt_ran = true;
+                     run_prompt_ec = ec;
+                   });
+  }
   {
     auto c = f.make_client();
     asio::co_spawn(f.ioc, bp::get_run(c, missing_run), [&](std::exception_ptr e, bp::run) {
@@ -252,6 +294,8 @@ TEST_CASE("destroying the client right after starting an operation is safe", "[t
   f.ioc.run_for(5s);
   CHECK(callback_ran);
   CHECK((callback_ec == bp::error::client_closed || callback_ec == asio::error::operation_aborted));
+  CHECK(run_prompt_ran);
+  CHECK(run_prompt_ec == bp::error::client_closed);
   REQUIRE(spawned_ran);
   REQUIRE(spawned_failure);
   try {

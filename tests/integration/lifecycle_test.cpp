@@ -326,6 +326,60 @@ TEST_CASE("total cancellation of create_run: honoured before sending, ignored af
   });
 }
 
+TEST_CASE("run_prompt: any cancellation before the run exists, only terminal while it waits",
+          "[lifecycle][cancel][run_prompt]") {
+  constexpr const char* quick_version = "77777777-8888-4999-8aaa-bbbbbbbbbbbb";
+  fixture f(short_sync_window(20ms));
+  f.emu.add_prompt(timed_prompt(running_version, 60s));
+  f.emu.add_prompt(timed_prompt(quick_version, 400ms));
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, f.client_options()};
+    bp::run_inputs inputs;
+    inputs.text_inputs["topic"] = "cancel";
+    bp::run_prompt_options options;
+    options.wait.poll_interval = 50ms;
+
+    // Partial, while the prompt is read: nothing was created, so it ends at once.
+    f.emu.set_response_delay(routes::get_prompt_version, 30s);
+    auto reading = co_await cancel_during(
+        bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
+        asio::cancellation_type::partial, 200ms);
+    REQUIRE(reading->done);
+    CHECK(aborted(*reading));
+    CHECK(f.emu.run_count() == 0);
+    f.emu.set_response_delay(routes::get_prompt_version, 0ms);
+
+    // Partial, while waiting for the run: ignored, the call completes with the finished run.
+    auto waiting = co_await cancel_during(
+        bp::run_prompt(c, bp::prompt_ref::version(quick_version), inputs, options),
+        asio::cancellation_type::partial, 150ms);
+    REQUIRE(waiting->done);
+    CHECK_FALSE(waiting->error);
+    CHECK(f.emu.run_count() == 1);
+
+    // Terminal, while waiting: ends at once, and the error names the run, which keeps going.
+    const auto start = std::chrono::steady_clock::now();
+    auto stopped = co_await cancel_during(
+        bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
+        asio::cancellation_type::terminal, 200ms);
+    REQUIRE(stopped->done);
+    CHECK(aborted(*stopped));
+    CHECK(elapsed_since(start) < 2s);
+    std::string run_id;
+    try {
+      std::rethrow_exception(stopped->error);
+    } catch (const bp::error_with_diagnostics& e) {
+      const auto* data = e.get_diagnostics().data.if_object();
+      REQUIRE(data);
+      REQUIRE(data->contains("runId"));
+      run_id = std::string(data->at("runId").as_string());
+    }
+    bp::run still = co_await bp::get_run(c, run_id);
+    CHECK_FALSE(still.finished());  // queued or running: it keeps going
+    CHECK(f.emu.run_count() == 2);
+  });
+}
+
 TEST_CASE("wait_for_run backs off between polls and waits out 429s", "[lifecycle][wait]") {
   fixture f(short_sync_window(20ms));
   f.emu.add_prompt(timed_prompt(running_version, 1200ms));

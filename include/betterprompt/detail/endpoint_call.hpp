@@ -11,9 +11,7 @@
 #include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/detail/outcome.hpp>
 
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
 
 #include <memory>
 #include <string>
@@ -116,14 +114,9 @@ struct endpoint_launch {
         [](auto handler, std::shared_ptr<client_impl> state,
            std::unique_ptr<endpoint_call<T>> call) {
           using handler_type = std::decay_t<decltype(handler)>;
-          if (call->refused) {
-            // Never inline: the handler must not run inside the initiating function.
-            const auto ex = boost::asio::get_associated_executor(handler, state->executor());
-            boost::asio::post(ex, [handler = std::move(handler), call = std::move(call)]() mutable {
-              std::move(handler)(call->refused, outcome<T>{{}, std::move(*call->refused_diag)});
-            });
-            return;
-          }
+          if (call->refused)
+            return complete_later(std::move(handler), state->executor(), call->refused,
+                                  outcome<T>{{}, std::move(*call->refused_diag)});
           async_call(
               std::move(state), std::move(call->request),
               decoding_handler<handler_type, T>{std::move(handler), call->decode,

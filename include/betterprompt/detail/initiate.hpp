@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// The one way every public operation starts: take the client's shared state at once, then run
-// the operation's body for the given completion token.
+// How every public operation starts: take the client's shared state at once, then hand the
+// composed operation to the caller's completion token.
 #pragma once
 
 #include <betterprompt/client.hpp>
@@ -8,17 +8,10 @@
 #include <betterprompt/detail/outcome.hpp>
 #include <betterprompt/error.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/post.hpp>
 
-#include <exception>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -33,82 +26,15 @@ inline std::shared_ptr<client_impl> impl_of(const client& c) {
   return c.impl();
 }
 
-/// The error and diagnostics `failure` carries; rethrows what is not an error (bad_alloc, …).
-inline boost::system::error_code error_of(std::exception_ptr failure, diagnostics& diag) {
-  try {
-    std::rethrow_exception(std::move(failure));
-  } catch (const error_with_diagnostics& e) {
-    diag = e.get_diagnostics();
-    return e.code();
-  } catch (const boost::system::system_error& e) {
-    diag.message = e.what();
-    return e.code();
-  }
-}
-
-/// Runs an operation's body (an awaitable on the client's executor) for a handler: the body's
-/// exception becomes error_code + diagnostics (written to `*out` when asked), the handler runs on
-/// its associated executor, and its cancellation slot reaches the body.
-template <class T>
-struct run_body {
-  boost::asio::any_io_executor executor;
-  diagnostics* out = nullptr;
-
-  template <class Handler>
-  void operator()(Handler handler, boost::asio::awaitable<T> body) {
-    auto slot = boost::asio::get_associated_cancellation_slot(handler);
-    auto handler_executor = boost::asio::get_associated_executor(handler, executor);
-    auto finish = [handler = std::move(handler), out = out](std::exception_ptr failure,
-                                                            T value) mutable {
-      diagnostics diag;
-      const auto ec = failure ? error_of(std::move(failure), diag) : boost::system::error_code{};
-      if (out) *out = diag;
-      deliver(handler, ec, std::move(diag), std::move(value));
-    };
-    boost::asio::co_spawn(
-        executor, std::move(body),
-        boost::asio::bind_cancellation_slot(
-            slot, boost::asio::bind_executor(handler_executor, std::move(finish))));
-  }
-};
-
-/// `body`, but a failure also fills `*out` before it is rethrown (the diagnostics& overloads with
-/// the default token).
-template <class T>
-boost::asio::awaitable<T> filling_diagnostics(boost::asio::awaitable<T> body, diagnostics* out) {
-  try {
-    T value = co_await std::move(body);
-    co_return value;
-  } catch (const error_with_diagnostics& e) {
-    *out = e.get_diagnostics();
-    throw;
-  }
-}
-
-/// Starts an operation for `token`: takes the client's shared state now (so that the client may
-/// be destroyed on the next line), makes the body with `make_body(state)`, and hands it to the
-/// token — the default token (use_awaitable) gets the body itself, at no extra cost; every other
-/// token goes through run_body. Throws error::invalid_argument for a moved-from client.
-template <class T, class MakeBody, class CompletionToken>
-auto initiate(std::shared_ptr<client_impl> state, boost::asio::any_io_executor executor,
-              MakeBody&& make_body, diagnostics* out, CompletionToken&& token) {
-  boost::asio::awaitable<T> body = std::forward<MakeBody>(make_body)(std::move(state));
-  if (out) *out = diagnostics{};  // a success leaves none behind
-  if constexpr (std::is_same_v<std::decay_t<CompletionToken>, default_completion_token_t>) {
-    if (out) return filling_diagnostics(std::move(body), out);
-    return body;
-  } else {
-    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, T)>(
-        run_body<T>{std::move(executor), out}, token, std::move(body));
-  }
-}
-
-/// initiate() for an operation on client `c`.
-template <class T, class MakeBody, class CompletionToken>
-auto initiate(const client& c, MakeBody&& make_body, diagnostics* out, CompletionToken&& token) {
-  std::shared_ptr<client_impl> state = impl_of(c);
-  return initiate<T>(std::move(state), c.get_executor(), std::forward<MakeBody>(make_body), out,
-                     std::forward<CompletionToken>(token));
+/// Completes `handler` with `args` later, never inside the initiating function: on its associated
+/// executor (`fallback` when it has none). For an operation that knows its answer at once (a
+/// refused argument, a cache hit, a finished listing).
+template <class Handler, class... Args>
+void complete_later(Handler handler, const boost::asio::any_io_executor& fallback, Args... args) {
+  const auto ex = boost::asio::get_associated_executor(handler, fallback);
+  boost::asio::post(ex, [handler = std::move(handler), ... args = std::move(args)]() mutable {
+    std::move(handler)(std::move(args)...);
+  });
 }
 
 /// Adapts an operation's internal completion, void(error_code, outcome<T>), to the caller's

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <betterprompt/account.hpp>
-#include <betterprompt/detail/call.hpp>
 #include <betterprompt/detail/endpoint_call.hpp>
 
 namespace betterprompt {

@@ -2,7 +2,7 @@
 // Bodies of list_runs and run_pager.
 #pragma once
 
-#include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/list_runs.hpp>
 
@@ -33,39 +33,32 @@ inline std::string list_runs_target(const list_runs_options& o) {
   return target;
 }
 
-inline boost::asio::awaitable<page<run>> fetch_runs_page(std::shared_ptr<client_impl> impl,
-                                                         list_runs_options options) {
-  check_list_runs_options(options);
-  auto env = co_await call(std::move(impl),
-                           api_request::get(routes::list_runs, list_runs_target(options)));
-  co_return decode_data<page<run>>(std::move(env));
-}
-
-BETTERPROMPT_DECL boost::asio::awaitable<page<run>> list_runs_op(std::shared_ptr<client_impl> state,
-                                                                 list_runs_options options) {
-  auto runs = co_await fetch_runs_page(std::move(state), std::move(options));
-  co_return runs;
-}
-
-BETTERPROMPT_DECL boost::asio::awaitable<std::vector<run>> next_page_op(run_pager& pager) {
-  if (pager.done_) co_return std::vector<run>{};
-  page<run> current = co_await fetch_runs_page(pager.impl_, pager.options_);
-  const bool toward_newer = !pager.options_.ending_before.empty();
-  if (!current.has_more || current.rows.empty()) {
-    pager.done_ = true;
-  } else if (toward_newer) {
-    pager.options_.ending_before = current.rows.front().run_id;
-  } else {
-    pager.options_.starting_after = current.rows.back().run_id;
-  }
-  co_return std::move(current.rows);
+BETTERPROMPT_DECL endpoint_call<page<run>> list_runs_call(list_runs_options options) {
+  return build_endpoint_call<page<run>>([&] {
+    check_list_runs_options(options);
+    endpoint_call<page<run>> call;
+    call.request = api_request::get(routes::list_runs, list_runs_target(options));
+    call.decode = &decode_answer<page<run>>;
+    return call;
+  });
 }
 
 }  // namespace detail
 
 BETTERPROMPT_DECL run_pager::run_pager(client& c, list_runs_options options)
-    : impl_(detail::impl_of(c)), executor_(c.get_executor()), options_(std::move(options)) {
+    : impl_(detail::impl_of(c)), options_(std::move(options)) {
   detail::check_list_runs_options(options_);
+}
+
+BETTERPROMPT_DECL std::vector<run> run_pager::advance(page<run>&& read) {
+  const bool toward_newer = !options_.ending_before.empty();
+  if (!read.has_more || read.rows.empty())
+    done_ = true;
+  else if (toward_newer)
+    options_.ending_before = read.rows.front().run_id;
+  else
+    options_.starting_after = read.rows.back().run_id;
+  return std::move(read.rows);
 }
 
 }  // namespace betterprompt

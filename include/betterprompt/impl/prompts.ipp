@@ -2,7 +2,6 @@
 // Bodies of the prompt endpoints.
 #pragma once
 
-#include <betterprompt/detail/call.hpp>
 #include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 #include <betterprompt/detail/url.hpp>
@@ -21,12 +20,6 @@ inline std::string prompt_target(const std::string& prompt_id, const std::string
 inline std::string prompt_version_target(const std::string& prompt_version_id) {
   require_id(prompt_version_id, "prompt_version_id");
   return "/prompt-versions/" + percent_encode(prompt_version_id);
-}
-
-inline boost::asio::awaitable<prompt> fetch_prompt(std::shared_ptr<client_impl> impl, route which,
-                                                   std::string target) {
-  auto env = co_await call(std::move(impl), api_request::get(which, std::move(target)));
-  co_return decode_data<prompt>(std::move(env));
 }
 
 BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_call(std::string prompt_id,

@@ -2,7 +2,7 @@
 // Bodies of the resources endpoint and cache.
 #pragma once
 
-#include <betterprompt/detail/call.hpp>
+#include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/resources.hpp>
 
 namespace betterprompt {

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
-// Bodies of validate_run_request and run_prompt.
+// Bodies of validate_run_request, validate_run_options and run_prompt's steps.
 #pragma once
 
-#include <betterprompt/detail/call.hpp>
-#include <betterprompt/detail/wait_op.hpp>
+#include <betterprompt/detail/run_prompt_op.hpp>
 #include <betterprompt/impl/prompts.ipp>
 #include <betterprompt/impl/runs.ipp>
 #include <betterprompt/run_prompt.hpp>
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 
@@ -143,32 +139,96 @@ BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_reques
   }
 }
 
-BETTERPROMPT_DECL boost::asio::awaitable<run> detail::run_prompt_op(
-    std::shared_ptr<client_impl> impl, prompt_ref which, run_inputs inputs,
-    run_prompt_options options) {
-  detail::require_id(which.id, which.pinned ? "prompt version id" : "prompt id");
-  run_request request{which.id, std::move(inputs.text_inputs), std::move(inputs.image_inputs),
-                      std::move(inputs.run_options), std::move(inputs.run_model)};
-  if (options.validate && options.resources) {
-    resources current = co_await options.resources->get();
-    validate_run_options(current, request);
-  }
-  if (!which.pinned || options.validate) {
-    std::string target = which.pinned ? detail::prompt_version_target(which.id)
-                                      : detail::prompt_target(which.id, {});
-    const detail::route fetched =
-        which.pinned ? detail::routes::get_prompt_version : detail::routes::get_prompt;
-    prompt version = co_await detail::fetch_prompt(impl, fetched, std::move(target));
-    request.prompt_version_id = version.prompt_version_id;
-    if (options.validate) validate_run_request(version, request);
-  }
-  run created = co_await detail::submit_run(impl, std::move(request));
-  if (created.finished()) co_return created;
-  const std::string run_id = created.run_id;
-  auto [ec, finished] = co_await detail::async_wait_run(
-      impl, run_id, options.wait, boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (ec) throw error_with_diagnostics(ec, std::move(finished.diag));
-  co_return std::move(finished.value);
+namespace detail {
+
+BETTERPROMPT_DECL run_prompt_state::run_prompt_state(std::shared_ptr<client_impl> client,
+                                                     prompt_ref which, run_inputs inputs,
+                                                     run_prompt_options options)
+    : client_(std::move(client)),
+      which_(std::move(which)),
+      request_{which_.id, std::move(inputs.text_inputs), std::move(inputs.image_inputs),
+               std::move(inputs.run_options), std::move(inputs.run_model)},
+      options_(std::move(options)),
+      plan_{options_.validate, options_.validate && options_.resources.has_value(), which_.pinned} {
 }
+
+BETTERPROMPT_DECL run_prompt_step run_prompt_state::begin() {
+  try {
+    require_id(which_.id, which_.pinned ? "prompt version id" : "prompt id");
+  } catch (const error_with_diagnostics& e) {
+    return fail(e.code(), e.get_diagnostics());
+  }
+  sent_ = true;  // every first step sends (or completes through another operation)
+  return step_ = first_step(plan_);
+}
+
+BETTERPROMPT_DECL run_prompt_step
+run_prompt_state::resources_read(boost::system::error_code ec, outcome<resources>&& answer,
+                                 boost::asio::cancellation_type_t cancelled) {
+  if (ec) return fail(ec, std::move(answer.diag));
+  try {
+    validate_run_options(answer.value, request_);
+  } catch (const error_with_diagnostics& e) {
+    return fail(e.code(), e.get_diagnostics());
+  }
+  return go(next_step(plan_, step_, false, cancelled));
+}
+
+BETTERPROMPT_DECL run_prompt_step
+run_prompt_state::prompt_read(boost::system::error_code ec, outcome<prompt>&& answer,
+                              boost::asio::cancellation_type_t cancelled) {
+  if (ec) return fail(ec, std::move(answer.diag));
+  request_.prompt_version_id = answer.value.prompt_version_id;
+  if (options_.validate) {
+    try {
+      validate_run_request(answer.value, request_);
+    } catch (const error_with_diagnostics& e) {
+      return fail(e.code(), e.get_diagnostics());
+    }
+  }
+  return go(next_step(plan_, step_, false, cancelled));
+}
+
+BETTERPROMPT_DECL run_prompt_step
+run_prompt_state::run_answered(boost::system::error_code ec, outcome<run>&& answer,
+                               boost::asio::cancellation_type_t cancelled) {
+  if (ec) return fail(ec, std::move(answer.diag));
+  const bool finished = answer.value.finished();
+  const run_prompt_step done = step_;
+  result_.value = std::move(answer.value);
+  if (done == run_prompt_step::wait) return step_ = run_prompt_step::finish;
+  return go(next_step(plan_, done, finished, cancelled));
+}
+
+BETTERPROMPT_DECL std::unique_ptr<endpoint_call<prompt>> run_prompt_state::prompt_call() const {
+  return std::make_unique<endpoint_call<prompt>>(which_.pinned ? get_prompt_version_call(which_.id)
+                                                               : get_prompt_call(which_.id, {}));
+}
+
+BETTERPROMPT_DECL std::unique_ptr<endpoint_call<run>> run_prompt_state::create_call() const {
+  return std::make_unique<endpoint_call<run>>(create_run_call(request_));
+}
+
+BETTERPROMPT_DECL run_prompt_step run_prompt_state::go(run_prompt_step next) {
+  if (next != run_prompt_step::abort) return step_ = next;
+  diagnostics diag;
+  diag.message = "run_prompt: cancelled";
+  return fail(boost::asio::error::operation_aborted, std::move(diag));
+}
+
+BETTERPROMPT_DECL run_prompt_step run_prompt_state::fail(boost::system::error_code ec,
+                                                         diagnostics diag) {
+  const std::string& created = result_.value.run_id;
+  if (!created.empty()) {
+    // The run exists and keeps going: say which, so that nothing is lost.
+    if (diag.data.is_null()) diag.data.emplace_object();
+    if (auto* data = diag.data.if_object()) (*data)["runId"] = created;
+  }
+  ec_ = ec;
+  result_ = {{}, std::move(diag)};
+  return step_ = run_prompt_step::finish;
+}
+
+}  // namespace detail
 
 }  // namespace betterprompt

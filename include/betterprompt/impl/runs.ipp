@@ -2,7 +2,6 @@
 // Bodies of the run endpoints.
 #pragma once
 
-#include <betterprompt/detail/call.hpp>
 #include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/run_answer.hpp>
 #include <betterprompt/detail/url.hpp>
@@ -27,7 +26,7 @@ inline std::optional<run> pending_run_from(const envelope& env) {
   return pending;
 }
 
-/// The JSON body of POST /v1/runs. Not a coroutine: the tree is built in a stack arena and lives
+/// The JSON body of POST /v1/runs. The tree is built in a stack arena and lives
 /// only until it is serialized.
 inline std::string request_body(const run_request& request) {
   unsigned char scratch[4096];
@@ -35,18 +34,6 @@ inline std::string request_body(const run_request& request) {
   return boost::json::serialize(boost::json::value_from(request, &arena));
 }
 
-inline boost::asio::awaitable<run> submit_run(std::shared_ptr<client_impl> impl,
-                                              run_request request) {
-  require_id(request.prompt_version_id, "run_request.prompt_version_id");
-  std::string body = request_body(request);
-  auto env = co_await call(std::move(impl),
-                           api_request::post(routes::create_run, "/runs", std::move(body)));
-  if (auto pending = pending_run_from(env)) co_return std::move(*pending);
-  co_return decode_data<run>(std::move(env));
-}
-}  // namespace detail
-
-namespace detail {
 inline run decode_created_run(envelope&& answer, const std::string&) {
   if (auto pending = pending_run_from(answer)) return std::move(*pending);
   return decode_data<run>(std::move(answer));

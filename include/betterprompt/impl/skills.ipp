@@ -2,7 +2,6 @@
 // Bodies of the skill endpoints.
 #pragma once
 
-#include <betterprompt/detail/call.hpp>
 #include <betterprompt/detail/endpoint_call.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/skills.hpp>

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: BSL-1.0
+// What run_prompt takes: which version to run, the run's inputs, and its options.
+#pragma once
+
+#include <betterprompt/models/run.hpp>
+#include <betterprompt/resources.hpp>
+#include <betterprompt/wait_options.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace betterprompt {
+
+/// Which version run_prompt runs: a prompt's latest, or one pinned version.
+struct prompt_ref {
+  std::string id{};     ///< A prompt id or a prompt version id, per `pinned`.
+  bool pinned = false;  ///< True: `id` is a prompt version id.
+
+  /// The latest published version of a prompt.
+  static prompt_ref latest(std::string prompt_id) { return {std::move(prompt_id), false}; }
+  /// One specific prompt version.
+  static prompt_ref version(std::string prompt_version_id) {
+    return {std::move(prompt_version_id), true};
+  }
+};
+
+/// The inputs of a run, without the version (run_prompt resolves that).
+struct run_inputs {
+  std::map<std::string, std::string> text_inputs{};  ///< The prompt's text fields, by name.
+  std::vector<image_input> image_inputs{};           ///< Must match the prompt's image count.
+  std::map<std::string, std::string> run_options{};  ///< Optional model options.
+  std::string run_model{};  ///< Run on this model instead of the prompt's (empty: the prompt's).
+};
+
+/// Options of run_prompt.
+struct run_prompt_options {
+  /// Check the inputs against the prompt's input config before sending. Default: true.
+  bool validate = true;
+  /// Polling and deadline once the API answered 504 (the run keeps going). Default: wait_options{}.
+  wait_options wait{};
+  /// When set (and `validate` is on), run_options and run_model are checked against these
+  /// resources (fetched through the cache when not current) before anything is sent. Default:
+  /// none (the API answers 422 for an option its model does not accept).
+  std::optional<resource_cache> resources{};
+};
+
+}  // namespace betterprompt
