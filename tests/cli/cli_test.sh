@@ -43,6 +43,7 @@ err_has() { grep -q -- "$1" "$out/stderr" || { echo "stderr lacks '$1'"; cat "$o
 expect 0 whoami;                          has "Username: emulator"
 expect 0 whoami --json;                   json_lines >/dev/null; has '"username":"emulator"'
 expect 0 credits;                         has "Credits: 1000000.0"
+expect 0 credits --json;                  json_lines >/dev/null; has '"credits":1000000'
 expect 0 resources;                       has "reasoningEffort: low, medium, high"
 expect 0 resources --json;                json_lines >/dev/null
 expect 0 search haiku;                    has "haiku-writer"

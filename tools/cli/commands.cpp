@@ -55,34 +55,20 @@ void print_prompt(context& ctx, const bp::prompt& p) {
   ctx.out << '\n';
 }
 
-asio::awaitable<int> whoami(context& ctx) {
-  bp::account me = co_await bp::get_account(ctx.client);
-  if (ctx.json) {
-    print_json(ctx, me);
-    co_return success;
-  }
+void print_account(context& ctx, const bp::account& me) {
+  if (ctx.json) return print_json(ctx, me);
   ctx.out << "Username: " << me.username.value_or("(none)")
           << "\nDisplay name: " << me.display_name.value_or("(none)")
           << "\nFlags: " << me.user_flags << '\n';
-  co_return success;
 }
 
-asio::awaitable<int> credits(context& ctx) {
-  bp::credit_balance balance = co_await bp::get_credits(ctx.client);
-  if (ctx.json) {
-    print_json(ctx, balance);
-    co_return success;
-  }
+void print_credits(context& ctx, const bp::credit_balance& balance) {
+  if (ctx.json) return print_json(ctx, balance);
   ctx.out << "Credits: " << std::fixed << std::setprecision(1) << balance.credits << '\n';
-  co_return success;
 }
 
-asio::awaitable<int> resources(context& ctx) {
-  bp::resources r = co_await bp::get_resources(ctx.client);
-  if (ctx.json) {
-    print_json(ctx, r);
-    co_return success;
-  }
+void print_resources(context& ctx, const bp::resources& r) {
+  if (ctx.json) return print_json(ctx, r);
   for (const auto& m : r.models) {
     ctx.out << m.model << " (" << m.modality_name << ")\n";
     for (const auto& option : m.available_run_options) {
@@ -92,6 +78,23 @@ asio::awaitable<int> resources(context& ctx) {
       ctx.out << '\n';
     }
   }
+}
+
+asio::awaitable<int> whoami(context& ctx) {
+  bp::account me = co_await bp::get_account(ctx.client);
+  print_account(ctx, me);
+  co_return success;
+}
+
+asio::awaitable<int> credits(context& ctx) {
+  bp::credit_balance balance = co_await bp::get_credits(ctx.client);
+  print_credits(ctx, balance);
+  co_return success;
+}
+
+asio::awaitable<int> resources(context& ctx) {
+  bp::resources r = co_await bp::get_resources(ctx.client);
+  print_resources(ctx, r);
   co_return success;
 }
 
