@@ -58,10 +58,10 @@ struct diagnostics_handler {
   Handler handler;
 
   template <class T>
-  void complete(boost::system::error_code ec, diagnostics diag, T value) {
+  void complete(boost::system::error_code ec, diagnostics&& diag, T&& value) {
     std::exception_ptr failure;
     if (ec) failure = std::make_exception_ptr(error_with_diagnostics(ec, std::move(diag)));
-    std::move(handler)(std::move(failure), std::move(value));
+    std::move(handler)(std::move(failure), std::forward<T>(value));
   }
 
   template <class T>
@@ -78,13 +78,14 @@ struct is_diagnostics_handler : std::false_type {};
 template <class Handler>
 struct is_diagnostics_handler<diagnostics_handler<Handler>> : std::true_type {};
 
-/// Completes `handler` with (ec, value), handing over `diag` when it takes diagnostics.
+/// Completes `handler` with (ec, value), handing over `diag` when it takes diagnostics. Takes
+/// both by reference: a run and its diagnostics are a dozen strings, moved once, into the handler.
 template <class Handler, class T>
-void deliver(Handler& handler, boost::system::error_code ec, diagnostics diag, T value) {
+void deliver(Handler& handler, boost::system::error_code ec, diagnostics&& diag, T&& value) {
   if constexpr (is_diagnostics_handler<Handler>::value)
-    handler.complete(ec, std::move(diag), std::move(value));
+    handler.complete(ec, std::move(diag), std::forward<T>(value));
   else
-    std::move(handler)(ec, std::move(value));
+    std::move(handler)(ec, std::forward<T>(value));
 }
 
 }  // namespace detail

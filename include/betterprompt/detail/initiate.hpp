@@ -45,7 +45,7 @@ struct outcome_handler {
   Handler handler;
   diagnostics* out = nullptr;
 
-  void operator()(boost::system::error_code ec, outcome<T> result) {
+  void operator()(boost::system::error_code ec, outcome<T>&& result) {
     if (out) *out = result.diag;
     deliver(handler, ec, std::move(result.diag), std::move(result.value));
   }
