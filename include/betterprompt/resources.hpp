@@ -74,11 +74,10 @@ struct cached_resources_launch {
           if (auto hit = cache->current())
             return complete_later(std::move(handler), cache->client()->executor(),
                                   boost::system::error_code(), outcome<resources>{*hit, {}});
-          endpoint_call<resources> call = get_resources_call();
           auto client = cache->client();
-          async_call(std::move(client), std::move(call.request),
-                     decoding_handler<storing_handler<handler_type>, resources>{
-                         {std::move(handler), std::move(cache)}, call.decode, {}, {}});
+          endpoint_launch<resources>{
+              std::move(client), std::make_unique<endpoint_call<resources>>(get_resources_call())}(
+              storing_handler<handler_type>{std::move(handler), std::move(cache)});
         },
         token, std::move(cache));
   }
