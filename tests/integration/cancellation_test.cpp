@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: BSL-1.0
-// Cancellation and wait deadlines: prompt return, clean connections, usable client afterwards.
+// Cancellation and wait deadlines: prompt return, clean connections, usable client afterwards,
+// and what each cancellation type does to each kind of operation.
+#include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
 using namespace bp_test;
 namespace demo = bp::testing::demo;
+namespace routes = bp::testing::routes;
 using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 constexpr const char* long_version = "44444444-5555-4666-8777-888888888888";
+constexpr const char* running_version = "66666666-7777-4888-8999-aaaaaaaaaaaa";
 }  // namespace
 
 TEST_CASE("wait_for_run stops polling when cancelled, and the client stays usable", "[cancel]") {
@@ -105,5 +109,121 @@ TEST_CASE("wait_for_run's deadline is error::wait_timeout naming the run", "[wai
     // Resuming later works: the run is still there.
     bp::run later = co_await bp::get_run(c, pending.run_id);
     CHECK(later.run_id == pending.run_id);
+  });
+}
+
+TEST_CASE("total and partial cancellation end reads at any point", "[lifecycle][cancel]") {
+  fixture f(short_sync_window(20ms));
+  f.emu.add_prompt(timed_prompt(running_version, 60s));
+  f.emu.set_response_delay(routes::get_prompt, 30s);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, f.client_options()};
+    auto read = co_await cancel_during(bp::get_prompt(c, demo::text_prompt_id),
+                                       asio::cancellation_type::total, 200ms);
+    REQUIRE(read->done);
+    CHECK(aborted(*read));
+    bp::run pending = co_await bp::create_run(c, topic_request(running_version, "p"));
+    bp::wait_options wait;
+    wait.poll_interval = 50ms;
+    auto waiting = co_await cancel_during(bp::wait_for_run(c, pending.run_id, wait),
+                                          asio::cancellation_type::partial, 200ms);
+    REQUIRE(waiting->done);
+    CHECK(aborted(*waiting));
+    bp::run fetched = co_await bp::get_run(c, pending.run_id);  // the client is still usable
+    CHECK(fetched.run_id == pending.run_id);
+  });
+}
+
+TEST_CASE("total cancellation of create_run: honoured before sending, ignored after",
+          "[lifecycle][cancel]") {
+  fixture f;
+  f.emu.set_response_delay(routes::create_run, 2s);
+  f.emu.set_response_delay(routes::get_prompt, 800ms);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.max_connections = 1;
+    bp::client c{f.ioc, opts};
+    // Sent: the run may exist, so a total cancellation (no side effects allowed) cannot apply.
+    auto start = std::chrono::steady_clock::now();
+    auto sent =
+        co_await cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "a")),
+                               asio::cancellation_type::total, 200ms);
+    REQUIRE(sent->done);
+    CHECK_FALSE(sent->error);
+    CHECK(elapsed_since(start) >= 1500ms);
+    CHECK(f.emu.run_count() == 1);
+
+    // Queued behind a slow read: nothing was sent, so it ends at once and creates nothing.
+    auto [slow_read, queued] =
+        co_await (bp::get_prompt(c, demo::text_prompt_id) &&
+                  cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "b")),
+                                asio::cancellation_type::total, 200ms));
+    CHECK(slow_read.prompt_id == demo::text_prompt_id);
+    REQUIRE(queued->done);
+    CHECK(aborted(*queued));
+    CHECK(f.emu.run_count() == 1);
+
+    // Terminal cancellation always ends it, even after sending.
+    start = std::chrono::steady_clock::now();
+    auto terminal =
+        co_await cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "c")),
+                               asio::cancellation_type::terminal, 200ms);
+    REQUIRE(terminal->done);
+    CHECK(aborted(*terminal));
+    CHECK(elapsed_since(start) < 1500ms);
+  });
+}
+
+TEST_CASE("run_prompt: any cancellation before the run exists, only terminal while it waits",
+          "[lifecycle][cancel][run_prompt]") {
+  constexpr const char* quick_version = "77777777-8888-4999-8aaa-bbbbbbbbbbbb";
+  fixture f(short_sync_window(20ms));
+  f.emu.add_prompt(timed_prompt(running_version, 60s));
+  f.emu.add_prompt(timed_prompt(quick_version, 400ms));
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, f.client_options()};
+    bp::run_inputs inputs;
+    inputs.text_inputs["topic"] = "cancel";
+    bp::run_prompt_options options;
+    options.wait.poll_interval = 50ms;
+
+    // Partial, while the prompt is read: nothing was created, so it ends at once.
+    f.emu.set_response_delay(routes::get_prompt_version, 30s);
+    auto reading = co_await cancel_during(
+        bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
+        asio::cancellation_type::partial, 200ms);
+    REQUIRE(reading->done);
+    CHECK(aborted(*reading));
+    CHECK(f.emu.run_count() == 0);
+    f.emu.set_response_delay(routes::get_prompt_version, 0ms);
+
+    // Partial, while waiting for the run: ignored, the call completes with the finished run.
+    auto waiting = co_await cancel_during(
+        bp::run_prompt(c, bp::prompt_ref::version(quick_version), inputs, options),
+        asio::cancellation_type::partial, 150ms);
+    REQUIRE(waiting->done);
+    CHECK_FALSE(waiting->error);
+    CHECK(f.emu.run_count() == 1);
+
+    // Terminal, while waiting: ends at once, and the error names the run, which keeps going.
+    const auto start = std::chrono::steady_clock::now();
+    auto stopped = co_await cancel_during(
+        bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
+        asio::cancellation_type::terminal, 200ms);
+    REQUIRE(stopped->done);
+    CHECK(aborted(*stopped));
+    CHECK(elapsed_since(start) < 2s);
+    std::string run_id;
+    try {
+      std::rethrow_exception(stopped->error);
+    } catch (const bp::error_with_diagnostics& e) {
+      const auto* data = e.get_diagnostics().data.if_object();
+      REQUIRE(data);
+      REQUIRE(data->contains("runId"));
+      run_id = std::string(data->at("runId").as_string());
+    }
+    bp::run still = co_await bp::get_run(c, run_id);
+    CHECK_FALSE(still.finished());  // queued or running: it keeps going
+    CHECK(f.emu.run_count() == 2);
   });
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // A client's life: per-call overrides (with), close() and destruction cancelling work, timeouts
-// by phase, and what each cancellation type does to each kind of operation.
+// by phase.
+#include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
 #include <optional>
@@ -20,68 +21,6 @@ bp::client_options no_retries(const fixture& f) {
   auto opts = f.client_options();
   opts.retry.max_retries = 0;
   return opts;
-}
-
-/// Awaits `op` in a coroutine that lets partial and total cancellation through (Asio's default
-/// forwards terminal cancellation only).
-template <class T>
-asio::awaitable<T> accepting_every_cancellation(asio::awaitable<T> op) {
-  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
-  T value = co_await std::move(op);
-  co_return value;
-}
-
-struct cancel_outcome {
-  bool done = false;
-  std::exception_ptr error;
-};
-
-/// Starts `op` on `ex` with `signal` bound to it; the outcome fills in when it ends.
-template <class T>
-std::shared_ptr<cancel_outcome> launch(const asio::any_io_executor& ex, asio::awaitable<T> op,
-                                       const std::shared_ptr<asio::cancellation_signal>& signal) {
-  auto outcome = std::make_shared<cancel_outcome>();
-  auto on_done = [outcome, signal](std::exception_ptr e, T) {
-    outcome->error = e;
-    outcome->done = true;
-  };
-  asio::co_spawn(ex, accepting_every_cancellation(std::move(op)),
-                 asio::bind_cancellation_slot(signal->slot(), on_done));
-  return outcome;
-}
-
-/// Waits (up to 5 s) for a started operation to end.
-asio::awaitable<void> until_done(const cancel_outcome& outcome) {
-  for (int i = 0; i < 500 && !outcome.done; ++i) co_await sleep_for(10ms);
-}
-
-/// Starts `op`, emits a cancellation of `type` after `after`, and waits for it to end.
-template <class T>
-asio::awaitable<std::shared_ptr<cancel_outcome>> cancel_during(asio::awaitable<T> op,
-                                                               asio::cancellation_type type,
-                                                               std::chrono::milliseconds after) {
-  auto signal = std::make_shared<asio::cancellation_signal>();
-  auto ex = co_await asio::this_coro::executor;
-  auto outcome = launch(ex, std::move(op), signal);
-  co_await sleep_for(after);
-  signal->emit(type);
-  co_await until_done(*outcome);
-  co_return outcome;
-}
-
-bool aborted(const cancel_outcome& outcome) {
-  CHECK(outcome.error);
-  if (!outcome.error) return false;
-  try {
-    std::rethrow_exception(outcome.error);
-  } catch (const boost::system::system_error& e) {
-    INFO("ended with " << e.what());
-    CHECK(e.code() == asio::error::operation_aborted);
-    return e.code() == asio::error::operation_aborted;
-  } catch (const std::exception& e) {
-    FAIL_CHECK("ended with " << e.what());
-  }
-  return false;
 }
 
 // Returns a value: Asio 1.81's `tuple && awaitable<void>` does not compile.
@@ -261,122 +200,6 @@ TEST_CASE("cancelled mid-response, a call ends promptly and the next call succee
     CHECK(elapsed_since(start) < 5s);
     bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
     CHECK(p.prompt_id == demo::text_prompt_id);
-  });
-}
-
-TEST_CASE("total and partial cancellation end reads at any point", "[lifecycle][cancel]") {
-  fixture f(short_sync_window(20ms));
-  f.emu.add_prompt(timed_prompt(running_version, 60s));
-  f.emu.set_response_delay(routes::get_prompt, 30s);
-  f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, f.client_options()};
-    auto read = co_await cancel_during(bp::get_prompt(c, demo::text_prompt_id),
-                                       asio::cancellation_type::total, 200ms);
-    REQUIRE(read->done);
-    CHECK(aborted(*read));
-    bp::run pending = co_await bp::create_run(c, topic_request(running_version, "p"));
-    bp::wait_options wait;
-    wait.poll_interval = 50ms;
-    auto waiting = co_await cancel_during(bp::wait_for_run(c, pending.run_id, wait),
-                                          asio::cancellation_type::partial, 200ms);
-    REQUIRE(waiting->done);
-    CHECK(aborted(*waiting));
-    bp::run fetched = co_await bp::get_run(c, pending.run_id);  // the client is still usable
-    CHECK(fetched.run_id == pending.run_id);
-  });
-}
-
-TEST_CASE("total cancellation of create_run: honoured before sending, ignored after",
-          "[lifecycle][cancel]") {
-  fixture f;
-  f.emu.set_response_delay(routes::create_run, 2s);
-  f.emu.set_response_delay(routes::get_prompt, 800ms);
-  f.run([](fixture& f) -> asio::awaitable<void> {
-    auto opts = f.client_options();
-    opts.max_connections = 1;
-    bp::client c{f.ioc, opts};
-    // Sent: the run may exist, so a total cancellation (no side effects allowed) cannot apply.
-    auto start = std::chrono::steady_clock::now();
-    auto sent =
-        co_await cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "a")),
-                               asio::cancellation_type::total, 200ms);
-    REQUIRE(sent->done);
-    CHECK_FALSE(sent->error);
-    CHECK(elapsed_since(start) >= 1500ms);
-    CHECK(f.emu.run_count() == 1);
-
-    // Queued behind a slow read: nothing was sent, so it ends at once and creates nothing.
-    auto [slow_read, queued] =
-        co_await (bp::get_prompt(c, demo::text_prompt_id) &&
-                  cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "b")),
-                                asio::cancellation_type::total, 200ms));
-    CHECK(slow_read.prompt_id == demo::text_prompt_id);
-    REQUIRE(queued->done);
-    CHECK(aborted(*queued));
-    CHECK(f.emu.run_count() == 1);
-
-    // Terminal cancellation always ends it, even after sending.
-    start = std::chrono::steady_clock::now();
-    auto terminal =
-        co_await cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "c")),
-                               asio::cancellation_type::terminal, 200ms);
-    REQUIRE(terminal->done);
-    CHECK(aborted(*terminal));
-    CHECK(elapsed_since(start) < 1500ms);
-  });
-}
-
-TEST_CASE("run_prompt: any cancellation before the run exists, only terminal while it waits",
-          "[lifecycle][cancel][run_prompt]") {
-  constexpr const char* quick_version = "77777777-8888-4999-8aaa-bbbbbbbbbbbb";
-  fixture f(short_sync_window(20ms));
-  f.emu.add_prompt(timed_prompt(running_version, 60s));
-  f.emu.add_prompt(timed_prompt(quick_version, 400ms));
-  f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, f.client_options()};
-    bp::run_inputs inputs;
-    inputs.text_inputs["topic"] = "cancel";
-    bp::run_prompt_options options;
-    options.wait.poll_interval = 50ms;
-
-    // Partial, while the prompt is read: nothing was created, so it ends at once.
-    f.emu.set_response_delay(routes::get_prompt_version, 30s);
-    auto reading = co_await cancel_during(
-        bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
-        asio::cancellation_type::partial, 200ms);
-    REQUIRE(reading->done);
-    CHECK(aborted(*reading));
-    CHECK(f.emu.run_count() == 0);
-    f.emu.set_response_delay(routes::get_prompt_version, 0ms);
-
-    // Partial, while waiting for the run: ignored, the call completes with the finished run.
-    auto waiting = co_await cancel_during(
-        bp::run_prompt(c, bp::prompt_ref::version(quick_version), inputs, options),
-        asio::cancellation_type::partial, 150ms);
-    REQUIRE(waiting->done);
-    CHECK_FALSE(waiting->error);
-    CHECK(f.emu.run_count() == 1);
-
-    // Terminal, while waiting: ends at once, and the error names the run, which keeps going.
-    const auto start = std::chrono::steady_clock::now();
-    auto stopped = co_await cancel_during(
-        bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
-        asio::cancellation_type::terminal, 200ms);
-    REQUIRE(stopped->done);
-    CHECK(aborted(*stopped));
-    CHECK(elapsed_since(start) < 2s);
-    std::string run_id;
-    try {
-      std::rethrow_exception(stopped->error);
-    } catch (const bp::error_with_diagnostics& e) {
-      const auto* data = e.get_diagnostics().data.if_object();
-      REQUIRE(data);
-      REQUIRE(data->contains("runId"));
-      run_id = std::string(data->at("runId").as_string());
-    }
-    bp::run still = co_await bp::get_run(c, run_id);
-    CHECK_FALSE(still.finished());  // queued or running: it keeps going
-    CHECK(f.emu.run_count() == 2);
   });
 }
 
