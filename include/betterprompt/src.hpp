@@ -11,6 +11,7 @@
 #include <betterprompt/impl/account_json.ipp>
 #include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
+#include <betterprompt/impl/call_exchange.ipp>
 #include <betterprompt/impl/call_connect.ipp>
 #include <betterprompt/impl/client.ipp>
 #include <betterprompt/impl/error.ipp>

@@ -136,6 +136,29 @@ TEST_CASE("a response slower than timeouts.response_headers is error::timeout na
   });
 }
 
+TEST_CASE("each phase's budget starts with the phase: a slow answer outlives a short write budget",
+          "[errors][timeout]") {
+  fixture f;
+  f.emu.set_response_delay(bp::testing::routes::get_prompt, 700ms);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.timeouts.write = 200ms;  // over long before the answer comes
+    opts.timeouts.response_headers = 5s;
+    opts.retry.max_retries = 0;
+    bp::client c{f.ioc, opts};
+    bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
+    CHECK(p.prompt_id == demo::text_prompt_id);
+    // And the other way round: a short headers budget after a long write budget still ends the
+    // call before the answer comes.
+    opts.timeouts.write = 30s;
+    opts.timeouts.response_headers = 300ms;
+    bp::client impatient{f.ioc, opts};
+    auto e = co_await expect_error(bp::get_prompt(impatient, demo::text_prompt_id));
+    CHECK(e.code() == bp::error::timeout);
+    CHECK(e.get_diagnostics().data.at("phase") == "response_headers");
+  });
+}
+
 TEST_CASE("the API's own input validation answers 422 naming the field", "[errors]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {

@@ -11,6 +11,7 @@
 #include <betterprompt/detail/client_impl.hpp>
 #include <betterprompt/detail/connection.hpp>
 #include <betterprompt/detail/connection_slots.hpp>
+#include <betterprompt/detail/fsm/io_deadline.hpp>
 #include <betterprompt/detail/fsm/rate_limit_state.hpp>
 #include <betterprompt/detail/fsm/retry.hpp>
 #include <betterprompt/detail/http_types.hpp>
@@ -76,8 +77,12 @@ class call_operation final : public registered_operation,
   void handshake();
   void opened();
   void write();
-  void read_header();
-  void read_body();
+  /// A new parser for the next answer on the connection.
+  void expect_answer();
+  void read();
+  /// Parses what the connection has buffered: moves to the body's phase after the header, skips
+  /// interim answers, and reads more until the answer is complete.
+  void parse();
   void answered();
   void attempt_failed(boost::system::error_code ec, diagnostics diag);
   void decide(const attempt_outcome& outcome);
@@ -99,6 +104,14 @@ class call_operation final : public registered_operation,
   void release_attempt_resources(bool keep_connection);
 
   step_limit limit_for(std::chrono::milliseconds phase_budget) const;
+  /// Limits the connection's I/O from now on to `phase_budget` (or what the total deadline
+  /// leaves): when it runs out, the connection is closed and the pending step fails with
+  /// beast::error::timeout (see io_error()).
+  void limit_io(std::chrono::milliseconds phase_budget);
+  /// Waits on the timer until io_deadline_'s deadline; closes the connection when it passes.
+  void arm_io_deadline();
+  /// What an I/O step that completed with `ec` failed with: a timeout when the deadline closed it.
+  boost::system::error_code io_error(boost::system::error_code ec) const noexcept;
   /// Calls the client's event hook, when it has one, with an event of `kind` about this call that
   /// `fill` completes.
   template <class Fill>
@@ -146,8 +159,12 @@ class call_operation final : public registered_operation,
     return *timer_;
   }
   void cancel_timer() {
-    if (timer_) timer_->cancel();
+    if (!timer_) return;
+    timer_->cancel();
+    io_deadline_.disarm();  // a deadline wait already completing does nothing
   }
+  io_deadline io_deadline_;    ///< The pending I/O step's deadline, on timer_.
+  bool io_timed_out_ = false;  ///< The deadline closed this attempt's connection.
   std::optional<rate_limit_state::reservation> reservation_;
   std::shared_ptr<connection_slots::waiter> slot_waiter_;
   bool holding_slot_ = false;
@@ -173,10 +190,12 @@ auto async_call(std::shared_ptr<client_impl> client, api_request request, Comple
 }  // namespace betterprompt::detail
 
 #ifdef BETTERPROMPT_HEADER_ONLY
-// In this order: call_op.ipp uses call_failures.ipp's helpers, call_connect.ipp its step().
+// In this order: call_op.ipp uses call_failures.ipp's helpers, call_exchange.ipp and
+// call_connect.ipp its step().
 // clang-format off
 #include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
+#include <betterprompt/impl/call_exchange.ipp>
 #include <betterprompt/impl/call_connect.ipp>
 // clang-format on
 #endif

@@ -1,24 +1,26 @@
 // SPDX-License-Identifier: BSL-1.0
 // One keep-alive HTTP/1.1 connection, plain or TLS, used by one call at a time. It only performs
-// I/O steps; the call operation decides which step comes next, on its strand, and the
-// handlers passed in carry that strand (Beast's expiry timer runs its handler there too).
+// I/O steps; the call operation decides which step comes next, on its strand, and the handlers
+// passed in carry that strand. It has no timer: the call's own deadline closes it when a step
+// runs out of time.
 #pragma once
 
 #include <betterprompt/detail/fsm/reuse.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
 #include <optional>
@@ -31,19 +33,20 @@ class connection {
  public:
   using clock = std::chrono::steady_clock;
   using parser_type = boost::beast::http::response_parser<boost::beast::http::string_body>;
+  using socket_type = boost::asio::ip::tcp::socket;
 
   /// A connection whose socket belongs to `ex`; TLS when tls_context is not null.
   connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context* tls_context);
 
-  /// Limits the I/O steps started from now on to `limit` (zero: no limit); one that runs out
-  /// completes with beast::error::timeout and closes the socket.
-  void expire_after(std::chrono::milliseconds limit);
-
-  /// Connects to one of `endpoints`; the handler gets (error_code, endpoint).
-  template <class Handler>
-  void async_connect(const boost::asio::ip::tcp::resolver::results_type& endpoints,
+  /// Connects to one of `endpoints`, trying the next only while `go_on()` says so; the handler
+  /// gets (error_code, endpoint).
+  template <class Condition, class Handler>
+  void async_connect(const boost::asio::ip::tcp::resolver::results_type& endpoints, Condition go_on,
                      Handler&& handler) {
-    tcp().async_connect(endpoints, std::forward<Handler>(handler));
+    boost::asio::async_connect(
+        tcp(), endpoints,
+        [go_on](const boost::system::error_code&, const auto&) { return go_on(); },
+        std::forward<Handler>(handler));
   }
 
   /// After connecting: disables Nagle, and for TLS sets SNI and peer verification against `host`
@@ -83,21 +86,23 @@ class connection {
                                std::forward<Handler>(handler));
     });
   }
-  /// Reads a response's header into `parser`; the handler gets (error_code, bytes).
+  /// Reads what the peer sent next into the buffer, for parse(); the handler gets
+  /// (error_code, bytes) and passes them to received(). The caller drives the parser itself, so
+  /// that a response costs one layer of I/O operations, not Beast's three.
   template <class Handler>
-  void async_read_header(parser_type& parser, Handler&& handler) {
+  void async_read_some(Handler&& handler) {
+    const std::size_t size = boost::beast::read_size(buffer_, 65536);
     on_stream([&](auto& stream) {
-      boost::beast::http::async_read_header(stream, buffer_, parser,
-                                            std::forward<Handler>(handler));
+      stream.async_read_some(buffer_.prepare(size), std::forward<Handler>(handler));
     });
   }
-  /// Reads the rest of the response into `parser`; the handler gets (error_code, bytes).
-  template <class Handler>
-  void async_read_body(parser_type& parser, Handler&& handler) {
-    on_stream([&](auto& stream) {
-      boost::beast::http::async_read(stream, buffer_, parser, std::forward<Handler>(handler));
-    });
-  }
+  /// Takes in the `bytes` a read step received and maps its end-of-stream as Beast's reads do: the
+  /// end of a response whose body runs to it, http::error::partial_message inside one, and
+  /// http::error::end_of_stream before one.
+  void received(parser_type& parser, boost::system::error_code& ec, std::size_t bytes);
+  /// Feeds the buffered bytes to `parser` until it completes the message or needs more; "needs
+  /// more" is no error.
+  void parse(parser_type& parser, boost::system::error_code& ec);
   /// Response bytes received but not parsed yet.
   std::size_t buffered() const noexcept { return buffer_.size(); }
 
@@ -109,14 +114,14 @@ class connection {
   /// Closes the socket; pending steps complete with an error.
   void close() noexcept;
   /// The socket is open (not closed yet).
-  bool is_open() const noexcept { return tcp().socket().is_open(); }
+  bool is_open() const noexcept { return tcp().is_open(); }
 
   /// When the connection last went idle.
   clock::time_point idle_since{};
 
  private:
-  boost::beast::tcp_stream& tcp() noexcept;
-  const boost::beast::tcp_stream& tcp() const noexcept;
+  socket_type& tcp() noexcept { return tls_ ? tls_->next_layer() : *plain_; }
+  const socket_type& tcp() const noexcept { return tls_ ? tls_->next_layer() : *plain_; }
   /// Calls `f` with the stream requests go through: TLS or plain.
   template <class F>
   void on_stream(F&& f) {
@@ -126,8 +131,8 @@ class connection {
       f(*plain_);
   }
 
-  std::optional<boost::beast::tcp_stream> plain_;
-  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
+  std::optional<socket_type> plain_;
+  std::optional<boost::asio::ssl::stream<socket_type>> tls_;
   boost::beast::flat_buffer buffer_;
 };
 

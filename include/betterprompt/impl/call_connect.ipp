@@ -54,11 +54,11 @@ BETTERPROMPT_DECL void call_operation::resolve() {
 BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
   connection_ = pool_.make_connection();
   phase_ = call_phase::connect;
-  const step_limit limit = limit_for(client_->options().timeouts.connect);
-  phase_limited_by_total_ = limit.is_total;
-  connection_->expire_after(limit.limit);
+  limit_io(client_->options().timeouts.connect);
   connection_->async_connect(
-      endpoints, step([](call_operation& self, boost::system::error_code ec, auto&&...) {
+      endpoints, [this] { return !io_timed_out_; },  // no next address once out of time
+      step([](call_operation& self, boost::system::error_code ec, auto&&...) {
+        ec = self.io_error(ec);
         if (ec)
           return self.open_failed(ec, open_failure::connect, "connect failed: " + ec.message());
         std::string failure;
@@ -76,6 +76,7 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
 BETTERPROMPT_DECL void call_operation::tunnel() {
   connection_->async_write_tunnel_request(
       pool_.tunnel_request(), step([](call_operation& self, boost::system::error_code ec, auto) {
+        ec = self.io_error(ec);
         if (ec)
           return self.open_failed(ec, open_failure::connect,
                                   "sending CONNECT failed: " + ec.message());
@@ -83,6 +84,7 @@ BETTERPROMPT_DECL void call_operation::tunnel() {
         self.connection_->async_read_tunnel_answer(
             *self.tunnel_parser_,
             self.step([](call_operation& self, boost::system::error_code ec, auto) {
+              ec = self.io_error(ec);
               if (ec)
                 return self.open_failed(ec, open_failure::connect,
                                         "reading the answer to CONNECT failed: " + ec.message());
@@ -99,11 +101,10 @@ BETTERPROMPT_DECL void call_operation::tunnel() {
 
 BETTERPROMPT_DECL void call_operation::handshake() {
   phase_ = call_phase::tls_handshake;
-  const step_limit limit = limit_for(client_->options().timeouts.tls_handshake);
-  phase_limited_by_total_ = limit.is_total;
-  connection_->expire_after(limit.limit);
+  limit_io(client_->options().timeouts.tls_handshake);
   handshake_started_ = stamp();
   connection_->async_handshake(step([](call_operation& self, boost::system::error_code ec) {
+    ec = self.io_error(ec);
     if (!ec) {
       self.notify(event_kind::tls_handshake,
                   [&](event& e) { e.duration = microseconds_since(self.handshake_started_); });

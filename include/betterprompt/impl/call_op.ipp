@@ -110,7 +110,7 @@ BETTERPROMPT_DECL call_operation::step_limit call_operation::limit_for(
 }
 
 BETTERPROMPT_DECL void call_operation::next_attempt() {
-  written_ = transient_ = reused_ = response_started_ = false;
+  written_ = transient_ = reused_ = response_started_ = io_timed_out_ = false;
   interim_answers_ = 0;
   refused_interim_ = 0;
   phase_ = call_phase::queued;
@@ -181,57 +181,7 @@ BETTERPROMPT_DECL void call_operation::use_connection() {
   resolve();
 }
 
-BETTERPROMPT_DECL void call_operation::write() {
-  phase_ = call_phase::write;
-  written_ = sent_ = true;
-  const step_limit limit = limit_for(client_->options().timeouts.write);
-  phase_limited_by_total_ = limit.is_total;
-  connection_->expire_after(limit.limit);
-  connection_->async_write(
-      http_request_, step([](call_operation& self, boost::system::error_code ec, auto) {
-        if (ec) return self.exchange_failed(ec);
-        self.phase_ = call_phase::response_headers;
-        const step_limit limit = self.limit_for(self.client_->options().timeouts.response_headers);
-        self.phase_limited_by_total_ = limit.is_total;
-        self.connection_->expire_after(limit.limit);
-        self.read_header();
-      }));
-}
-
-// Interim answers (100, 102, 103) share the headers budget with the final one.
-BETTERPROMPT_DECL void call_operation::read_header() {
-  parser_.emplace();
-  parser_->body_limit(client_->options().max_response_body);
-  connection_->async_read_header(
-      *parser_, step([](call_operation& self, boost::system::error_code ec, auto) {
-        self.response_started_ =
-            self.response_started_ || self.connection_->buffered() > 0 || self.parser_->got_some();
-        if (ec) return self.exchange_failed(ec);
-        const unsigned status = self.parser_->get().result_int();
-        if (status >= 200) return self.read_body();
-        // 101 would hand the connection to another protocol; endless 1xx is a hostile server.
-        if (status == 101 || self.interim_answers_++ >= 8) {
-          self.refused_interim_ = status;
-          return self.exchange_failed(http::error::bad_status);
-        }
-        self.read_header();
-      }));
-}
-
-BETTERPROMPT_DECL void call_operation::read_body() {
-  phase_ = call_phase::response_body;
-  const step_limit limit = limit_for(client_->options().timeouts.response_body);
-  phase_limited_by_total_ = limit.is_total;
-  connection_->expire_after(limit.limit);
-  connection_->async_read_body(*parser_,
-                               step([](call_operation& self, boost::system::error_code ec, auto) {
-                                 if (ec) return self.exchange_failed(ec);
-                                 self.answered();
-                               }));
-}
-
 BETTERPROMPT_DECL void call_operation::answered() {
-  connection_->expire_after(std::chrono::milliseconds(0));
   // The parser's verdict also refuses a body that ends at end-of-stream.
   const bool keep_alive = parser_->keep_alive();
   auto message = parser_->release();

@@ -5,6 +5,7 @@
 #include <betterprompt/detail/connection.hpp>
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/beast/http/error.hpp>
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -24,24 +25,33 @@ inline connection::connection(const boost::asio::any_io_executor& ex,
     plain_.emplace(ex);
 }
 
-inline boost::beast::tcp_stream& connection::tcp() noexcept {
-  return tls_ ? tls_->next_layer() : *plain_;
+inline void connection::received(parser_type& parser, boost::system::error_code& ec,
+                                 std::size_t bytes) {
+  buffer_.commit(bytes);
+  if (ec != boost::asio::error::eof) return;
+  if (!parser.got_some()) {
+    ec = boost::beast::http::error::end_of_stream;
+    return;
+  }
+  ec = {};
+  parser.put_eof(ec);  // done for a body that runs to the end of the stream; partial otherwise
 }
 
-inline const boost::beast::tcp_stream& connection::tcp() const noexcept {
-  return tls_ ? tls_->next_layer() : *plain_;
-}
-
-inline void connection::expire_after(std::chrono::milliseconds limit) {
-  if (limit.count() > 0)
-    tcp().expires_after(limit);
-  else
-    tcp().expires_never();
+inline void connection::parse(parser_type& parser, boost::system::error_code& ec) {
+  while (buffer_.size() != 0 && !parser.is_done()) {
+    const std::size_t used = parser.put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == boost::beast::http::error::need_more) {
+      ec = {};
+      return;
+    }
+    if (ec || used == 0) return;
+  }
 }
 
 inline bool connection::prepare(const std::string& host, std::string& failure) {
   boost::system::error_code ignored;
-  tcp().socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  tcp().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   if (!tls_) return true;
   SSL* ssl = tls_->native_handle();
   boost::system::error_code not_ip;
@@ -73,7 +83,7 @@ inline bool connection::certificate_rejected() {
 inline connection_facts connection::facts(bool keep_alive, clock::duration idle_for,
                                           bool probe_socket) {
   connection_facts f;
-  auto& socket = tcp().socket();
+  auto& socket = tcp();
   f.open = socket.is_open();
   f.keep_alive = keep_alive;
   f.idle_for = std::chrono::duration_cast<std::chrono::milliseconds>(idle_for);
@@ -94,8 +104,8 @@ inline connection_facts connection::facts(bool keep_alive, clock::duration idle_
 
 inline void connection::close() noexcept {
   boost::system::error_code ignored;
-  tcp().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  tcp().socket().close(ignored);
+  tcp().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  tcp().close(ignored);
 }
 
 }  // namespace betterprompt::detail

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: BSL-1.0
+// Bodies of detail::call_operation, continued: the exchange on a connection (write the request,
+// read and parse the answer) and the I/O deadline every step on the connection runs under.
+#pragma once
+
+#include <betterprompt/detail/call_op.hpp>
+#include <betterprompt/impl/call_op.ipp>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace betterprompt::detail {
+
+BETTERPROMPT_DECL void call_operation::limit_io(std::chrono::milliseconds budget) {
+  const step_limit limit = limit_for(budget);
+  phase_limited_by_total_ = limit.is_total;
+  const auto deadline =
+      limit.limit.count() > 0 ? clock::now() + limit.limit : clock::time_point::max();
+  if (io_deadline_.set(deadline)) arm_io_deadline();
+}
+
+BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
+  const std::uint64_t id = io_deadline_.arm();
+  timer().expires_at(io_deadline_.deadline());
+  timer().async_wait(boost::asio::bind_executor(
+      strand_, [self = shared_from_this(), id](boost::system::error_code) {
+        if (self->done_) return;
+        switch (self->io_deadline_.wait_ended(id, clock::now())) {
+          case io_deadline::verdict::ignore:
+            return;
+          case io_deadline::verdict::wait_again:
+            return self->arm_io_deadline();
+          case io_deadline::verdict::expired:
+            self->io_timed_out_ = true;
+            if (self->connection_) self->connection_->close();  // the pending step fails
+        }
+      }));
+}
+
+BETTERPROMPT_DECL boost::system::error_code call_operation::io_error(
+    boost::system::error_code ec) const noexcept {
+  if (io_timed_out_) return boost::beast::error::timeout;
+  return ec;
+}
+
+BETTERPROMPT_DECL void call_operation::write() {
+  phase_ = call_phase::write;
+  written_ = sent_ = true;
+  limit_io(client_->options().timeouts.write);
+  connection_->async_write(http_request_,
+                           step([](call_operation& self, boost::system::error_code ec, auto) {
+                             ec = self.io_error(ec);
+                             if (ec) return self.exchange_failed(ec);
+                             self.phase_ = call_phase::response_headers;
+                             self.limit_io(self.client_->options().timeouts.response_headers);
+                             self.expect_answer();
+                             self.parse();
+                           }));
+}
+
+BETTERPROMPT_DECL void call_operation::expect_answer() {
+  parser_.emplace();
+  parser_->body_limit(client_->options().max_response_body);
+  parser_->eager(true);  // the body is parsed as it arrives, with the header
+}
+
+BETTERPROMPT_DECL void call_operation::read() {
+  connection_->async_read_some(
+      step([](call_operation& self, boost::system::error_code ec, std::size_t bytes) {
+        self.response_started_ = self.response_started_ || bytes > 0;
+        self.connection_->received(*self.parser_, ec, bytes);
+        ec = self.io_error(ec);
+        if (ec) return self.exchange_failed(ec);
+        self.parse();
+      }));
+}
+
+// Interim answers (100, 102, 103) share the headers budget with the final one.
+BETTERPROMPT_DECL void call_operation::parse() {
+  for (;;) {
+    boost::system::error_code ec;
+    connection_->parse(*parser_, ec);
+    response_started_ = response_started_ || parser_->got_some();
+    if (ec) return exchange_failed(ec);
+    if (phase_ == call_phase::response_headers && parser_->is_header_done()) {
+      const unsigned status = parser_->get().result_int();
+      if (status < 200) {
+        // 101 would hand the connection to another protocol; endless 1xx is a hostile server.
+        if (status == 101 || interim_answers_++ >= 8) {
+          refused_interim_ = status;
+          return exchange_failed(http::error::bad_status);
+        }
+        expect_answer();  // the final answer's header may be buffered already
+        continue;
+      }
+      phase_ = call_phase::response_body;
+      limit_io(client_->options().timeouts.response_body);
+    }
+    if (parser_->is_done()) return answered();
+    return read();
+  }
+}
+
+}  // namespace betterprompt::detail
