@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
 
   int status = 0;
   try {
-    asio::io_context ioc;
+    asio::io_context ioc{1};  // one thread runs it: the client needs no strands
     bp::client_options options;
     options.base_url = url;
     options.api_key = bp::testing::demo::api_key;

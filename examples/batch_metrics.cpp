@@ -67,7 +67,7 @@ asio::awaitable<void> one_run(bp::client& c, int i, int& left) {
 }
 
 int main() {
-  asio::io_context ioc;
+  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
   bp::testing::emulator emu(ioc);
   emu.set_response_delay(bp::testing::routes::create_run, 3ms);
   bp::testing::fault unavailable;

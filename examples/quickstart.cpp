@@ -39,7 +39,7 @@ asio::awaitable<void> run_prompt(betterprompt::client_options options, std::stri
 }
 
 int main() {
-  asio::io_context ioc;
+  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
   betterprompt::client_options options;
   const char* prompt_id = std::getenv("BP_PROMPT_ID");
   const char* topic = std::getenv("BP_TOPIC");

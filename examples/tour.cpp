@@ -95,7 +95,7 @@ asio::awaitable<void> tour(bp::client_options options, bool live) {
 }
 
 int main() {
-  asio::io_context ioc;
+  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
   bp::client_options options;
   std::optional<bp::testing::emulator> emu;
   const bool live = !options.api_key.empty();

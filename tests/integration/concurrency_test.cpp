@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
-// One client shared by many coroutines on a multi-threaded io_context (run under TSan in CI).
+// One client shared by many coroutines on a multi-threaded io_context, and by plain threads on a
+// one-thread io_context (run under TSan in CI).
 #include "support/fixture.hpp"
+
+#include <betterprompt/detail/serial_executor.hpp>
+
+#include <boost/asio/use_future.hpp>
 
 #include <atomic>
 #include <thread>
@@ -44,6 +49,55 @@ TEST_CASE("hundreds of runs from coroutines on 4 threads share one client", "[co
   CHECK(failures == 0);
   CHECK(succeeded == coroutines * runs_per_coroutine);
   CHECK(emu.run_count() == static_cast<std::size_t>(coroutines * runs_per_coroutine));
+}
+
+TEST_CASE("calls started from 4 plain threads share a client on a one-thread io_context",
+          "[concurrency]") {
+  // Concurrency hint 1: the client runs its operations without strands (runs_serially()), and
+  // threads that are not running the io_context may still start calls.
+  asio::io_context ioc{1};
+  bp::testing::emulator emu(ioc);
+  bp::client c{ioc, emu.make_client_options()};
+  auto work = asio::make_work_guard(ioc);
+  std::thread runner([&] { ioc.run_for(std::chrono::seconds(120)); });
+  std::atomic<int> succeeded{0};
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t)
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        bp::run created =
+            bp::create_run(c, topic_request(demo::text_prompt_version_id, "t" + std::to_string(t)),
+                           asio::use_future)
+                .get();
+        bp::run fetched = bp::get_run(c, created.run_id, asio::use_future).get();
+        if (fetched.run_id == created.run_id) ++succeeded;
+      }
+    });
+  for (auto& t : callers) t.join();
+  c.close();
+  work.reset();
+  emu.stop();
+  runner.join();
+  CHECK(succeeded == 40);
+  CHECK(emu.run_count() == 40u);
+}
+
+TEST_CASE("strands and io_contexts of concurrency hint 1 run serially; others do not",
+          "[concurrency]") {
+  using bp::detail::runs_serially;
+  asio::io_context shared, single{1}, unlocked{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE}, four{4};
+  asio::thread_pool pool{1};
+  CHECK_FALSE(runs_serially(shared.get_executor()));
+  CHECK_FALSE(runs_serially(four.get_executor()));
+  CHECK_FALSE(runs_serially(pool.get_executor()));
+  CHECK(runs_serially(single.get_executor()));
+  CHECK(runs_serially(unlocked.get_executor()));
+  CHECK(runs_serially(
+      asio::prefer(single.get_executor(), asio::execution::outstanding_work.tracked)));
+  CHECK(runs_serially(asio::make_strand(shared)));
+  CHECK(runs_serially(asio::make_strand(pool)));
+  CHECK(runs_serially(asio::make_strand(asio::any_io_executor(shared.get_executor()))));
+  pool.join();
 }
 
 namespace {

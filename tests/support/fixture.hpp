@@ -44,7 +44,9 @@ class fixture {
     if (error) std::rethrow_exception(error);
   }
 
-  mutable asio::io_context ioc;
+  /// Concurrency hint 1, as one thread runs it: clients run without strands here, as on users'
+  /// one-thread io_contexts; concurrency_test.cpp covers the strands on 4 threads.
+  mutable asio::io_context ioc{1};
   bp::testing::emulator emu;
 };
 

@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
     std::cerr << "betterprompt: " << e.what() << "\n" << usage_text;
     return usage;
   }
-  asio::io_context ioc;
+  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
   int status = api_or_network_error;
   try {
     bp::client c(ioc, client_options_of(args));

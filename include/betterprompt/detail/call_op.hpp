@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // One API call as a composed operation: rate limit, a connection slot, a connection (idle or new),
-// the exchange, and the retry decision, in one loop on one strand. The decisions are the fsm/
-// functions; this file only performs what they decide. Failures travel as error_code plus
-// diagnostics, never as exceptions.
+// the exchange, and the retry decision, in one loop whose steps never run at once. The decisions
+// are the fsm/ functions; this file only performs what they decide. Failures travel as error_code
+// plus diagnostics, never as exceptions.
 #pragma once
 
 #include <betterprompt/client_options.hpp>
@@ -24,7 +24,6 @@
 #include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -38,8 +37,9 @@ namespace betterprompt::detail {
 /// api_response::failure.
 using call_signature = void(boost::system::error_code, api_response);
 
-/// The state of one call. Every handler it starts carries its strand and the step it belongs to:
-/// a handler of a step that is over (raced by a timer, a cancellation or close()) does nothing.
+/// The state of one call. Every handler it starts carries its executor (executor_) and the step it
+/// belongs to: a handler of a step that is over (raced by a timer, a cancellation or close()) does
+/// nothing.
 class call_operation final : public registered_operation,
                              public std::enable_shared_from_this<call_operation> {
  public:
@@ -52,7 +52,7 @@ class call_operation final : public registered_operation,
   void start();
 
   void on_client_closed() noexcept override;
-  /// From any thread: the caller's cancellation of `type`, handled on the call's strand.
+  /// From any thread: the caller's cancellation of `type`, handled on the call's executor.
   void post_cancel(boost::asio::cancellation_type_t type);
 
  private:
@@ -118,14 +118,16 @@ class call_operation final : public registered_operation,
   void notify(event_kind kind, Fill fill);
   /// Now, when a hook will want durations; a default time point otherwise (no clock read).
   clock::time_point stamp() const noexcept { return hooked_ ? clock::now() : clock::time_point(); }
-  /// A handler for the current step: runs `f(*this, args...)` on the strand unless the step is
+  /// A handler for the current step: runs `f(*this, args...)` on executor_ unless the step is
   /// over by then.
   template <class F>
   auto step(F f);
 
   std::shared_ptr<client_impl> client_;
   connection_pool& pool_;
-  const boost::asio::strand<boost::asio::any_io_executor>& strand_;  ///< One of the pool's.
+  /// Runs the call's steps one at a time: one of the pool's strands, or the client's executor
+  /// when that runs serially.
+  const boost::asio::any_io_executor& executor_;
   api_request request_;
   std::string http_request_;  ///< The request as written.
   caller_completion<call_signature> caller_;

@@ -23,7 +23,7 @@
 namespace betterprompt::detail {
 
 /// Relays the caller's cancellation to `Op::post_cancel` (which hands it to the operation's
-/// strand). Holds no reference that keeps the operation alive: the slot may outlive it.
+/// executor). Holds no reference that keeps the operation alive: the slot may outlive it.
 template <class Op>
 struct cancellation_relay {
   explicit cancellation_relay(std::weak_ptr<Op> target) : op(std::move(target)) {}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // One keep-alive HTTP/1.1 connection, plain or TLS, used by one call at a time. It only performs
-// I/O steps; the call operation decides which step comes next, on its strand, and the handlers
-// passed in carry that strand. It has no timer: the call's own deadline closes it when a step
+// I/O steps; the call operation decides which step comes next, on its executor, and the handlers
+// passed in carry that executor. It has no timer: the call's own deadline closes it when a step
 // runs out of time.
 #pragma once
 

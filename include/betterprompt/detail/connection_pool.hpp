@@ -11,6 +11,7 @@
 #include <betterprompt/detail/proxy.hpp>
 #include <betterprompt/detail/rate_limiter.hpp>
 #include <betterprompt/detail/resources_state.hpp>
+#include <betterprompt/detail/serial_executor.hpp>
 #include <betterprompt/detail/url.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -35,10 +36,17 @@ class connection_pool {
   connection_pool(boost::asio::any_io_executor ex, const client_options& opts);
 
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
-  /// The strand a new operation (a call, a wait) runs its steps on: the client's strands, in
-  /// turn. Thread-safe.
-  const boost::asio::strand<boost::asio::any_io_executor>& next_strand() noexcept {
+  /// The executor a new call runs its steps on, one at a time: the client's executor when it runs
+  /// serially (runs_serially()), else the client's strands in turn. Thread-safe.
+  const boost::asio::any_io_executor& call_executor() noexcept {
+    if (strands_.empty()) return executor_;
     return strands_[next_strand_.fetch_add(1, std::memory_order_relaxed) % strands_.size()];
+  }
+  /// The executor of an operation that lives long (a wait): the client's executor when it runs
+  /// serially, else a strand of its own.
+  boost::asio::any_io_executor wait_executor() const {
+    if (strands_.empty()) return executor_;
+    return boost::asio::make_strand(executor_);
   }
   const endpoint_address& address() const noexcept { return address_; }
   /// The proxy connections go through, if any (client_options::proxy or the environment).
@@ -103,8 +111,9 @@ class connection_pool {
   /// A few strands shared by the client's operations, instead of one made per operation: making,
   /// copying and destroying a strand each time cost more than a call's own bookkeeping. An
   /// operation's steps still never run concurrently, and operations still spread over the threads
-  /// of a multi-threaded io_context. Built once, never resized.
-  std::vector<boost::asio::strand<boost::asio::any_io_executor>> strands_;
+  /// of a multi-threaded io_context. Built once, never resized; none when the executor runs
+  /// serially: a strand's locks then cost a call as much CPU as the rest of its path.
+  std::vector<boost::asio::any_io_executor> strands_;
   std::atomic<unsigned> next_strand_{0};
 };
 

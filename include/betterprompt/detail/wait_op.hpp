@@ -16,7 +16,6 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -57,10 +56,11 @@ class wait_operation final : public registered_operation,
   void finish(boost::system::error_code ec, outcome<run> result);
 
   std::shared_ptr<client_impl> client_;
-  /// Its own, unlike a call's: a wait lives long, so making a strand costs little against it, and
-  /// 10 000 waits spread over the client's few strands measured 1.6 KB more resident memory per
-  /// waiter (benchmarks/NOTES.md).
-  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  /// Runs the wait's steps one at a time: the client's executor when it runs serially, else a
+  /// strand of the wait's own, unlike a call's: a wait lives long, so making a strand costs little
+  /// against it, and 10 000 waits spread over the client's few strands measured 1.6 KB more
+  /// resident memory per waiter (benchmarks/NOTES.md).
+  boost::asio::any_io_executor executor_;
   std::string run_id_;
   poll_schedule schedule_;
   std::chrono::milliseconds timeout_;

@@ -21,7 +21,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
   auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(pool_.executor());
   resolver->async_resolve(
       pool_.connect_host(), pool_.connect_port(),
-      boost::asio::bind_executor(strand_,
+      boost::asio::bind_executor(executor_,
                                  [weak = weak_from_this(), generation = generation_, resolver](
                                      const boost::system::error_code& ec, results_type endpoints) {
                                    auto self = weak.lock();

@@ -24,7 +24,7 @@ BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
   const std::uint64_t id = io_deadline_.arm();
   timer().expires_at(io_deadline_.deadline());
   timer().async_wait(boost::asio::bind_executor(
-      strand_, [self = shared_from_this(), id](boost::system::error_code) {
+      executor_, [self = shared_from_this(), id](boost::system::error_code) {
         if (self->done_) return;
         switch (self->io_deadline_.wait_ended(id, clock::now())) {
           case io_deadline::verdict::ignore:

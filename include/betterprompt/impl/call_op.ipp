@@ -21,7 +21,7 @@ namespace http = boost::beast::http;
 template <class F>
 auto call_operation::step(F f) {
   return boost::asio::bind_executor(
-      strand_, [self = shared_from_this(), generation = generation_, f](auto&&... args) mutable {
+      executor_, [self = shared_from_this(), generation = generation_, f](auto&&... args) mutable {
         if (generation != self->generation_ || self->done_) return;
         ++self->generation_;  // a racing handler of this step (a timer, a lookup) is now stale
         f(*self, std::forward<decltype(args)>(args)...);
@@ -54,7 +54,7 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> cl
                                                  api_request request, handler_type handler)
     : client_(std::move(client)),
       pool_(client_->pool()),
-      strand_(pool_.next_strand()),
+      executor_(pool_.call_executor()),
       request_(std::move(request)),
       caller_(std::move(handler), pool_.executor()) {
   hooked_ = static_cast<bool>(client_->options().on_event);
@@ -71,16 +71,16 @@ BETTERPROMPT_DECL call_operation::~call_operation() {
 
 BETTERPROMPT_DECL void call_operation::start() {
   caller_.relay_cancellation_to(weak_from_this());
-  boost::asio::post(strand_, [self = shared_from_this()] { self->begin(); });
+  boost::asio::post(executor_, [self = shared_from_this()] { self->begin(); });
 }
 
 BETTERPROMPT_DECL void call_operation::post_cancel(boost::asio::cancellation_type_t type) {
-  boost::asio::post(strand_, [self = shared_from_this(), type] { self->cancel(type); });
+  boost::asio::post(executor_, [self = shared_from_this(), type] { self->cancel(type); });
 }
 
 BETTERPROMPT_DECL void call_operation::on_client_closed() noexcept {
   if (auto self = weak_from_this().lock())
-    boost::asio::post(strand_, [self] {
+    boost::asio::post(executor_, [self] {
       self->abort(error::client_closed, self->request_.what + ": client closed during the call");
     });
 }

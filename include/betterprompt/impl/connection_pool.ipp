@@ -27,9 +27,11 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
       limiter_(opts.rate_limit),
       slots_(opts.max_connections) {
   constexpr std::size_t strand_count = 16;
-  strands_.reserve(strand_count);
-  for (std::size_t i = 0; i < strand_count; ++i)
-    strands_.push_back(boost::asio::make_strand(executor_));
+  if (!runs_serially(executor_)) {
+    strands_.reserve(strand_count);
+    for (std::size_t i = 0; i < strand_count; ++i)
+      strands_.push_back(boost::asio::make_strand(executor_));
+  }
   if (!address_.tls && !is_loopback_host(address_.host) && !opts.allow_insecure_http)
     throw_client_error(error::invalid_argument,
                        "invalid base_url '" + redacted_url(opts.base_url) +

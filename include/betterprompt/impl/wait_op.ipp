@@ -21,7 +21,7 @@ BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_impl> cl
                                                  std::string run_id, wait_options options,
                                                  handler_type handler)
     : client_(std::move(client)),
-      strand_(boost::asio::make_strand(client_->executor())),
+      executor_(client_->pool().wait_executor()),
       run_id_(std::move(run_id)),
       schedule_{options.poll_interval, options.poll_multiplier, options.max_poll_interval},
       timeout_(options.timeout),
@@ -36,7 +36,7 @@ BETTERPROMPT_DECL wait_operation::~wait_operation() {
 
 BETTERPROMPT_DECL void wait_operation::start() {
   caller_.relay_cancellation_to(weak_from_this());
-  boost::asio::post(strand_, [self = shared_from_this()] {
+  boost::asio::post(executor_, [self = shared_from_this()] {
     try {
       require_id(self->run_id_, "run_id");
     } catch (const error_with_diagnostics& e) {
@@ -50,12 +50,12 @@ BETTERPROMPT_DECL void wait_operation::start() {
 
 BETTERPROMPT_DECL void wait_operation::post_cancel(boost::asio::cancellation_type_t type) {
   if (type == boost::asio::cancellation_type::none) return;  // any other type ends a wait
-  boost::asio::post(strand_, [self = shared_from_this()] { self->cancel(); });
+  boost::asio::post(executor_, [self = shared_from_this()] { self->cancel(); });
 }
 
 BETTERPROMPT_DECL void wait_operation::on_client_closed() noexcept {
   if (auto self = weak_from_this().lock())
-    boost::asio::post(strand_, [self] {
+    boost::asio::post(executor_, [self] {
       // A poll in flight is a registered call too, and ends with client_closed on its own.
       if (!self->polling_ && !self->done_) self->closed();
     });
@@ -65,15 +65,15 @@ BETTERPROMPT_DECL void wait_operation::poll() {
   auto request = api_request::get(routes::get_run, "/runs/" + percent_encode(run_id_));
   request.deadline = deadline_;
   polling_ = true;
-  async_call(
-      client_, std::move(request),
-      boost::asio::bind_cancellation_slot(
-          poll_cancel_.slot(), boost::asio::bind_executor(
-                                   strand_, [self = shared_from_this()](
-                                                boost::system::error_code ec, api_response answer) {
-                                     self->polling_ = false;
-                                     self->polled(ec, std::move(answer));
-                                   })));
+  async_call(client_, std::move(request),
+             boost::asio::bind_cancellation_slot(
+                 poll_cancel_.slot(),
+                 boost::asio::bind_executor(
+                     executor_, [self = shared_from_this()](boost::system::error_code ec,
+                                                            api_response answer) {
+                       self->polling_ = false;
+                       self->polled(ec, std::move(answer));
+                     })));
 }
 
 BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_response answer) {
@@ -109,8 +109,8 @@ BETTERPROMPT_DECL void wait_operation::sleep(std::chrono::milliseconds delay) {
   timer_.expires_at(std::min(wake, deadline_));
   timer_.async_wait(boost::asio::bind_allocator(
       sleep_allocator(sleep_memory_),
-      boost::asio::bind_executor(strand_, [self = shared_from_this(),
-                                           generation = generation_](boost::system::error_code) {
+      boost::asio::bind_executor(executor_, [self = shared_from_this(),
+                                             generation = generation_](boost::system::error_code) {
         if (generation != self->generation_ || self->done_) return;
         ++self->generation_;
         if (clock::now() >= self->deadline_) return self->wait_timed_out();
