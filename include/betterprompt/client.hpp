@@ -31,6 +31,11 @@ struct client_owner;
 /// moving and destroying one handle are not thread-safe. Operations keep the shared state alive,
 /// so destroying the client while operations are outstanding is safe: they end promptly with
 /// error::client_closed.
+///
+/// When one thread runs the executor, say so: give an io_context made with concurrency hint 1
+/// (`asio::io_context ioc{1}`) or a strand. Operations then run on it directly instead of on
+/// strands the client makes, whose locks cost a call about as much CPU as the rest of its path.
+/// Other threads may still start operations on such a client.
 class client {
  public:
   /// The executor all I/O of this client runs on.
