@@ -106,12 +106,10 @@ class call_operation final : public registered_operation,
   step_limit limit_for(std::chrono::milliseconds phase_budget) const;
   /// Limits the connection's I/O from now on to `phase_budget` (or what the total deadline
   /// leaves): when it runs out, the connection is closed and the pending step fails with
-  /// beast::error::timeout (see io_error()).
+  /// beast::error::timeout (see io_step()).
   void limit_io(std::chrono::milliseconds phase_budget);
   /// Waits on the timer until io_deadline_'s deadline; closes the connection when it passes.
   void arm_io_deadline();
-  /// What an I/O step that completed with `ec` failed with: a timeout when the deadline closed it.
-  boost::system::error_code io_error(boost::system::error_code ec) const noexcept;
   /// Calls the client's event hook, when it has one, with an event of `kind` about this call that
   /// `fill` completes.
   template <class Fill>
@@ -122,6 +120,10 @@ class call_operation final : public registered_operation,
   /// over by then.
   template <class F>
   auto step(F f);
+  /// step() for an I/O step on the connection: `f(*this, ec, args...)` gets
+  /// beast::error::timeout as `ec` when the I/O deadline closed the connection under it.
+  template <class F>
+  auto io_step(F f);
 
   std::shared_ptr<client_impl> client_;
   connection_pool& pool_;

@@ -57,8 +57,7 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
   limit_io(client_->options().timeouts.connect);
   connection_->async_connect(
       endpoints, [this] { return !io_timed_out_; },  // no next address once out of time
-      step([](call_operation& self, boost::system::error_code ec, auto&&...) {
-        ec = self.io_error(ec);
+      io_step([](call_operation& self, boost::system::error_code ec, auto&&...) {
         if (ec)
           return self.open_failed(ec, open_failure::connect, "connect failed: " + ec.message());
         std::string failure;
@@ -75,16 +74,14 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
 // it. Under the connect phase's budget: the tunnel is part of reaching the host.
 BETTERPROMPT_DECL void call_operation::tunnel() {
   connection_->async_write_tunnel_request(
-      pool_.tunnel_request(), step([](call_operation& self, boost::system::error_code ec, auto) {
-        ec = self.io_error(ec);
+      pool_.tunnel_request(), io_step([](call_operation& self, boost::system::error_code ec, auto) {
         if (ec)
           return self.open_failed(ec, open_failure::connect,
                                   "sending CONNECT failed: " + ec.message());
         self.tunnel_parser_.emplace();
         self.connection_->async_read_tunnel_answer(
             *self.tunnel_parser_,
-            self.step([](call_operation& self, boost::system::error_code ec, auto) {
-              ec = self.io_error(ec);
+            self.io_step([](call_operation& self, boost::system::error_code ec, auto) {
               if (ec)
                 return self.open_failed(ec, open_failure::connect,
                                         "reading the answer to CONNECT failed: " + ec.message());
@@ -103,8 +100,7 @@ BETTERPROMPT_DECL void call_operation::handshake() {
   phase_ = call_phase::tls_handshake;
   limit_io(client_->options().timeouts.tls_handshake);
   handshake_started_ = stamp();
-  connection_->async_handshake(step([](call_operation& self, boost::system::error_code ec) {
-    ec = self.io_error(ec);
+  connection_->async_handshake(io_step([](call_operation& self, boost::system::error_code ec) {
     if (!ec) {
       self.notify(event_kind::tls_handshake,
                   [&](event& e) { e.duration = microseconds_since(self.handshake_started_); });

@@ -7,7 +7,6 @@
 #include <betterprompt/impl/call_op.ipp>
 
 #include <boost/asio/bind_executor.hpp>
-#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 
 namespace betterprompt::detail {
@@ -38,19 +37,12 @@ BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
       }));
 }
 
-BETTERPROMPT_DECL boost::system::error_code call_operation::io_error(
-    boost::system::error_code ec) const noexcept {
-  if (io_timed_out_) return boost::beast::error::timeout;
-  return ec;
-}
-
 BETTERPROMPT_DECL void call_operation::write() {
   phase_ = call_phase::write;
   written_ = sent_ = true;
   limit_io(client_->options().timeouts.write);
   connection_->async_write(http_request_,
-                           step([](call_operation& self, boost::system::error_code ec, auto) {
-                             ec = self.io_error(ec);
+                           io_step([](call_operation& self, boost::system::error_code ec, auto) {
                              if (ec) return self.exchange_failed(ec);
                              self.phase_ = call_phase::response_headers;
                              self.limit_io(self.client_->options().timeouts.response_headers);
@@ -67,10 +59,9 @@ BETTERPROMPT_DECL void call_operation::expect_answer() {
 
 BETTERPROMPT_DECL void call_operation::read() {
   connection_->async_read_some(
-      step([](call_operation& self, boost::system::error_code ec, std::size_t bytes) {
+      io_step([](call_operation& self, boost::system::error_code ec, std::size_t bytes) {
         self.response_started_ = self.response_started_ || bytes > 0;
         self.connection_->received(*self.parser_, ec, bytes);
-        ec = self.io_error(ec);
         if (ec) return self.exchange_failed(ec);
         self.parse();
       }));
@@ -81,7 +72,6 @@ BETTERPROMPT_DECL void call_operation::parse() {
   for (;;) {
     boost::system::error_code ec;
     connection_->parse(*parser_, ec);
-    response_started_ = response_started_ || parser_->got_some();
     if (ec) return exchange_failed(ec);
     if (phase_ == call_phase::response_headers && parser_->is_header_done()) {
       const unsigned status = parser_->get().result_int();

@@ -7,6 +7,7 @@
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
@@ -26,6 +27,14 @@ auto call_operation::step(F f) {
         ++self->generation_;  // a racing handler of this step (a timer, a lookup) is now stale
         f(*self, std::forward<decltype(args)>(args)...);
       });
+}
+
+template <class F>
+auto call_operation::io_step(F f) {
+  return step([f](call_operation& self, boost::system::error_code ec, auto&&... args) mutable {
+    if (self.io_timed_out_) ec = boost::beast::error::timeout;
+    f(self, ec, std::forward<decltype(args)>(args)...);
+  });
 }
 
 template <class Fill>
