@@ -4,6 +4,10 @@
 // answer or a typed error, promptly, and never in a run created twice.
 #include "support/fixture.hpp"
 
+#include <boost/asio/detached.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
 using namespace bp_test;
 namespace demo = bp::testing::demo;
 using bp::testing::fault;
@@ -108,6 +112,41 @@ TEST_CASE("interim 1xx answers are skipped; 101 is bad_response", "[hostile]") {
     auto e = co_await expect_error(bp::get_run(c, "00000000-0000-4000-8000-000000000000"));
     CHECK(e.code() == bp::error::bad_response);
     CHECK(e.get_diagnostics().message.find("101") != std::string::npos);
+  });
+}
+
+namespace {
+/// Accepts one connection on `server`, reads a request header, writes `answer` and closes.
+asio::awaitable<void> answer_then_close(asio::ip::tcp::acceptor& server, std::string answer) {
+  auto socket = co_await server.async_accept(asio::use_awaitable);
+  std::string request;
+  co_await asio::async_read_until(socket, asio::dynamic_buffer(request), "\r\n\r\n",
+                                  asio::use_awaitable);
+  co_await asio::async_write(socket, asio::buffer(answer), asio::use_awaitable);
+  socket.close();
+}
+}  // namespace
+
+TEST_CASE("a body without Content-Length ends at the close and a header cut short is an error",
+          "[hostile]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    asio::ip::tcp::acceptor server(f.ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    auto opts = f.client_options();
+    opts.base_url = "http://127.0.0.1:" + std::to_string(server.local_endpoint().port()) + "/v1";
+    opts.retry.max_retries = 0;
+    bp::client c{f.ioc, opts};
+    asio::co_spawn(f.ioc,
+                   answer_then_close(server,
+                                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+                                     "{\"status\":\"SUCCESS\",\"data\":{\"credits\":12.5}}"),
+                   asio::detached);
+    bp::credit_balance balance = co_await bp::get_credits(c);
+    CHECK(balance.credits == 12.5);
+    asio::co_spawn(f.ioc, answer_then_close(server, "HTTP/1.1 200 OK\r\nContent-Ty"),
+                   asio::detached);
+    auto e = co_await expect_error(bp::get_credits(c));
+    CHECK(e.code() == bp::error::connection_closed);
   });
 }
 
