@@ -23,6 +23,10 @@ inline connection::connection(const boost::asio::any_io_executor& ex,
     tls_.emplace(ex, *tls_context);
   else
     plain_.emplace(ex);
+  // Room for a whole TLS record from the start. Beast's read size starts at 512 bytes and grows
+  // only when the buffer is full, so answers just over 512 bytes (most runs and prompts) took two
+  // reads on every call of a kept-alive connection.
+  buffer_.reserve(16 * 1024);
 }
 
 inline void connection::received(parser_type& parser, boost::system::error_code& ec,
