@@ -133,7 +133,7 @@ TEST_CASE("a body without Content-Length ends at the close and a header cut shor
   f.run([](fixture& f) -> asio::awaitable<void> {
     asio::ip::tcp::acceptor server(f.ioc, {asio::ip::make_address("127.0.0.1"), 0});
     auto opts = f.client_options();
-    opts.base_url = "http://127.0.0.1:" + std::to_string(server.local_endpoint().port()) + "/v1";
+    opts.base_url = loopback_base_url(server.local_endpoint().port());
     opts.retry.max_retries = 0;
     bp::client c{f.ioc, opts};
     asio::co_spawn(f.ioc,

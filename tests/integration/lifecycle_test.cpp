@@ -164,7 +164,7 @@ TEST_CASE("a stalled TLS handshake times out in phase tls_handshake, or ends whe
     // Accepts TCP connections (the kernel completes them) but never speaks TLS.
     asio::ip::tcp::acceptor silent(f.ioc, {asio::ip::make_address("127.0.0.1"), 0});
     auto opts = no_retries(f);
-    opts.base_url = "https://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/v1";
+    opts.base_url = loopback_base_url(silent.local_endpoint().port(), "https");
     opts.max_connections = 1;
     opts.timeouts.tls_handshake = 200ms;
     bp::client c{f.ioc, opts};

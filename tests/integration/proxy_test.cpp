@@ -50,7 +50,8 @@ class tinyproxy {
     // tests): tinyproxy then exits, and a new port is tried. A connect would not tell the two
     // apart; tinyproxy's own log does.
     for (int attempt = 0; attempt < 5; ++attempt) {
-      port_ = free_port();
+      asio::io_context ioc;
+      port_ = released_loopback_port(ioc);
       start();
       if (listening()) return;
       stop();
@@ -112,11 +113,6 @@ class tinyproxy {
       ::waitpid(pid_, nullptr, 0);
     }
     pid_ = -1;
-  }
-  static unsigned short free_port() {
-    asio::io_context ioc;
-    asio::ip::tcp::acceptor probe(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-    return probe.local_endpoint().port();
   }
   static inline int counter_ = 0;
   std::filesystem::path dir_;

@@ -68,7 +68,7 @@ TEST_CASE("a plain-HTTP client talking to the TLS emulator fails with a clear er
   fixture f(tls_options());
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto opts = f.client_options();
-    opts.base_url = "http://127.0.0.1:" + std::to_string(f.emu.port()) + "/v1";
+    opts.base_url = loopback_base_url(f.emu.port());
     opts.timeouts.total = 3s;
     bp::client c{f.ioc, opts};
     auto outcome = co_await bp::as_result(bp::get_prompt(c, demo::text_prompt_id));

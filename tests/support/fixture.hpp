@@ -95,11 +95,20 @@ asio::awaitable<bp::error_with_diagnostics> expect_error(asio::awaitable<T> op) 
   co_return bp::error_with_diagnostics(outcome.error(), outcome.get_diagnostics());
 }
 
-/// A base URL on loopback where nothing listens (a port bound, then released).
-inline std::string refused_base_url(asio::io_context& ioc) {
+/// A loopback port that was free a moment ago: bound, then released.
+inline unsigned short released_loopback_port(asio::io_context& ioc) {
   asio::ip::tcp::acceptor probe(ioc, {asio::ip::make_address("127.0.0.1"), 0});
-  const auto port = probe.local_endpoint().port();
-  return "http://127.0.0.1:" + std::to_string(port) + "/v1";
+  return probe.local_endpoint().port();
+}
+
+/// The base URL of an API served on loopback `port`.
+inline std::string loopback_base_url(unsigned short port, const std::string& scheme = "http") {
+  return scheme + "://127.0.0.1:" + std::to_string(port) + "/v1";
+}
+
+/// A base URL on loopback where nothing listens.
+inline std::string refused_base_url(asio::io_context& ioc) {
+  return loopback_base_url(released_loopback_port(ioc));
 }
 
 /// Waits on a timer (for races against an operation, never as synchronisation).
