@@ -153,7 +153,7 @@ TEST_CASE("the diagnostics& overloads fill diagnostics for any token", "[tokens]
   });
 }
 
-TEST_CASE("a bound cancellation slot cancels; a bound executor runs the handler", "[tokens]") {
+TEST_CASE("a bound cancellation slot cancels, a bound executor runs the handler", "[tokens]") {
   fixture f;
   f.emu.set_response_delay(routes::get_prompt, 2s);
   auto c = f.make_client();

@@ -82,7 +82,7 @@ TEST_CASE("calls started from 4 plain threads share a client on a one-thread io_
   CHECK(emu.run_count() == 40u);
 }
 
-TEST_CASE("strands and io_contexts of concurrency hint 1 run serially; others do not",
+TEST_CASE("strands and io_contexts of concurrency hint 1 run serially, others do not",
           "[concurrency]") {
   using bp::detail::runs_serially;
   asio::io_context shared, single{1}, unlocked{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE}, four{4};

@@ -132,7 +132,7 @@ TEST_CASE("retries, rate-limit waits and connection-slot waits are reported", "[
   CHECK(paced_waits.back().delay.count() > 0);
 }
 
-TEST_CASE("events and the stream logger never show the API key; a throwing hook is ignored",
+TEST_CASE("events and the stream logger never show the API key, a throwing hook is ignored",
           "[events][security]") {
   static std::ostringstream debug_log, info_log;
   fixture f;

@@ -54,7 +54,7 @@ TEST_CASE("a second response after an answer is never taken for the next call's 
   }
 }
 
-TEST_CASE("junk past Content-Length closes the connection; the next GET gets its own answer",
+TEST_CASE("junk past Content-Length closes the connection, the next GET gets its own answer",
           "[hostile][desync]") {
   for (bool tls : {false, true}) {
     INFO((tls ? "https" : "http"));
@@ -91,7 +91,7 @@ TEST_CASE("an answer about another run is bad_response for get_run and wait_for_
   });
 }
 
-TEST_CASE("interim 1xx answers are skipped; 101 is bad_response", "[hostile]") {
+TEST_CASE("interim 1xx answers are skipped, 101 is bad_response", "[hostile]") {
   fixture f;
   for (unsigned status : {100u, 102u, 103u}) {
     auto interim = make_fault(fault_kind::interim_response);

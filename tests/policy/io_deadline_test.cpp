@@ -28,7 +28,7 @@ TEST_CASE("a call over a kept-alive connection arms the timer once", "[policy][d
   CHECK(d.wait_ended(again, t0 + milliseconds(60'009)) == verdict::expired);
 }
 
-TEST_CASE("an earlier deadline re-arms the timer; the replaced wait is ignored",
+TEST_CASE("an earlier deadline re-arms the timer, the replaced wait is ignored",
           "[policy][deadline]") {
   io_deadline d;
   REQUIRE(d.set(t0 + milliseconds(30'000)));

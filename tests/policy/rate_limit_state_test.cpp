@@ -54,7 +54,7 @@ TEST_CASE("a 429 pauses everything for its Retry-After, then resumes slower with
   CHECK(ms(s.reserve(t0 + 500ms).wait) == 1500ms + 333ms);
 }
 
-TEST_CASE("429s during one pause lower the rate once; each later pause a step more, to a floor",
+TEST_CASE("429s during one pause lower the rate once, each later pause a step more, to a floor",
           "[policy][rate]") {
   auto s = make(8, 8);
   s.on_rate_limited(t0, 1s);

@@ -27,7 +27,7 @@ attempt_outcome answered(verb method, unsigned status, int retry_after = -1) {
 }
 }  // namespace
 
-TEST_CASE("Retry-After parses delta-seconds and HTTP dates; bad values are ignored",
+TEST_CASE("Retry-After parses delta-seconds and HTTP dates, bad values are ignored",
           "[policy][retry]") {
   using bp::detail::parse_retry_after;
   CHECK(parse_retry_after("7") == 7);

@@ -57,7 +57,7 @@ TEST_CASE("a 504 from the create leads to a wait, and the wait to the end",
         std::vector{run_prompt_step::create, run_prompt_step::wait, run_prompt_step::finish});
 }
 
-TEST_CASE("any cancellation before the create ends run_prompt; after it, only terminal",
+TEST_CASE("any cancellation before the create ends run_prompt, after it, only terminal",
           "[policy][run_prompt]") {
   using step = run_prompt_step;
   const run_prompt_plan plan{true, true, false};

@@ -170,7 +170,7 @@ TEST_CASE("the emulator produces the contract's shapes on the same routes", "[un
   CHECK(json::value_to<bp::skill>(emulated(state, "/v1/skills/haiku-writer")).skillmd);
 }
 
-TEST_CASE("the health route needs no key and is emulator-only; the stale hash protocol",
+TEST_CASE("the health route needs no key and is emulator-only, the stale hash protocol",
           "[unit][contract]") {
   using boost::beast::http::verb;
   bpt::detail::emulator_state state{bpt::emulator_options{}};

@@ -168,7 +168,7 @@ TEST_CASE("user information in a base URL is refused without being echoed", "[un
   }
 }
 
-TEST_CASE("schemes are case-insensitive; loopback hosts are recognised", "[unit][url]") {
+TEST_CASE("schemes are case-insensitive, loopback hosts are recognised", "[unit][url]") {
   CHECK(bp::detail::parse_base_url("HTTPS://api.example/v1").tls);
   CHECK_FALSE(bp::detail::parse_base_url("HtTp://127.0.0.1:8080/v1").tls);
   for (const char* host : {"localhost", "127.0.0.1", "127.1.2.3", "::1"})
@@ -193,7 +193,7 @@ TEST_CASE("http:// is refused for hosts that are not loopback, unless allowed", 
   CHECK_NOTHROW(bp::client(ioc, opts));
 }
 
-TEST_CASE("what() escapes control characters and caps the server's text; diagnostics keep it",
+TEST_CASE("what() escapes control characters and caps the server's text, diagnostics keep it",
           "[unit][errors]") {
   bp::diagnostics d;
   d.message = std::string("bad \x1B[31mred\r\nX-Forged: 1\0tail", 32);
@@ -220,7 +220,7 @@ TEST_CASE("what() escapes control characters and caps the server's text; diagnos
   CHECK(end % 2 == 0);
 }
 
-TEST_CASE("BETTERPROMPT_BASE_URL sets the default base URL; empty or unset keeps the API's",
+TEST_CASE("BETTERPROMPT_BASE_URL sets the default base URL, empty or unset keeps the API's",
           "[unit][url]") {
   const char* saved = std::getenv("BETTERPROMPT_BASE_URL");
   const std::string restore = saved ? saved : "";
