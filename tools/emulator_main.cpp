@@ -40,6 +40,7 @@ namespace {
       << "  kinds: reset server_error rate_limited malformed_json oversized_body\n"
       << "         wrong_content_type delay close_after_bytes drip close_connection stall\n"
       << "         trailing_response trailing_junk foreign_run interim_response\n"
+      << "         error_after_processing reset_after_processing silent_close\n"
       << "  routes: get_prompt get_prompt_version create_run get_run list_runs\n"
       << "          list_prompt_versions search_prompts get_account get_credits\n"
       << "          get_resources search_skills get_skill, or *\n"

@@ -7,6 +7,7 @@
 #include <betterprompt/client.hpp>
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/completion.hpp>
+#include <betterprompt/create_outcome.hpp>
 #include <betterprompt/error.hpp>
 #include <betterprompt/events.hpp>
 #include <betterprompt/list_runs.hpp>

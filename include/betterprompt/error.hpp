@@ -3,11 +3,13 @@
 #pragma once
 
 #include <betterprompt/config.hpp>
+#include <betterprompt/create_outcome.hpp>
 
 #include <boost/json/value.hpp>
 #include <boost/system/error_code.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -48,6 +50,13 @@ enum client_errors {
   client_closed,       ///< client::close() was called, or the last handle of the client destroyed.
   proxy_refused,       ///< The proxy refused the tunnel (CONNECT); diagnostics::http_status is its
                        ///< status, e.g. 407 for missing or wrong proxy credentials.
+  /// A create (POST /v1/runs) was sent and no answer says whether it made a run: it may exist
+  /// and be billed. diagnostics::create has the record (outcome unknown) and its `cause` (the
+  /// reset, timeout or 5xx behind it). Do not resend blindly: the API has no idempotency key.
+  create_outcome_unknown,
+  /// A create's run exists (a 2xx status line was read) but its answer was lost, so its id is
+  /// unknown. diagnostics::create has the record (outcome created).
+  created_answer_lost,
 };
 
 /// The category of api_errors.
@@ -68,12 +77,19 @@ inline boost::system::error_code make_error_code(client_errors e) noexcept {
 /// unknown_api_error.
 BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noexcept;
 
+/// A stable name for `ec`, fit for records and logs: the enumerator of this library's codes
+/// ("connection_failed", "validation", "create_outcome_unknown"), "operation_aborted" for Asio's
+/// cancellation, "" for no error, and "<category>:<value>" for any other code.
+BETTERPROMPT_DECL std::string code_name(const boost::system::error_code& ec);
+
 }  // namespace error
 
 /// The most bytes of diagnostics::message that error_with_diagnostics::what() shows.
 inline constexpr std::size_t max_what_message = 1024;
 
-/// What is known about a failed operation beyond its error code. Never contains the API key.
+/// What is known about a failed operation beyond its error code. Never contains the API key. The
+/// HTTP status, request id and Retry-After are those of the last answer whose status line was
+/// read, even when its body then broke or a later attempt failed without one.
 struct diagnostics {
   unsigned http_status = 0;  ///< HTTP status of the response; 0 when none was received.
   std::string api_status;    ///< Envelope status, e.g. "VALIDATION_ERROR"; empty for client errors.
@@ -81,6 +97,9 @@ struct diagnostics {
   boost::json::value data;   ///< Error context: the envelope's `data`, or e.g. {"runId": …}.
   std::string request_id;    ///< The `x-request-id` response header, when the server sent one.
   int retry_after_seconds = -1;  ///< The `Retry-After` header in seconds; -1 when absent.
+  /// For a failed create (create_run, run_prompt's create step): what it left behind, whatever
+  /// the code (cancellation and close() included). Empty for every other operation.
+  std::optional<create_record> create;
 };
 
 /// The exception operations throw with the default token (and with with_diagnostics): an

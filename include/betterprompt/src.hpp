@@ -9,11 +9,16 @@
 
 #include <betterprompt/impl/account.ipp>
 #include <betterprompt/impl/account_json.ipp>
+// In this order: call_op.ipp uses call_failures.ipp's helpers, call_exchange.ipp and
+// call_connect.ipp its step().
+// clang-format off
 #include <betterprompt/impl/call_failures.ipp>
 #include <betterprompt/impl/call_op.ipp>
 #include <betterprompt/impl/call_exchange.ipp>
 #include <betterprompt/impl/call_connect.ipp>
+// clang-format on
 #include <betterprompt/impl/client.ipp>
+#include <betterprompt/impl/create_outcome.ipp>
 #include <betterprompt/impl/error.ipp>
 #include <betterprompt/impl/events.ipp>
 #include <betterprompt/impl/list_runs.ipp>

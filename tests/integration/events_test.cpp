@@ -81,6 +81,34 @@ TEST_CASE("a call reports its start, connection, finish with status, request id 
   CHECK(rec.of(bp::event_kind::connection_reused).size() == 1);  // the second call
 }
 
+TEST_CASE("a call that failed after its status line reports that status and request id",
+          "[events]") {
+  recorder rec;
+  events_of_test = &rec;
+  fixture f;
+  auto stall = make_fault(bp::testing::fault_kind::stall);
+  stall.bytes = 5;
+  stall.delay = 3s;
+  f.emu.inject_fault(bp::testing::routes::get_prompt, stall);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.on_event = events_of_test->hook();
+    opts.timeouts.response_body = 200ms;
+    auto c = f.make_client(opts);
+    auto outcome = co_await bp::as_result(bp::get_prompt(c, demo::text_prompt_id));
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error() == bp::error::timeout);
+    const bp::diagnostics& diag = outcome.get_diagnostics();
+    CHECK(diag.http_status == 200);
+    const auto finished = events_of_test->of(bp::event_kind::call_finished);
+    REQUIRE(finished.size() == 1);
+    CHECK(finished[0].error == bp::error::timeout);
+    CHECK(finished[0].http_status == diag.http_status);
+    CHECK(finished[0].request_id == diag.request_id);
+    CHECK_FALSE(finished[0].request_id.empty());
+  });
+}
+
 TEST_CASE("retries, rate-limit waits and connection-slot waits are reported", "[events]") {
   recorder rec;
   events_of_test = &rec;

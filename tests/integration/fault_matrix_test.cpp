@@ -32,13 +32,21 @@ const char* name_of(operation op) {
   return "?";
 }
 
+/// What a create must end with under a row's fault.
+struct create_expectation {
+  boost::system::error_code code;                            ///< {} = success.
+  bp::create_outcome outcome = bp::create_outcome::unknown;  ///< With a failure.
+  const char* cause = "";  ///< With a failure: diagnostics.create->cause.
+  bool processed = false;  ///< The fault lets the emulator create the run.
+};
+
 /// One row of the matrix: a fault, and what each kind of operation must end with.
 struct matrix_row {
   fault injected;
-  boost::system::error_code on_get;  ///< get_prompt, get_run and wait_for_run; {} = success.
-  boost::system::error_code on_create;
-  bool create_processed = false;   ///< The fault lets the emulator create the run.
-  const char* timeout_phase = "";  ///< For timeout outcomes: diagnostics.data["phase"].
+  boost::system::error_code on_read;  ///< get_prompt and get_run; {} = success.
+  boost::system::error_code on_wait;  ///< wait_for_run (polls past transient failures).
+  create_expectation on_create;
+  const char* timeout_phase = "";  ///< For timeouts: diagnostics.data["phase"].
 };
 
 // The row the running test case checks: fixture::run takes captureless bodies.
@@ -115,22 +123,34 @@ asio::awaitable<void> check_row(fixture& f) {
     CHECK(elapsed_since(start) < 10s);
 
     const bool is_create = op == operation::create_run;
-    const auto expected = is_create ? current_row.on_create : current_row.on_get;
+    const auto expected = is_create                       ? current_row.on_create.code
+                          : op == operation::wait_for_run ? current_row.on_wait
+                                                          : current_row.on_read;
     if (expected) {
       REQUIRE_FALSE(outcome.has_value());
       CHECK(outcome.error() == expected);
       const auto& diag = outcome.get_diagnostics();
-      if (expected == bp::error::timeout) {
+      const bool timed_out = is_create ? std::string_view(current_row.on_create.cause) == "timeout"
+                                       : expected == bp::error::timeout;
+      if (timed_out) {
         CHECK(diag.data.at("phase") == current_row.timeout_phase);
         if (!run_id.empty()) CHECK(diag.data.at("runId") == run_id.c_str());
+      }
+      if (is_create) {
+        REQUIRE(diag.create);
+        CHECK(diag.create->outcome == current_row.on_create.outcome);
+        CHECK(diag.create->cause == current_row.on_create.cause);
+        CHECK(diag.create->prompt_version_id == demo::text_prompt_version_id);
+        CHECK(diag.create->sent_at.has_value());
       }
     } else {
       REQUIRE(outcome.has_value());
       if (op == operation::wait_for_run) CHECK(outcome->status == bp::run_status::succeeded);
       if (op != operation::get_prompt) CHECK_FALSE(outcome->run_id.empty());
     }
-    // Never a second run: a create is processed at most once, reads create nothing.
-    const std::size_t created = is_create && (current_row.create_processed || !expected) ? 1 : 0;
+    // Never a second run: a create is processed at most once, reads create nothing; and a create
+    // said not created made none.
+    const std::size_t created = is_create && (current_row.on_create.processed || !expected) ? 1 : 0;
     CHECK(f.emu.run_count() == runs_before + created);
   }
 }
@@ -144,85 +164,144 @@ void run_matrix_row(const matrix_row& row) {
 
 const boost::system::error_code success{};
 
+const boost::system::error_code unknown = bp::error::create_outcome_unknown;
+const boost::system::error_code answer_lost = bp::error::created_answer_lost;
+constexpr auto created = bp::create_outcome::created;
+constexpr auto outcome_unknown = bp::create_outcome::unknown;
+const create_expectation create_succeeds{{}, outcome_unknown, "", true};
+
 }  // namespace
 
-TEST_CASE("fault matrix: a reset is retried for reads, a create reports it", "[faults]") {
-  run_matrix_row({make_fault(fault_kind::reset), success, bp::error::connection_closed});
+TEST_CASE("fault matrix: a reset is retried for reads, a create reports an unknown outcome",
+          "[faults]") {
+  run_matrix_row({make_fault(fault_kind::reset),
+                  success,
+                  success,
+                  {unknown, outcome_unknown, "connection_closed", false}});
+}
+
+TEST_CASE("fault matrix: a reset after processing: the create's run exists, its outcome unknown",
+          "[faults]") {
+  run_matrix_row({make_fault(fault_kind::reset_after_processing),
+                  success,
+                  success,
+                  {unknown, outcome_unknown, "connection_closed", true}});
 }
 
 TEST_CASE("fault matrix: a burst of 503s is retried for reads, a create reports it", "[faults]") {
   auto burst = make_fault(fault_kind::server_error, 2);
   burst.status = 503;
-  run_matrix_row({burst, success, bp::error::server_error});
+  run_matrix_row({burst, success, success, {unknown, outcome_unknown, "server_error", false}});
+}
+
+TEST_CASE("fault matrix: a load balancer's 502, 503 or 504 after processing: the run may exist",
+          "[faults]") {
+  for (unsigned status : {502u, 503u, 504u}) {
+    INFO("status " << status);
+    auto failed = make_fault(fault_kind::error_after_processing);
+    failed.status = status;
+    run_matrix_row(
+        {failed,
+         success,
+         success,
+         {unknown, outcome_unknown, status == 504 ? "gateway_timeout" : "server_error", true}});
+  }
 }
 
 TEST_CASE("fault matrix: 429 with Retry-After is waited out, for creates too", "[faults]") {
   auto limited = make_fault(fault_kind::rate_limited);
   limited.delay = 1s;
-  run_matrix_row({limited, success, success});
+  run_matrix_row({limited, success, success, create_succeeds});
 }
 
 TEST_CASE("fault matrix: a second response after the answer is never taken for an answer",
           "[faults][desync]") {
-  run_matrix_row({make_fault(fault_kind::trailing_response, -1), success, success, true});
+  run_matrix_row(
+      {make_fault(fault_kind::trailing_response, -1), success, success, create_succeeds});
 }
 
 TEST_CASE("fault matrix: junk past Content-Length costs the connection, not the call",
           "[faults][desync]") {
-  run_matrix_row({make_fault(fault_kind::trailing_junk, -1), success, success, true});
+  run_matrix_row({make_fault(fault_kind::trailing_junk, -1), success, success, create_succeeds});
 }
 
 TEST_CASE("fault matrix: interim 1xx answers are skipped", "[faults]") {
   auto early_hints = make_fault(fault_kind::interim_response, -1);
   early_hints.status = 103;
-  run_matrix_row({early_hints, success, success, true});
+  run_matrix_row({early_hints, success, success, create_succeeds});
 }
 
-TEST_CASE("fault matrix: malformed JSON is bad_response", "[faults]") {
-  run_matrix_row(
-      {make_fault(fault_kind::malformed_json), bp::error::bad_response, bp::error::bad_response});
+TEST_CASE("fault matrix: malformed JSON is bad_response, a create's run may exist", "[faults]") {
+  run_matrix_row({make_fault(fault_kind::malformed_json),
+                  bp::error::bad_response,
+                  bp::error::bad_response,
+                  {unknown, outcome_unknown, "bad_response", true}});
 }
 
-TEST_CASE("fault matrix: an oversized body is response_too_large", "[faults]") {
+TEST_CASE("fault matrix: an oversized body is response_too_large, a create's run exists",
+          "[faults]") {
   auto big = make_fault(fault_kind::oversized_body);
   big.bytes = 256 * 1024;
-  run_matrix_row({big, bp::error::response_too_large, bp::error::response_too_large});
+  run_matrix_row({big,
+                  bp::error::response_too_large,
+                  bp::error::response_too_large,
+                  {answer_lost, created, "response_too_large", true}});
 }
 
-TEST_CASE("fault matrix: a wrong Content-Type is bad_response", "[faults]") {
-  run_matrix_row({make_fault(fault_kind::wrong_content_type), bp::error::bad_response,
-                  bp::error::bad_response});
+TEST_CASE("fault matrix: a wrong Content-Type is bad_response, a create's run may exist",
+          "[faults]") {
+  run_matrix_row({make_fault(fault_kind::wrong_content_type),
+                  bp::error::bad_response,
+                  bp::error::bad_response,
+                  {unknown, outcome_unknown, "bad_response", true}});
 }
 
-TEST_CASE("fault matrix: a delay before the headers times out in phase response_headers",
-          "[faults][timeout]") {
+TEST_CASE(
+    "fault matrix: a delay before the headers times out in phase response_headers, a wait "
+    "polls again",
+    "[faults][timeout]") {
   auto slow = make_fault(fault_kind::delay);
   slow.delay = 3s;
-  run_matrix_row({slow, bp::error::timeout, bp::error::timeout, true, "response_headers"});
+  run_matrix_row({slow,
+                  bp::error::timeout,
+                  success,
+                  {unknown, outcome_unknown, "timeout", true},
+                  "response_headers"});
 }
 
-TEST_CASE("fault matrix: a stall mid-body times out in phase response_body", "[faults][timeout]") {
+TEST_CASE("fault matrix: a stall mid-body times out in phase response_body, a create's run exists",
+          "[faults][timeout]") {
   auto stall = make_fault(fault_kind::stall);
   stall.bytes = 5;
   stall.delay = 3s;
-  run_matrix_row({stall, bp::error::timeout, bp::error::timeout, true, "response_body"});
+  run_matrix_row({stall,
+                  bp::error::timeout,
+                  success,
+                  {answer_lost, created, "timeout", true},
+                  "response_body"});
 }
 
 TEST_CASE("fault matrix: a connection closed after N bytes is retried for reads only", "[faults]") {
   auto cut = make_fault(fault_kind::close_after_bytes);
-  cut.bytes = 20;
-  run_matrix_row({cut, success, bp::error::connection_closed, true});
+  cut.bytes = 20;  // inside the status line's header block: no status was read
+  run_matrix_row({cut, success, success, {unknown, outcome_unknown, "connection_closed", true}});
+}
+
+TEST_CASE("fault matrix: a body cut after its 200 header: a create's run exists", "[faults]") {
+  auto cut = make_fault(fault_kind::close_after_bytes);
+  cut.bytes = 200;  // the header and part of the body
+  run_matrix_row({cut, success, success, {answer_lost, created, "connection_closed", true}});
 }
 
 TEST_CASE("fault matrix: a slowly dripped body arrives", "[faults]") {
   auto drip = make_fault(fault_kind::drip);
   drip.bytes = 64;
   drip.delay = 5ms;
-  run_matrix_row({drip, success, success, true});
+  run_matrix_row({drip, success, success, create_succeeds});
 }
 
 TEST_CASE("fault matrix: Connection: close after each answer is honoured", "[faults]") {
-  run_matrix_row({make_fault(fault_kind::close_connection, -1), success, success, true});
+  run_matrix_row({make_fault(fault_kind::close_connection, -1), success, success, create_succeeds});
 }
 
 TEST_CASE("emulator fault specs parse as the executable's --fault flag takes them", "[faults]") {

@@ -50,7 +50,8 @@ TEST_CASE("retries stop at max_retries with the last error", "[resilience]") {
   });
 }
 
-TEST_CASE("a create is never resent after it reached the server", "[resilience]") {
+TEST_CASE("a create is never resent after it reached the server, and says what it left",
+          "[resilience]") {
   fixture f;
   f.emu.inject_fault(routes::create_run, make_fault(fault_kind::server_error));
   f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
@@ -59,16 +60,20 @@ TEST_CASE("a create is never resent after it reached the server", "[resilience]"
     bp::client c{f.ioc, quick_retries(f)};
     auto failed =
         co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "a")));
-    CHECK(failed.code() == bp::error::server_error);
+    CHECK(failed.code() == bp::error::create_outcome_unknown);
+    CHECK(failed.get_diagnostics().create->cause == "server_error");
+    CHECK(failed.get_diagnostics().http_status == 500);
+    CHECK(std::string(failed.what()).find("the run may exist") != std::string::npos);
     auto reset =
         co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "c")));
-    CHECK(reset.code() == bp::error::connection_closed);
+    CHECK(reset.code() == bp::error::create_outcome_unknown);
+    CHECK(reset.get_diagnostics().create->cause == "connection_closed");
     CHECK(f.emu.request_count() == 2);  // one attempt each
     CHECK(f.emu.run_count() == 0);
-    // Processed, then the answer was cut: the run exists once, and the client says it broke.
+    // Processed, then the answer was cut: the run exists once, and the client says it may.
     auto cut =
         co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "d")));
-    CHECK(cut.code() == bp::error::connection_closed);
+    CHECK(cut.code() == bp::error::create_outcome_unknown);
     CHECK(f.emu.run_count() == 1);
     CHECK(f.emu.request_count() == 3);
   });
@@ -128,7 +133,7 @@ TEST_CASE("a slowly dripped answer arrives, or times out under a short deadline"
   fixture f;
   auto drip = make_fault(fault_kind::drip, 2);
   drip.bytes = 64;
-  drip.delay = 20ms;
+  drip.delay = 50ms;  // a body of several chunks takes well over the impatient 100 ms below
   f.emu.inject_fault(routes::get_prompt, drip);
   f.run([](fixture& f) -> asio::awaitable<void> {
     bp::client c{f.ioc, quick_retries(f, 0)};
@@ -220,7 +225,7 @@ TEST_CASE("without the client limiter, a 429 pauses the client instead of collec
 
 TEST_CASE(
     "a GET whose reused connection was dropped is resent once on a new one, outside "
-    "max_retries; a create never is",
+    "max_retries, a create never is",
     "[resilience][reuse]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
@@ -243,15 +248,27 @@ TEST_CASE(
     CHECK(e.code() == bp::error::connection_closed);
 
     // A create on a reused connection that is cut is reported, not resent: it may have been read.
-    bp::run first = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "a"));
+    // (A client of its own: the resets above taught `c` to keep creates off idle connections.)
+    bp::client fresh{f.ioc, opts};
+    bp::run first =
+        co_await bp::create_run(fresh, topic_request(demo::text_prompt_version_id, "a"));
     const auto runs = f.emu.run_count();
     const auto connections = f.emu.connection_count();
     f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
-    auto refused =
-        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "b")));
-    CHECK(refused.code() == bp::error::connection_closed);
+    auto refused = co_await expect_error(
+        bp::create_run(fresh, topic_request(demo::text_prompt_version_id, "b")));
+    CHECK(refused.code() == bp::error::create_outcome_unknown);
+    CHECK(refused.get_diagnostics().create->cause == "connection_closed");
     CHECK(f.emu.run_count() == runs);
     CHECK(f.emu.connection_count() == connections);  // no new connection: nothing was resent
     CHECK_FALSE(first.run_id.empty());
+
+    // `c` learned: its create goes on a new connection, is cut as well, and is not resent.
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    auto learned =
+        co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "c")));
+    CHECK(learned.code() == bp::error::create_outcome_unknown);
+    CHECK(f.emu.connection_count() == connections + 1);
+    CHECK(f.emu.run_count() == runs);
   });
 }

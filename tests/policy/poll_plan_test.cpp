@@ -77,6 +77,65 @@ TEST_CASE("a 429 between polls: waited out when reasonable, else the wait fails 
   CHECK(step.delay == seconds(2));
 }
 
+TEST_CASE("a transient failure is polled past, only the wait's deadline ends it",
+          "[policy][poll]") {
+  struct row {
+    int retry_after;
+    milliseconds time_left;
+    milliseconds delay;
+  };
+  const row rows[] = {
+      {-1, no_deadline, seconds(2)},  // the usual interval
+      {-1, seconds(1), seconds(2)},   // even close to the deadline: the sleep stops there
+      {5, no_deadline, seconds(5)},   // a 503's Retry-After the policy honours
+      {61, no_deadline, seconds(2)},  // one it does not: the interval, never the end
+      {30, seconds(2), seconds(2)},   // past the deadline: the interval
+  };
+  for (const row& r : rows) {
+    INFO("Retry-After " << r.retry_after << ", time left " << r.time_left.count() << " ms");
+    const auto step =
+        plan_poll(schedule, policy, seconds(2), poll_result::transient, r.retry_after, r.time_left);
+    CHECK(step.action == poll_action::sleep);
+    CHECK(step.delay == r.delay);
+    CHECK(step.next_interval == seconds(3));
+  }
+}
+
+TEST_CASE("which failed polls are transient, rate limited or final", "[policy][poll]") {
+  namespace error = bp::error;
+  using bp::detail::poll_failure;
+  struct row {
+    boost::system::error_code ec;
+    unsigned status;
+    poll_result expected;
+  };
+  const row rows[] = {
+      {error::timeout, 0, poll_result::transient},
+      {error::timeout, 200, poll_result::transient},  // a body that stalled after its header
+      {error::connection_closed, 0, poll_result::transient},
+      {error::connection_failed, 0, poll_result::transient},
+      {error::server_error, 500, poll_result::transient},
+      {error::server_error, 502, poll_result::transient},
+      {error::server_error, 503, poll_result::transient},
+      {error::gateway_timeout, 504, poll_result::transient},
+      {error::unknown_api_error, 408, poll_result::transient},
+      {error::rate_limited, 429, poll_result::rate_limited},
+      {error::tls_error, 0, poll_result::failed},
+      {error::bad_response, 200, poll_result::failed},
+      {error::response_too_large, 200, poll_result::failed},
+      {error::not_found, 404, poll_result::failed},
+      {error::validation, 422, poll_result::failed},
+      {error::unauthorized, 401, poll_result::failed},
+      {error::unknown_api_error, 418, poll_result::failed},
+      {error::proxy_refused, 407, poll_result::failed},
+      {error::invalid_argument, 0, poll_result::failed},
+  };
+  for (const row& r : rows) {
+    INFO(r.ec.message() << ", HTTP " << r.status);
+    CHECK(poll_failure(r.ec, r.status) == r.expected);
+  }
+}
+
 TEST_CASE("time left until a deadline, or none", "[policy][poll]") {
   using clock = std::chrono::steady_clock;
   const clock::time_point now{std::chrono::hours(1)};

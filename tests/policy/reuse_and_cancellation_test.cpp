@@ -42,7 +42,25 @@ TEST_CASE("a connection is reused only when open, kept alive, in step and fresh"
   }
 }
 
-TEST_CASE("reads end on any cancellation; a create ignores partial and total once sent",
+TEST_CASE("a host that closes connections right after answers keeps creates off idle ones",
+          "[policy][reuse]") {
+  using bp::detail::create_may_reuse;
+  using bp::detail::is_silent_close;
+  using clock = std::chrono::steady_clock;
+  // Found closed soon after its answer: a silent close; long after: the server's idle timeout.
+  CHECK(is_silent_close(milliseconds(0)));
+  CHECK(is_silent_close(milliseconds(999)));
+  CHECK_FALSE(is_silent_close(milliseconds(1000)));
+  CHECK_FALSE(is_silent_close(seconds(30)));
+  const clock::time_point never{};
+  const clock::time_point now{std::chrono::hours(2)};
+  CHECK(create_may_reuse(now, never));                                // no sign yet: full reuse
+  CHECK_FALSE(create_may_reuse(now, now));                            // just seen
+  CHECK_FALSE(create_may_reuse(now, now - std::chrono::minutes(5)));  // at the memory's edge
+  CHECK(create_may_reuse(now, now - std::chrono::minutes(5) - milliseconds(1)));  // forgotten
+}
+
+TEST_CASE("reads end on any cancellation, a create ignores partial and total once sent",
           "[policy][cancellation]") {
   using type = boost::asio::cancellation_type;
   struct row {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "support/pch.hpp"
+#include "support/timed_prompt.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -55,19 +56,6 @@ inline emulator_options short_sync_window(std::chrono::milliseconds window = 50m
   emulator_options opts;
   opts.sync_window = window;
   return opts;
-}
-
-/// A text prompt ("topic") whose runs take `duration`.
-inline bp::testing::emulated_prompt timed_prompt(const char* version_id,
-                                                 std::chrono::milliseconds duration) {
-  bp::testing::emulated_prompt p;
-  p.version.prompt_id = "11111111-2222-4333-8444-555555555555";
-  p.version.prompt_version_id = version_id;
-  p.version.title = "Timed prompt";
-  p.version.inputs.text_inputs = {{"topic", true}};
-  p.output_template = "Timed output about {topic}";
-  p.run_duration = duration;
-  return p;
 }
 
 /// A run request for a prompt with one "topic" input (empty topic: no input at all).

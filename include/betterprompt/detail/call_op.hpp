@@ -83,6 +83,9 @@ class call_operation final : public registered_operation,
   /// Parses what the connection has buffered: moves to the body's phase after the header, skips
   /// interim answers, and reads more until the answer is complete.
   void parse();
+  /// After a final answer's header: keeps its status, request id and Retry-After (what every
+  /// failure from now on reports), and notes a resources change it announces.
+  void headed();
   void answered();
   void attempt_failed(boost::system::error_code ec, diagnostics diag);
   void decide(const attempt_outcome& outcome);
@@ -146,7 +149,19 @@ class call_operation final : public registered_operation,
   bool written_ = false;    ///< This attempt's request bytes may have reached the server.
   bool transient_ = false;  ///< This attempt failed before sending, worth another try.
   bool reused_ = false;     ///< This attempt's connection came from the idle list.
+  std::chrono::milliseconds reused_idle_for_{0};  ///< How long that connection had been idle.
   bool response_started_ = false;
+  bool request_written_ = false;  ///< This attempt handed its whole request to the network.
+  unsigned attempt_status_ = 0;   ///< The final status line this attempt read.
+  bool answer_complete_ = false;  ///< This attempt read a whole answer.
+  std::optional<std::chrono::system_clock::time_point>
+      sent_at_;  ///< When this attempt's write began.
+  /// The last final status line any attempt read, and its fields: what a failure reports.
+  struct {
+    unsigned status = 0;
+    std::string request_id;
+    int retry_after_seconds = -1;
+  } last_answer_;
   int interim_answers_ = 0;
   unsigned refused_interim_ = 0;
   bool skip_idle_ = false;  ///< The next attempt opens a new connection (after a stale one).

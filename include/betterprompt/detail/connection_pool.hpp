@@ -74,6 +74,16 @@ class connection_pool {
 
   /// An idle connection still fit for a request, or null.
   connection_ptr take_idle();
+  /// Notes, at `now`, a connection the server closed right after an answer without saying so.
+  void note_silent_close(connection::clock::time_point now) noexcept {
+    last_silent_close_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  /// Whether a create may take an idle connection at `now` (see create_may_reuse).
+  bool creates_may_reuse(connection::clock::time_point now) const noexcept {
+    const connection::clock::time_point last{
+        connection::clock::duration(last_silent_close_.load(std::memory_order_relaxed))};
+    return create_may_reuse(now, last);
+  }
   /// Keeps a connection for reuse (or closes it when enough are idle).
   void return_idle(connection_ptr conn);
   /// Closes every idle connection.
@@ -107,6 +117,8 @@ class connection_pool {
   connection_slots slots_;
   std::mutex idle_mutex_;
   std::vector<connection_ptr> idle_;
+  /// The last silent close seen (note_silent_close), as a steady_clock count; 0: none.
+  std::atomic<connection::clock::rep> last_silent_close_{0};
   operation_registry operations_;
   /// A few strands shared by the client's operations, instead of one made per operation: making,
   /// copying and destroying a strand each time cost more than a call's own bookkeeping. An

@@ -8,6 +8,7 @@
 #include <betterprompt/detail/call_op.hpp>
 #include <betterprompt/detail/client_impl.hpp>
 #include <betterprompt/detail/envelope.hpp>
+#include <betterprompt/detail/fsm/create_outcome.hpp>
 #include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/detail/outcome.hpp>
 
@@ -18,6 +19,12 @@
 #include <utility>
 
 namespace betterprompt::detail {
+
+/// Settles a failure of a request with side effects: gets its code (to keep or replace), the
+/// transport's facts of the last attempt, what its body turned out to be, the endpoint's context
+/// and the diagnostics to complete.
+using failure_settler = void (*)(boost::system::error_code& ec, const exchange_facts& facts,
+                                 answer_body body, const std::string& context, diagnostics& diag);
 
 /// What one endpoint sends and how it reads the answer. Built by a non-template function per
 /// endpoint (compiled once), so that the public templates stay small.
@@ -30,6 +37,9 @@ struct endpoint_call {
   std::string context;
   /// Named in a timeout's diagnostics (data.runId) when set.
   std::string run_id;
+  /// For a request with side effects: settles what a failure left behind (a create's outcome),
+  /// and may turn its code into one that says so. Called for every failure, refusals included.
+  failure_settler settle = nullptr;
   /// Set when the arguments were refused (an empty id): the operation completes with it, sends
   /// nothing.
   boost::system::error_code refused;
@@ -58,27 +68,34 @@ endpoint_call<T> build_endpoint_call(Build&& build) {
 }
 
 /// A call's completion decoded with `decode` into `result`: the value, or the failure (the
-/// transport's, or the decoder's) with its diagnostics, a timeout naming `run_id` when it is set.
-/// Returns the failure's code. The envelope and model decoders report by exception: caught here,
-/// at the edge.
+/// transport's, or the decoder's) with its diagnostics, a timeout naming `run_id` when it is set,
+/// settled by `settle` when there is one. Returns the failure's code. The envelope and model
+/// decoders report by exception: caught here, at the edge.
 template <class T>
 boost::system::error_code decode_call_answer(boost::system::error_code ec, api_response&& answer,
                                              T (*decode)(envelope&&, const std::string&),
                                              const std::string& context, const std::string& run_id,
-                                             outcome<T>& result) {
+                                             outcome<T>& result, failure_settler settle = nullptr) {
+  answer_body body = answer_body::incomplete;
+  const exchange_facts facts = answer.exchange;
   if (ec) {
     result.diag = std::move(answer.failure);
     if (ec == error::timeout && !run_id.empty())
       if (auto* data = result.diag.data.if_object()) (*data)["runId"] = run_id;
-    return ec;
+  } else {
+    body = answer_body::not_envelope;
+    try {
+      envelope env = parse_envelope(std::move(answer));
+      body = env.ok() ? answer_body::success_envelope : answer_body::error_envelope;
+      result.value = decode(std::move(env), context);
+      return {};
+    } catch (const error_with_diagnostics& e) {
+      result.diag = e.get_diagnostics();
+      ec = e.code();
+    }
   }
-  try {
-    result.value = decode(parse_envelope(std::move(answer)), context);
-  } catch (const error_with_diagnostics& e) {
-    result.diag = e.get_diagnostics();
-    return e.code();
-  }
-  return {};
+  if (settle) settle(ec, facts, body, context, result.diag);
+  return ec;
 }
 
 /// The call's completion, decoded: void(error_code, api_response) in, void(error_code,
@@ -89,10 +106,11 @@ struct decoding_handler {
   T (*decode)(envelope&&, const std::string&);
   std::string context;
   std::string run_id;
+  failure_settler settle;
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
-    ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result);
+    ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle);
     std::move(handler)(ec, std::move(result));
   }
 };
@@ -114,13 +132,17 @@ struct endpoint_launch {
         [](auto handler, std::shared_ptr<client_impl> state,
            std::unique_ptr<endpoint_call<T>> call) {
           using handler_type = std::decay_t<decltype(handler)>;
-          if (call->refused)
+          if (call->refused) {
+            if (call->settle)
+              call->settle(call->refused, {}, answer_body::incomplete, call->context,
+                           *call->refused_diag);
             return complete_later(std::move(handler), state->executor(), call->refused,
                                   outcome<T>{{}, std::move(*call->refused_diag)});
-          async_call(
-              std::move(state), std::move(call->request),
-              decoding_handler<handler_type, T>{std::move(handler), call->decode,
-                                                std::move(call->context), std::move(call->run_id)});
+          }
+          async_call(std::move(state), std::move(call->request),
+                     decoding_handler<handler_type, T>{std::move(handler), call->decode,
+                                                       std::move(call->context),
+                                                       std::move(call->run_id), call->settle});
         },
         token, std::move(state), std::move(call));
   }

@@ -7,6 +7,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -63,6 +64,16 @@ struct api_request {
   }
 };
 
+/// What the transport knows of a call's last attempt: the facts a create's outcome is decided
+/// from (detail/fsm/create_outcome.hpp).
+struct exchange_facts {
+  bool request_written = false;  ///< The whole request was handed to the network.
+  unsigned status = 0;           ///< The final status line it read; 0 when none.
+  bool answer_complete = false;  ///< It read a whole answer.
+  /// When its write started (requests other than GET only: the clock is read for them alone).
+  std::optional<std::chrono::system_clock::time_point> sent_at;
+};
+
 /// The raw HTTP answer to an api_request.
 struct api_response {
   unsigned http_status = 0;
@@ -72,6 +83,7 @@ struct api_response {
   std::string what{};            ///< "GET /v1/runs/…": names the request in messages.
   std::string note{};            ///< Why the transport handed back a retryable answer, if it did.
   diagnostics failure{};         ///< When the call failed: what happened.
+  exchange_facts exchange{};     ///< The last attempt, as the transport saw it.
 };
 
 }  // namespace betterprompt::detail

@@ -52,6 +52,8 @@ class wait_operation final : public registered_operation,
   void cancel();
   void closed();
   void wait_timed_out();
+  /// Keeps a failed poll, for the wait_timeout it may end in.
+  void keep_last_failure(boost::system::error_code ec, const diagnostics& diag);
   /// Completes the wait with `result` (built only now: a waiting run holds no result).
   void finish(boost::system::error_code ec, outcome<run> result);
 
@@ -69,6 +71,13 @@ class wait_operation final : public registered_operation,
   clock::time_point deadline_ = clock::time_point::max();
   std::chrono::milliseconds interval_;
   run_status last_status_ = run_status::unknown;
+  /// The last poll that failed and was polled past; behind a pointer, so that a waiting run that
+  /// never met a failure holds no diagnostics (10 000 waiters are measured for memory).
+  struct last_failure {
+    boost::system::error_code code;
+    diagnostics diag;
+  };
+  std::unique_ptr<last_failure> last_failure_;
   boost::asio::steady_timer timer_;
   /// The pending sleep's memory (see inline_handler_memory): its size fits the timer's operation
   /// on the supported compilers; a larger one falls back to the heap.

@@ -40,15 +40,20 @@ BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
 BETTERPROMPT_DECL void call_operation::write() {
   phase_ = call_phase::write;
   written_ = sent_ = true;
+  if (request_.method != http::verb::get) sent_at_ = std::chrono::system_clock::now();
   limit_io(client_->options().timeouts.write);
-  connection_->async_write(http_request_,
-                           io_step([](call_operation& self, boost::system::error_code ec, auto) {
-                             if (ec) return self.exchange_failed(ec);
-                             self.phase_ = call_phase::response_headers;
-                             self.limit_io(self.client_->options().timeouts.response_headers);
-                             self.expect_answer();
-                             self.parse();
-                           }));
+  connection_->async_write(
+      http_request_,
+      io_step([](call_operation& self, boost::system::error_code ec, std::size_t bytes) {
+        // Counted, not read from `ec`: the deadline may have closed the
+        // connection after the last byte went out.
+        self.request_written_ = bytes == self.http_request_.size();
+        if (ec) return self.exchange_failed(ec);
+        self.phase_ = call_phase::response_headers;
+        self.limit_io(self.client_->options().timeouts.response_headers);
+        self.expect_answer();
+        self.parse();
+      }));
 }
 
 BETTERPROMPT_DECL void call_operation::expect_answer() {
@@ -72,10 +77,11 @@ BETTERPROMPT_DECL void call_operation::parse() {
   for (;;) {
     boost::system::error_code ec;
     connection_->parse(*parser_, ec);
-    if (ec) return exchange_failed(ec);
+    // A header parsed with an error after it (a body over the limit) still counts as read.
     if (phase_ == call_phase::response_headers && parser_->is_header_done()) {
       const unsigned status = parser_->get().result_int();
       if (status < 200) {
+        if (ec) return exchange_failed(ec);
         // 101 would hand the connection to another protocol; endless 1xx is a hostile server.
         if (status == 101 || interim_answers_++ >= 8) {
           refused_interim_ = status;
@@ -85,8 +91,10 @@ BETTERPROMPT_DECL void call_operation::parse() {
         continue;
       }
       phase_ = call_phase::response_body;
-      limit_io(client_->options().timeouts.response_body);
+      headed();
+      if (!ec) limit_io(client_->options().timeouts.response_body);
     }
+    if (ec) return exchange_failed(ec);
     if (parser_->is_done()) return answered();
     return read();
   }

@@ -120,6 +120,9 @@ BETTERPROMPT_DECL call_operation::step_limit call_operation::limit_for(
 
 BETTERPROMPT_DECL void call_operation::next_attempt() {
   written_ = transient_ = reused_ = response_started_ = io_timed_out_ = false;
+  request_written_ = answer_complete_ = false;
+  attempt_status_ = 0;
+  sent_at_.reset();
   interim_answers_ = 0;
   refused_interim_ = 0;
   phase_ = call_phase::queued;
@@ -179,10 +182,17 @@ BETTERPROMPT_DECL void call_operation::acquire_slot() {
 }
 
 BETTERPROMPT_DECL void call_operation::use_connection() {
-  connection_ = skip_idle_ ? nullptr : pool_.take_idle();
+  // A create avoids idle connections while the host has lately closed them right after answers
+  // without saying so: the close of the one it would take may be in flight, and a create that
+  // meets it cannot be resent. Reads take them, and resend once if they meet such a close.
+  const bool fresh = skip_idle_ || (request_.method != http::verb::get &&
+                                    !pool_.creates_may_reuse(connection::clock::now()));
+  connection_ = fresh ? nullptr : pool_.take_idle();
   skip_idle_ = false;
   reused_ = connection_ != nullptr;
   if (reused_) {
+    reused_idle_for_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+        connection::clock::now() - connection_->idle_since);
     notify(event_kind::connection_reused, [](event&) {});
     return write();
   }
@@ -190,15 +200,9 @@ BETTERPROMPT_DECL void call_operation::use_connection() {
   resolve();
 }
 
-BETTERPROMPT_DECL void call_operation::answered() {
-  // The parser's verdict also refuses a body that ends at end-of-stream.
-  const bool keep_alive = parser_->keep_alive();
-  auto message = parser_->release();
-  parser_.reset();
-  // The previous attempt's answer, if any, is replaced field by field (no temporary).
-  result_.http_status = message.result_int();
-  result_.note.clear();
-  if (!result_.failure.message.empty()) result_.failure = {};
+BETTERPROMPT_DECL void call_operation::headed() {
+  const auto& message = parser_->get();
+  attempt_status_ = message.result_int();
   // One pass over the fields for the three the SDK reads (the first of each, as operator[]
   // gives), instead of a lookup by name for each.
   std::optional<std::string_view> request_id, retry_after, action;
@@ -211,11 +215,26 @@ BETTERPROMPT_DECL void call_operation::answered() {
     else if (!action && boost::beast::iequals(name, "action-require"))
       action = field.value();
   }
-  result_.request_id = std::string(request_id.value_or(""));
-  result_.retry_after_seconds = parse_retry_after(retry_after.value_or(""));
-  result_.body = std::move(message.body());
+  last_answer_.status = attempt_status_;
+  last_answer_.request_id.assign(request_id.value_or(""));
+  last_answer_.retry_after_seconds = parse_retry_after(retry_after.value_or(""));
   if (action && action->find("update-resources") != std::string_view::npos)
     pool_.resources().mark_stale();
+}
+
+BETTERPROMPT_DECL void call_operation::answered() {
+  answer_complete_ = true;
+  // The parser's verdict also refuses a body that ends at end-of-stream.
+  const bool keep_alive = parser_->keep_alive();
+  auto message = parser_->release();
+  parser_.reset();
+  // The previous attempt's answer, if any, is replaced field by field (no temporary).
+  result_.http_status = attempt_status_;
+  result_.note.clear();
+  if (!result_.failure.message.empty()) result_.failure = {};
+  result_.request_id = last_answer_.request_id;
+  result_.retry_after_seconds = last_answer_.retry_after_seconds;
+  result_.body = std::move(message.body());
   // Bytes past the answer (a second response, junk) would be taken for the next request's answer
   // on this connection: only a connection with nothing left unread is reused. Bytes already read
   // are checked here; the socket is probed when the connection is taken for reuse
@@ -241,6 +260,7 @@ BETTERPROMPT_DECL void call_operation::answered() {
 BETTERPROMPT_DECL void call_operation::attempt_failed(boost::system::error_code ec,
                                                       diagnostics diag) {
   const bool stale = reused_ && !response_started_ && ec == error::connection_closed;
+  if (stale && is_silent_close(reused_idle_for_)) pool_.note_silent_close(connection::clock::now());
   release_attempt_resources(false);
   result_ = api_response{};
   result_.failure = std::move(diag);
@@ -331,11 +351,19 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
   ++generation_;
   release_attempt_resources(false);
   pool_.operations().remove(*this);
+  result_.exchange = {request_written_, attempt_status_, answer_complete_, sent_at_};
+  if (ec) {
+    // Whatever ended the call, it keeps what the last answer already told.
+    diagnostics& diag = result_.failure;
+    if (diag.http_status == 0) diag.http_status = last_answer_.status;
+    if (diag.request_id.empty()) diag.request_id = last_answer_.request_id;
+    if (diag.retry_after_seconds < 0) diag.retry_after_seconds = last_answer_.retry_after_seconds;
+  }
   notify(event_kind::call_finished, [&](event& e) {
-    e.http_status = result_.http_status;
+    e.http_status = ec ? result_.failure.http_status : result_.http_status;
     e.error = ec;
     e.duration = microseconds_since(started_);
-    e.request_id = result_.request_id;
+    e.request_id = ec ? result_.failure.request_id : result_.request_id;
     e.bytes_out = http_request_.size();
     e.bytes_in = result_.body.size();
   });

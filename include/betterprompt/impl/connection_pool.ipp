@@ -116,7 +116,9 @@ inline connection_pool::connection_ptr connection_pool::take_idle() {
   while (!idle_.empty()) {
     connection_ptr conn = std::move(idle_.back());
     idle_.pop_back();
-    if (may_reuse(conn->facts(true, now - conn->idle_since), idle_timeout_)) return conn;
+    const connection_facts facts = conn->facts(true, now - conn->idle_since);
+    if (may_reuse(facts, idle_timeout_)) return conn;
+    if (facts.peer_closed && is_silent_close(facts.idle_for)) note_silent_close(now);
     conn->close();
   }
   return nullptr;

@@ -5,6 +5,7 @@
 #include <betterprompt/detail/printable.hpp>
 #include <betterprompt/error.hpp>
 
+#include <iterator>
 #include <string_view>
 #include <utility>
 
@@ -71,6 +72,10 @@ class client_category final : public boost::system::error_category {
         return "client closed";
       case proxy_refused:
         return "the proxy refused the connection";
+      case create_outcome_unknown:
+        return "the create was sent and its outcome is unknown: the run may exist";
+      case created_answer_lost:
+        return "the run was created, but its answer was lost";
     }
     return "unknown betterprompt.client error";
   }
@@ -99,6 +104,37 @@ BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noex
   if (status == "SERVER_ERROR") return server_error;
   if (status == "GATEWAY_TIMEOUT_ERROR") return gateway_timeout;
   return unknown_api_error;
+}
+
+BETTERPROMPT_DECL std::string code_name(const boost::system::error_code& ec) {
+  static constexpr const char* api_names[] = {
+      "",           "bad_request",  "unauthorized", "payment_required", "not_found",        "gone",
+      "validation", "rate_limited", "server_error", "gateway_timeout",  "unknown_api_error"};
+  static constexpr const char* client_names[] = {"",
+                                                 "timeout",
+                                                 "wait_timeout",
+                                                 "bad_response",
+                                                 "response_too_large",
+                                                 "tls_error",
+                                                 "connection_failed",
+                                                 "connection_closed",
+                                                 "invalid_argument",
+                                                 "invalid_input",
+                                                 "file_error",
+                                                 "client_closed",
+                                                 "proxy_refused",
+                                                 "create_outcome_unknown",
+                                                 "created_answer_lost"};
+  if (!ec) return "";
+  const int value = ec.value();
+  if (ec.category() == get_api_category() && value > 0 &&
+      value < static_cast<int>(std::size(api_names)))
+    return api_names[value];
+  if (ec.category() == get_client_category() && value > 0 &&
+      value < static_cast<int>(std::size(client_names)))
+    return client_names[value];
+  if (ec == boost::system::errc::operation_canceled) return "operation_aborted";
+  return std::string(ec.category().name()) + ":" + std::to_string(value);
 }
 
 }  // namespace error

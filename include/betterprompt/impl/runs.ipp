@@ -7,6 +7,7 @@
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/runs.hpp>
 
+#include <boost/asio/error.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
@@ -39,14 +40,62 @@ inline run decode_created_run(envelope&& answer, const std::string&) {
   return decode_data<run>(std::move(answer));
 }
 
+/// What a create's failure tells its caller about the run, after the message it already has.
+inline std::string create_explanation(create_outcome outcome, const exchange_facts& facts,
+                                      answer_body body) {
+  switch (outcome) {
+    case create_outcome::unknown:
+      return "; the request was sent and no answer says whether it made a run: the run may "
+             "exist and be billed (the API has no idempotency key: reconcile before resending)";
+    case create_outcome::created:
+      return "; the API answered HTTP " + std::to_string(facts.status) +
+             ", so the run exists and is billed, but " +
+             (body == answer_body::incomplete ? "the rest of its answer was lost"
+                                              : "its answer did not name it") +
+             ": its id is unknown";
+    case create_outcome::not_created:
+      if (facts.status != 0 && facts.request_written) return {};  // the API's refusal says it
+      return "; no whole request reached the API: no run was created";
+  }
+  return {};
+}
+
+BETTERPROMPT_DECL void settle_create(boost::system::error_code& ec, const exchange_facts& facts,
+                                     answer_body body, const std::string& prompt_version_id,
+                                     diagnostics& diag) {
+  create_facts known;
+  known.request_written = facts.request_written;
+  known.status = facts.status;
+  known.body = body;
+  // A 504 naming its run is no failure (decode_created_run hands the run back): none comes here.
+  known.names_run = false;
+  create_record record;
+  record.outcome = classify_create(known);
+  record.prompt_version_id = prompt_version_id;
+  record.sent_at = facts.sent_at;
+  record.failed_at = std::chrono::system_clock::now();
+  record.http_status = facts.status;
+  if (facts.status != 0) record.request_id = diag.request_id;
+  record.cause = error::code_name(ec);
+  diag.message += create_explanation(record.outcome, facts, body);
+  // Cancellation and close() keep their codes, as Asio users expect; the record says the rest.
+  const bool keeps_code = ec == boost::asio::error::operation_aborted || ec == error::client_closed;
+  if (!keeps_code && record.outcome == create_outcome::unknown) ec = error::create_outcome_unknown;
+  if (!keeps_code && record.outcome == create_outcome::created) ec = error::created_answer_lost;
+  diag.create = std::move(record);
+}
+
 BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
-  return build_endpoint_call<run>([&] {
+  endpoint_call<run> call = build_endpoint_call<run>([&] {
     require_id(request.prompt_version_id, "run_request.prompt_version_id");
-    endpoint_call<run> call;
-    call.request = api_request::post(routes::create_run, "/runs", request_body(request));
-    call.decode = &decode_created_run;
-    return call;
+    endpoint_call<run> built;
+    built.request = api_request::post(routes::create_run, "/runs", request_body(request));
+    built.decode = &decode_created_run;
+    return built;
   });
+  call.context = std::move(request.prompt_version_id);
+  call.settle = &settle_create;
+  return call;
 }
 
 BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id) {

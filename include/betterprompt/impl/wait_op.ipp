@@ -78,18 +78,23 @@ BETTERPROMPT_DECL void wait_operation::poll() {
 
 BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_response answer) {
   if (done_) return;
-  if (ec == error::timeout && clock::now() >= deadline_) return wait_timed_out();
   if (ec == error::client_closed) return closed();
   outcome<run> polled_run;
   ec = decode_call_answer(ec, std::move(answer), &decode_run_answer, run_id_, run_id_, polled_run);
   poll_result result = poll_result::failed;
-  int retry_after = -1;
   if (!ec) {
     last_status_ = polled_run.value.status;
     result = polled_run.value.finished() ? poll_result::finished : poll_result::pending;
-  } else if (ec == error::rate_limited) {
-    result = poll_result::rate_limited;
-    retry_after = polled_run.diag.retry_after_seconds;
+  } else {
+    result = poll_failure(ec, polled_run.diag.http_status);
+  }
+  const int retry_after = ec ? polled_run.diag.retry_after_seconds : -1;
+  if (result == poll_result::transient || result == poll_result::rate_limited) {
+    // The wait's own deadline may be what ended this poll (a timeout in phase "total"): that is
+    // the wait timing out, not a failure to keep.
+    const bool own_deadline = clock::now() >= deadline_;
+    if (!(own_deadline && ec == error::timeout)) keep_last_failure(ec, polled_run.diag);
+    if (own_deadline) return wait_timed_out();
   }
   const poll_step next = plan_poll(schedule_, client_->options().retry, interval_, result,
                                    retry_after, time_left_until(deadline_, clock::now()));
@@ -139,12 +144,30 @@ BETTERPROMPT_DECL void wait_operation::closed() {
   finish(error::client_closed, std::move(result));
 }
 
+BETTERPROMPT_DECL void wait_operation::keep_last_failure(boost::system::error_code ec,
+                                                         const diagnostics& diag) {
+  last_failure_ = std::make_unique<last_failure>(last_failure{ec, diag});
+}
+
 BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
   outcome<run> result;
   result.diag.message = "run " + run_id_ + " did not finish within " +
                         std::to_string(timeout_.count()) +
                         " ms (last status: " + std::string(to_string(last_status_)) + ")";
   result.diag.data = {{"runId", run_id_}, {"lastStatus", to_string(last_status_)}};
+  if (last_failure_) {
+    // What kept it from learning more: the last poll that failed on the way.
+    const diagnostics& failed = last_failure_->diag;
+    result.diag.message += "; the last failed poll: " + failed.message;
+    result.diag.http_status = failed.http_status;
+    result.diag.request_id = failed.request_id;
+    result.diag.retry_after_seconds = failed.retry_after_seconds;
+    boost::json::object last{{"code", error::code_name(last_failure_->code)},
+                             {"message", failed.message}};
+    if (failed.http_status != 0) last["httpStatus"] = failed.http_status;
+    if (!failed.request_id.empty()) last["requestId"] = failed.request_id;
+    result.diag.data.as_object()["lastError"] = std::move(last);
+  }
   finish(error::wait_timeout, std::move(result));
 }
 

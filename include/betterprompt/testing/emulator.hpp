@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -122,15 +123,17 @@ struct emulated_skill {
   std::string skillmd{};  ///< SKILL.md text; generated from the title and inputs when empty.
 };
 
-/// A misbehaviour emulator::inject_fault applies to matching requests. Unless said otherwise, a
-/// request that gets a fault is not processed (no run is created).
+/// A misbehaviour emulator::inject_fault applies to matching requests. Unless said "processed", a
+/// request that gets a fault is not processed (no run is created). A fault whose answer carries a
+/// 2xx status line always comes after processing, as on the real service: a 2xx from the API
+/// means the create happened.
 enum class fault_kind {
   reset,               ///< Reset the connection (TCP RST) instead of answering.
   server_error,        ///< Answer fault::status (default 500) with a SERVER_ERROR envelope.
   rate_limited,        ///< Answer 429 with `Retry-After: <fault::delay in seconds, rounded up>`.
-  malformed_json,      ///< Answer 200 with a truncated JSON body.
-  oversized_body,      ///< Answer 200 with a valid envelope padded to fault::bytes bytes.
-  wrong_content_type,  ///< Answer 200 with an HTML page.
+  malformed_json,      ///< Processed; answered 200 with a truncated JSON body instead.
+  oversized_body,      ///< Processed; answered 200 with an envelope padded to fault::bytes bytes.
+  wrong_content_type,  ///< Processed; answered 200 with an HTML page instead.
   delay,               ///< Processed; answered after fault::delay.
   close_after_bytes,   ///< Processed; the connection closes after fault::bytes response bytes.
   drip,                ///< Processed; the response is written fault::bytes bytes per fault::delay.
@@ -144,6 +147,11 @@ enum class fault_kind {
   foreign_run,        ///< Processed; the answer's data.runId names another run.
   interim_response,   ///< Processed; an interim response of fault::status (100, 101, 102, 103)
                       ///< precedes the answer.
+  error_after_processing,  ///< Processed; answered fault::status (502, 503 or 504) with a load
+                           ///< balancer's HTML page instead (a 504 names no run).
+  reset_after_processing,  ///< Processed; the connection is reset (TCP RST) instead of answered.
+  silent_close,  ///< Processed; answered as kept alive, then the connection closes (without the
+                 ///< `Connection: close` that would have said so), as some proxies do.
 };
 
 /// One injected fault. See emulator::inject_fault.
@@ -152,7 +160,16 @@ struct fault {
   int count = 1;                               ///< Matching requests it applies to; -1: every one.
   std::chrono::milliseconds delay{0};  ///< For delay, drip (per chunk), stall and rate_limited.
   std::size_t bytes = 0;  ///< For close_after_bytes, drip (chunk), stall and oversized_body.
-  unsigned status = 500;  ///< For server_error (e.g. 502, 503) and interim_response.
+  unsigned status = 500;  ///< For server_error and error_after_processing (e.g. 502, 503, 504)
+                          ///< and interim_response.
+};
+
+/// A run as the emulator's own record has it: what a test checks its client's account against.
+struct emulated_run {
+  std::string run_id;                                ///< The run's id.
+  std::string prompt_version_id;                     ///< The version it runs.
+  std::map<std::string, std::string> text_inputs;    ///< The text inputs it was created with.
+  std::chrono::system_clock::time_point created_at;  ///< When the emulator created it.
 };
 
 /// Options of an emulator.
@@ -281,6 +298,8 @@ class emulator {
   BETTERPROMPT_DECL std::size_t rate_limited_count() const;
   /// How many runs were created so far.
   BETTERPROMPT_DECL std::size_t run_count() const;
+  /// Every run created so far, oldest first.
+  BETTERPROMPT_DECL std::vector<emulated_run> runs() const;
   /// Requests served so far (all routes, including errors).
   BETTERPROMPT_DECL std::size_t request_count() const;
   /// Connections accepted so far (shows keep-alive reuse).

@@ -9,3 +9,4 @@
 
 #include <betterprompt/testing/impl/emulator.ipp>
 #include <betterprompt/testing/impl/emulator_seed.ipp>
+#include <betterprompt/testing/impl/fault_proxy.ipp>

@@ -5,6 +5,7 @@
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/fsm/retry.hpp>
+#include <betterprompt/error.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -23,7 +24,10 @@ enum class poll_result {
   finished,      ///< The run succeeded or failed.
   pending,       ///< Still queued or running.
   rate_limited,  ///< 429 (after the transport's own retries).
-  failed,        ///< Any other error.
+  transient,     ///< A failure the next poll may not meet: a timeout, a broken or refused
+                 ///< connection, a 5xx, a 408 (after the transport's own retries).
+  failed,        ///< A failure the next poll would meet again (TLS, a bad or oversized answer,
+                 ///< any other 4xx): the wait ends.
 };
 
 /// What wait_for_run does next.
@@ -51,9 +55,11 @@ inline std::chrono::milliseconds next_poll_interval(const poll_schedule& schedul
 }
 
 /// Decides what follows a poll. `interval` is the delay due now; `retry_after_seconds` is the
-/// 429's Retry-After (-1: none); `time_left` is what remains of the wait's timeout
+/// answer's Retry-After (-1: none); `time_left` is what remains of the wait's timeout
 /// (milliseconds::max() when it has none). A 429 slows the polling down to its Retry-After, but
 /// one asking for longer than the policy's max_retry_after, or than the wait has left, ends it.
+/// A transient failure is polled past: the next poll comes after the usual delay (or a longer
+/// Retry-After the policy honours), and only the wait's own deadline ends the wait.
 inline poll_step plan_poll(const poll_schedule& schedule, const retry_policy& policy,
                            std::chrono::milliseconds interval, poll_result result,
                            int retry_after_seconds, std::chrono::milliseconds time_left) {
@@ -64,6 +70,12 @@ inline poll_step plan_poll(const poll_schedule& schedule, const retry_policy& po
       return {poll_action::fail};
     case poll_result::pending:
       return {poll_action::sleep, interval, next_poll_interval(schedule, interval)};
+    case poll_result::transient: {
+      const retry_after_ask asked = ask_of_retry_after(policy, retry_after_seconds, time_left);
+      const auto delay =
+          asked.verdict == retry_verdict::retry ? std::max(interval, asked.wait) : interval;
+      return {poll_action::sleep, delay, next_poll_interval(schedule, interval)};
+    }
     case poll_result::rate_limited:
       break;
   }
@@ -71,6 +83,21 @@ inline poll_step plan_poll(const poll_schedule& schedule, const retry_policy& po
   if (asked.verdict != retry_verdict::retry) return {poll_action::fail};
   return {poll_action::sleep, std::max(interval, asked.wait),
           next_poll_interval(schedule, interval)};
+}
+
+/// What a failed poll found, from its error and the status of the answer it failed on (0 when
+/// none): transient for a timeout of the call (not of the wait), a broken, closed or refused
+/// connection, and the answers of a server that is overloaded or restarting (5xx, 408);
+/// rate_limited for a 429; failed for what the next poll would meet again (TLS, a bad or
+/// oversized answer, any other 4xx, a refused argument).
+inline poll_result poll_failure(const boost::system::error_code& ec, unsigned answer_status) {
+  if (ec == error::rate_limited) return poll_result::rate_limited;
+  if (ec == error::timeout || ec == error::connection_closed || ec == error::connection_failed)
+    return poll_result::transient;
+  if (ec.category() == error::get_api_category() &&
+      (answer_status == 408 || (answer_status >= 500 && answer_status < 600)))
+    return poll_result::transient;
+  return poll_result::failed;
 }
 
 }  // namespace betterprompt::detail

@@ -24,4 +24,29 @@ inline bool may_reuse(const connection_facts& f, std::chrono::milliseconds idle_
   return f.open && f.keep_alive && !f.unread_bytes && !f.peer_closed && f.idle_for <= idle_timeout;
 }
 
+/// A kept-alive connection found closed by the peer within this time of its last answer was
+/// closed right after it, without the `Connection: close` that would have said so (some proxies
+/// and load balancers do this). Past it, a close is the server's idle timeout, which is normal.
+inline constexpr std::chrono::milliseconds silent_close_window{1000};
+
+/// How long one such close keeps creates off idle connections (see create_may_reuse).
+inline constexpr std::chrono::minutes silent_close_memory{5};
+
+/// True when a connection that had been idle for `idle_for` and then turned out closed by the
+/// peer was closed silently right after its answer.
+inline bool is_silent_close(std::chrono::milliseconds idle_for) {
+  return idle_for < silent_close_window;
+}
+
+/// Whether a create may take an idle connection at `now`, given the last silent close the host
+/// showed (`never`: none yet). A close in flight cannot be seen before the write (the liveness
+/// probe only sees one that arrived), and a create written into it cannot be resent, its outcome
+/// unknown. So, once a host has shown it closes connections right after answers, creates open new
+/// ones for silent_close_memory: a handshake against a run that might otherwise be lost. Hosts
+/// that never do this keep full reuse.
+template <class TimePoint>
+bool create_may_reuse(TimePoint now, TimePoint last_silent_close, TimePoint never = TimePoint{}) {
+  return last_silent_close == never || now - last_silent_close > silent_close_memory;
+}
+
 }  // namespace betterprompt::detail

@@ -62,16 +62,6 @@ inline std::optional<emulated_response> fault_response(const fault& f) {
       r = envelope_error(429, "TOO_MANY_REQUESTS_ERROR", "Rate limit exceeded");
       r.retry_after_seconds = static_cast<int>((f.delay.count() + 999) / 1000);
       return r;
-    case fault_kind::malformed_json:
-      r.body = R"({"status": "SUCCESS", "data": {"runId": )";
-      return r;
-    case fault_kind::oversized_body:
-      r = envelope_success(boost::json::object{{"padding", std::string(f.bytes, 'x')}});
-      return r;
-    case fault_kind::wrong_content_type:
-      r.content_type = "text/html";
-      r.body = "<html><body>Service temporarily unavailable</body></html>";
-      return r;
     default:
       return std::nullopt;
   }
@@ -127,6 +117,35 @@ inline void apply_fault(const fault& f, emulated_response& r) {
       break;
     case fault_kind::interim_response:
       r.interim = "HTTP/1.1 " + std::to_string(f.status) + " Interim\r\n\r\n";
+      break;
+    // What a create answered this way leaves behind is a run: these come after processing.
+    case fault_kind::malformed_json:
+      r.status = 200;
+      r.content_type = "application/json";
+      r.body = R"({"status": "SUCCESS", "data": {"runId": )";
+      break;
+    case fault_kind::oversized_body:
+      r = envelope_success(boost::json::object{{"padding", std::string(f.bytes, 'x')}});
+      break;
+    case fault_kind::wrong_content_type:
+      r.status = 200;
+      r.content_type = "text/html";
+      r.body = "<html><body>Service temporarily unavailable</body></html>";
+      break;
+    case fault_kind::error_after_processing:
+      // What a load balancer sends when the service behind it failed or was too slow: its own
+      // page, no envelope, and for a 504 no runId.
+      r.status = f.status;
+      r.content_type = "text/html";
+      r.body =
+          "<html><body><h1>" + std::to_string(f.status) + "</h1>The upstream failed.</body></html>";
+      r.retry_after_seconds = -1;
+      break;
+    case fault_kind::reset_after_processing:
+      r.reset = true;
+      break;
+    case fault_kind::silent_close:
+      r.close_silently = true;
       break;
     default:
       break;

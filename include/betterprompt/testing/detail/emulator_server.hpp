@@ -4,6 +4,7 @@
 
 #include <betterprompt/testing/detail/certificates.hpp>
 #include <betterprompt/testing/detail/emulator_routes.hpp>
+#include <betterprompt/testing/detail/test_server.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -49,14 +50,9 @@ struct emulator_session {
 
 class emulator_server : public std::enable_shared_from_this<emulator_server> {
  public:
-  /// The pause after a failed accept (e.g. out of file descriptors) before the next one.
-  static constexpr std::chrono::milliseconds accept_backoff{100};
-
   emulator_server(boost::asio::any_io_executor ex, emulator_options opts)
-      : executor_(ex),
-        acceptor_(boost::asio::make_strand(ex)),
-        accept_backoff_timer_(acceptor_.get_executor()),
-        state_(std::make_shared<emulator_state>(std::move(opts))) {
+      : state_(std::make_shared<emulator_state>(std::move(opts))),
+        listener_(ex, state_->options.address, state_->options.port) {
     if (state_->options.tls) {
       const auto certs = generate_certificates();
       ca_pem_ = certs.ca_certificate_pem;
@@ -65,81 +61,39 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       tls_context_->use_private_key(boost::asio::buffer(certs.server_key_pem),
                                     boost::asio::ssl::context::pem);
     }
-    const boost::asio::ip::tcp::endpoint endpoint(
-        boost::asio::ip::make_address(state_->options.address), state_->options.port);
-    acceptor_.open(endpoint.protocol());
-    acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen();
-    port_ = acceptor_.local_endpoint().port();
   }
 
   void start() {
-    boost::asio::co_spawn(acceptor_.get_executor(), accept_loop(shared_from_this()),
-                          boost::asio::detached);
+    auto self = shared_from_this();
+    listener_.start(
+        self,
+        [self](boost::asio::ip::tcp::socket socket) {
+          ++self->state_->connections;
+          return std::make_shared<emulator_session>(
+              std::move(socket), self->tls_context_ ? &*self->tls_context_ : nullptr);
+        },
+        [self](const std::shared_ptr<emulator_session>& session) {
+          boost::asio::co_spawn(session->delay_timer.get_executor(), serve(self, session),
+                                boost::asio::detached);
+        });
   }
 
   void stop() {
-    std::list<std::weak_ptr<emulator_session>> sessions;
-    {
-      std::lock_guard lock(sessions_mutex_);
-      if (stopped_) return;
-      stopped_ = true;
-      sessions.swap(sessions_);
-    }
-    boost::asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
-      boost::system::error_code ignored;
-      self->acceptor_.close(ignored);
-      self->accept_backoff_timer_.cancel();
-    });
-    for (auto& weak : sessions) {
-      auto session = weak.lock();
-      if (!session) continue;
+    listener_.stop(shared_from_this(), [](const std::shared_ptr<emulator_session>& session) {
       boost::asio::post(session->delay_timer.get_executor(), [session] {
         boost::system::error_code ignored;
         session->tcp().socket().close(ignored);
         session->delay_timer.cancel();
       });
-    }
+    });
   }
 
-  std::uint16_t port() const noexcept { return port_; }
+  std::uint16_t port() const noexcept { return listener_.port(); }
   const std::string& ca_pem() const noexcept { return ca_pem_; }
   emulator_state& state() noexcept { return *state_; }
   const emulator_options& options() const noexcept { return state_->options; }
 
  private:
-  static boost::asio::awaitable<void> accept_loop(std::shared_ptr<emulator_server> self) {
-    for (;;) {
-      boost::system::error_code ec;
-      auto socket = co_await self->acceptor_.async_accept(
-          boost::asio::make_strand(self->executor_),
-          boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-      if (ec == boost::asio::error::operation_aborted || !self->acceptor_.is_open()) co_return;
-      if (ec) {
-        // Out of file descriptors (EMFILE, ENFILE) or memory: the pending connection stays in
-        // the backlog and accept would fail again at once. Pause, keep serving the sessions we
-        // have (they run on their own strands), and try again.
-        self->accept_backoff_timer_.expires_after(accept_backoff);
-        co_await self->accept_backoff_timer_.async_wait(
-            boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-        if (!self->acceptor_.is_open()) co_return;
-        continue;
-      }
-      ++self->state_->connections;
-      auto session = std::make_shared<emulator_session>(
-          std::move(socket), self->tls_context_ ? &*self->tls_context_ : nullptr);
-      {
-        std::lock_guard lock(self->sessions_mutex_);
-        if (self->stopped_) co_return;
-        self->sessions_.remove_if([](const auto& weak) { return weak.expired(); });
-        self->sessions_.push_back(session);
-      }
-      boost::asio::co_spawn(session->delay_timer.get_executor(), serve(self, session),
-                            boost::asio::detached);
-    }
-  }
-
   static boost::asio::awaitable<void> serve(std::shared_ptr<emulator_server> self,
                                             std::shared_ptr<emulator_session> session) {
     if (session->tls_stream) {
@@ -198,6 +152,8 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
           keep_alive && !reply.close && reply.close_after_bytes == 0 && reply.stall.count() == 0;
       http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
       res.set(http::field::server, "betterprompt-emulator");
+      // Clients estimate their clock's skew from it (create reconciliation, doctor).
+      res.set(http::field::date, http_date(std::chrono::system_clock::now()));
       res.set(http::field::content_type, reply.content_type);
       res.set("x-request-id", "req_" + std::to_string(self.request_ids_++));
       if (reply.retry_after_seconds >= 0)
@@ -220,7 +176,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
         continue;
       }
       co_await http::async_write(stream, res, redirect_error(use_awaitable, ec));
-      if (ec || !keep_alive) co_return;
+      if (ec || !keep_alive || reply.close_silently) co_return;
     }
   }
 
@@ -270,17 +226,11 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
     }
   }
 
-  boost::asio::any_io_executor executor_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer accept_backoff_timer_;  // on the acceptor's strand
   std::shared_ptr<emulator_state> state_;
+  listener<emulator_session> listener_;
   std::optional<boost::asio::ssl::context> tls_context_;
   std::string ca_pem_;
-  std::uint16_t port_ = 0;
   std::atomic<std::uint64_t> request_ids_{1};
-  std::mutex sessions_mutex_;
-  std::list<std::weak_ptr<emulator_session>> sessions_;
-  bool stopped_ = false;
 };
 
 }  // namespace betterprompt::testing::detail

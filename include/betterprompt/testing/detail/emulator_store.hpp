@@ -2,6 +2,7 @@
 // The emulator's data: prompt versions, runs, and the deterministic "model".
 #pragma once
 
+#include <betterprompt/detail/iso8601.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/testing/detail/emulator_catalogue.hpp>
 #include <betterprompt/testing/emulator.hpp>
@@ -26,25 +27,13 @@ struct run_record {
   run final_state;  ///< What the run looks like once finished.
   clock::time_point started;
   std::chrono::milliseconds duration{0};
-  std::int64_t created_unix = 0;     ///< Creation time, Unix seconds (list filters).
-  std::int64_t credit_estimate = 0;  ///< Reserved until the run finishes.
+  std::int64_t created_unix = 0;  ///< Creation time, Unix seconds (list filters).
+  std::chrono::system_clock::time_point created_at{};  ///< Creation time, exact.
+  std::map<std::string, std::string> text_inputs;      ///< As the create gave them.
+  std::int64_t credit_estimate = 0;                    ///< Reserved until the run finishes.
 
   bool finished_at(clock::time_point now) const { return now - started >= duration; }
 };
-
-inline std::string iso8601_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&secs, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(millis));
-  return text;
-}
 
 inline emulated_prompt make_demo_prompt(const char* prompt_id, const char* version_id,
                                         const char* title, input_config inputs,
@@ -197,14 +186,16 @@ class emulator_store {
               betterprompt::detail::base64_encode("emulated thought: " + out.data.substr(0, 16));
     record.final_state.run_id = new_uuid();
     record.final_state.prompt_version_id = p.version.prompt_version_id;
-    record.final_state.created_at = iso8601_now();
     record.final_state.run_name = p.version.title;
     record.final_state.credits = record.final_state.tokens;
     record.started = clock::now();
     record.duration = p.run_duration;
-    record.created_unix = std::chrono::duration_cast<std::chrono::seconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+    record.created_at = std::chrono::system_clock::now();
+    record.final_state.created_at = betterprompt::detail::to_iso8601(record.created_at);
+    record.created_unix =
+        std::chrono::duration_cast<std::chrono::seconds>(record.created_at.time_since_epoch())
+            .count();
+    record.text_inputs = req.text_inputs;
     record.credit_estimate = p.credit_estimate;
     if (record.duration.count() <= 0) {
       settled_ += record.final_state.tokens;

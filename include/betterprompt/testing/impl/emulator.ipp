@@ -168,6 +168,19 @@ BETTERPROMPT_DECL std::size_t emulator::run_count() const {
   return state.store.run_count();
 }
 
+BETTERPROMPT_DECL std::vector<emulated_run> emulator::runs() const {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  std::vector<emulated_run> out;
+  out.reserve(state.store.run_order().size());
+  for (const auto& id : state.store.run_order()) {
+    const detail::run_record& record = *state.store.find_run(id);
+    out.push_back(
+        {id, record.final_state.prompt_version_id, record.text_inputs, record.created_at});
+  }
+  return out;
+}
+
 BETTERPROMPT_DECL std::size_t emulator::request_count() const {
   return server_->state().requests.load();
 }

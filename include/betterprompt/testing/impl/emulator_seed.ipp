@@ -83,7 +83,7 @@ BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text) 
 
 namespace detail {
 inline fault_kind fault_kind_from_name(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, fault_kind>, 15> kinds{{
+  static constexpr std::array<std::pair<std::string_view, fault_kind>, 18> kinds{{
       {"reset", fault_kind::reset},
       {"server_error", fault_kind::server_error},
       {"rate_limited", fault_kind::rate_limited},
@@ -99,6 +99,9 @@ inline fault_kind fault_kind_from_name(std::string_view name) {
       {"trailing_junk", fault_kind::trailing_junk},
       {"foreign_run", fault_kind::foreign_run},
       {"interim_response", fault_kind::interim_response},
+      {"error_after_processing", fault_kind::error_after_processing},
+      {"reset_after_processing", fault_kind::reset_after_processing},
+      {"silent_close", fault_kind::silent_close},
   }};
   for (const auto& [known, kind] : kinds)
     if (known == name) return kind;

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: BSL-1.0
+// Bodies of <betterprompt/create_outcome.hpp>: names and the JSON mapping of create_record.
+#pragma once
+
+#include <betterprompt/create_outcome.hpp>
+#include <betterprompt/detail/iso8601.hpp>
+#include <betterprompt/detail/json_read.hpp>
+
+#include <boost/json/value.hpp>
+
+namespace betterprompt {
+
+BETTERPROMPT_DECL std::string_view to_string(create_outcome outcome) noexcept {
+  switch (outcome) {
+    case create_outcome::not_created:
+      return "not_created";
+    case create_outcome::created:
+      return "created";
+    case create_outcome::unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+BETTERPROMPT_DECL create_record tag_invoke(boost::json::value_to_tag<create_record>,
+                                           const boost::json::value& v) {
+  const auto& obj = detail::as_object(v, "create record");
+  create_record r;
+  const std::string outcome = detail::required_string(obj, "outcome");
+  if (outcome == "not_created")
+    r.outcome = create_outcome::not_created;
+  else if (outcome == "created")
+    r.outcome = create_outcome::created;
+  else if (outcome == "unknown")
+    r.outcome = create_outcome::unknown;
+  else
+    throw detail::decode_error("field 'outcome' is not one of not_created, created, unknown");
+  r.prompt_version_id = detail::optional_string(obj, "promptVersionId");
+  auto time_of = [&](std::string_view key) -> std::optional<std::chrono::system_clock::time_point> {
+    const auto text = detail::nullable_string(obj, key);
+    if (!text) return std::nullopt;
+    auto when = detail::from_iso8601(*text);
+    if (!when)
+      throw detail::decode_error("field '" + std::string(key) + "' is not an ISO 8601 UTC time");
+    return when;
+  };
+  r.sent_at = time_of("sentAt");
+  if (auto failed = time_of("failedAt")) r.failed_at = *failed;
+  const std::int64_t status = detail::optional_int(obj, "httpStatus", 0);
+  if (status < 0 || status > 999) throw detail::decode_error("field 'httpStatus' is not a status");
+  r.http_status = static_cast<unsigned>(status);
+  r.request_id = detail::optional_string(obj, "requestId");
+  r.cause = detail::optional_string(obj, "cause");
+  return r;
+}
+
+BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
+                                  const create_record& r) {
+  boost::json::object obj{{"outcome", to_string(r.outcome)},
+                          {"promptVersionId", r.prompt_version_id},
+                          {"sentAt", nullptr},
+                          {"failedAt", detail::to_iso8601(r.failed_at)},
+                          {"httpStatus", r.http_status},
+                          {"requestId", r.request_id},
+                          {"cause", r.cause}};
+  if (r.sent_at) obj["sentAt"] = detail::to_iso8601(*r.sent_at);
+  v = std::move(obj);
+}
+
+}  // namespace betterprompt

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: BSL-1.0
+// The fault proxy does what each kind says, from a seed; and the accounting run: 300 create+wait
+// through it, every operation checked against the emulator's record of runs.
+#include "support/accounting.hpp"
+#include "support/fixture.hpp"
+
+#include <betterprompt/testing/fault_proxy.hpp>
+
+using namespace bp_test;
+namespace demo = bp::testing::demo;
+using bp::testing::proxy_fault;
+
+namespace {
+
+/// A proxy in front of `f`'s emulator that gives every request fault `kind`.
+bp::testing::fault_proxy_options always(const fixture& f, proxy_fault kind) {
+  bp::testing::fault_proxy_options options;
+  options.upstream = f.emu.base_url();
+  options.faults = {{kind, 1.0}};
+  options.stall = 3s;
+  return options;
+}
+
+struct kind_row {
+  proxy_fault kind;
+  boost::system::error_code create_error;
+  bp::create_outcome outcome;
+};
+
+kind_row current;  // the captureless test body reads it
+
+}  // namespace
+
+TEST_CASE("each proxy fault breaks a create as it says, and is logged", "[proxy][faults]") {
+  const kind_row rows[] = {
+      {proxy_fault::reset_before_forwarding, bp::error::create_outcome_unknown,
+       bp::create_outcome::unknown},
+      {proxy_fault::reset_after_forwarding, bp::error::create_outcome_unknown,
+       bp::create_outcome::unknown},
+      {proxy_fault::stall_headers, bp::error::create_outcome_unknown, bp::create_outcome::unknown},
+      {proxy_fault::stall_body, bp::error::created_answer_lost, bp::create_outcome::created},
+      {proxy_fault::truncated_body, bp::error::created_answer_lost, bp::create_outcome::created},
+      {proxy_fault::close_after_answer, {}, bp::create_outcome::created},
+      {proxy_fault::gateway_error, bp::error::create_outcome_unknown, bp::create_outcome::unknown},
+      {proxy_fault::too_many_requests, bp::error::rate_limited, bp::create_outcome::not_created},
+  };
+  for (const kind_row& row : rows) {
+    INFO(bp::testing::to_string(row.kind));
+    current = row;
+    fixture f;
+    f.run([](fixture& f) -> asio::awaitable<void> {
+      bp::testing::fault_proxy proxy{f.ioc, always(f, current.kind)};
+      auto opts = f.client_options();
+      opts.base_url = proxy.base_url();
+      opts.retry.max_retries = 0;
+      opts.timeouts.response_headers = 300ms;
+      opts.timeouts.response_body = 300ms;
+      bp::client c{f.ioc, opts};
+      auto request = topic_request(demo::text_prompt_version_id, "proxied");
+      bp::diagnostics diag;
+      auto [ec, r] =
+          co_await bp::create_run(c, std::move(request), diag, asio::as_tuple(asio::use_awaitable));
+      CHECK(ec == current.create_error);
+      if (ec) {
+        REQUIRE(diag.create);
+        CHECK(diag.create->outcome == current.outcome);
+      }
+      CHECK(f.emu.run_count() == (bp::testing::is_relayed(current.kind) ? 1u : 0u));
+      const auto log = proxy.faults();
+      REQUIRE(log.size() == 1);
+      CHECK(log[0].kind == current.kind);
+      CHECK(log[0].request == 1);
+      CHECK(log[0].method == "POST");
+      CHECK(log[0].target == "/v1/runs");
+      CHECK(log[0].body.find("proxied") != std::string::npos);
+      CHECK(proxy.request_count() == 1);
+      proxy.stop();
+    });
+  }
+}
+
+TEST_CASE("the same seed gives the same faults to the same requests", "[proxy]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    std::vector<std::vector<std::uint64_t>> faulted;
+    for (int round = 0; round < 2; ++round) {
+      bp::testing::fault_proxy_options options;
+      options.upstream = f.emu.base_url();
+      options.seed = 42;
+      options.faults = {{proxy_fault::gateway_error, 0.3}};
+      bp::testing::fault_proxy proxy{f.ioc, options};
+      auto opts = f.client_options();
+      opts.base_url = proxy.base_url();
+      opts.retry.max_retries = 0;
+      bp::client c{f.ioc, opts};
+      for (int i = 0; i < 30; ++i) {
+        auto got = co_await bp::as_result(bp::get_prompt(c, demo::text_prompt_id));
+        (void)got;
+      }
+      std::vector<std::uint64_t> numbers;
+      for (const auto& record : proxy.faults()) numbers.push_back(record.request);
+      faulted.push_back(numbers);
+      proxy.stop();
+    }
+    CHECK_FALSE(faulted[0].empty());
+    CHECK(faulted[0].size() < 30);
+    CHECK(faulted[0] == faulted[1]);
+  });
+}
+
+TEST_CASE("accounting: 300 create+wait through the fault proxy, every create tells the truth",
+          "[proxy][accounting]") {
+  bp_accounting::config cfg;
+  cfg.operations = 300;
+  cfg.seed = 7;
+  const auto r = bp_accounting::run_accounting(cfg);
+  INFO(r.table());
+  CHECK(r.faults > 0);
+  CHECK(r.hangs == 0);
+  CHECK(r.duplicates == 0);
+  CHECK(r.wrong_answers == 0);
+  CHECK(r.waits_lost == 0);
+  CHECK(r.not_created_with_run == 0);
+  CHECK(r.created_without_run == 0);
+  CHECK(r.silent_with_run == 0);
+  CHECK(r.silent_without_run == 0);
+  // Every operation is accounted for, and some of each kind happened.
+  CHECK(r.ok + r.clean_failures + r.unknown_with_run + r.unknown_without_run + r.created_with_run ==
+        r.operations);
+  CHECK(r.ok > 200);
+  CHECK(r.unknown_with_run + r.created_with_run > 0);
+  CHECK(r.waits > 0);
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: BSL-1.0
+// The accounting run: N create (+ wait) operations through the fault proxy to an emulator, each
+// checked against the emulator's own record of runs. Shared by the accounting test (N = 300) and
+// benchmarks/bench_accounting (N = 10 000).
+#pragma once
+
+#include <betterprompt/betterprompt.hpp>
+#include <betterprompt/testing/emulator.hpp>
+#include <betterprompt/testing/fault_proxy.hpp>
+
+#include "support/timed_prompt.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bp_accounting {
+
+namespace asio = boost::asio;
+namespace bp = betterprompt;
+using namespace std::chrono_literals;
+
+/// What the run does.
+struct config {
+  std::size_t operations = 300;     ///< Create (+ wait) operations.
+  std::size_t concurrency = 16;     ///< In flight at once, on one client.
+  std::uint64_t seed = 1;           ///< The proxy's draws.
+  double fault_probability = 0.02;  ///< Per kind of proxy fault (8 kinds).
+  std::chrono::seconds limit{110};  ///< Past it, operations still running count as hung.
+};
+
+/// What a create's failure said about its run.
+enum class stated { nothing, not_created, unknown, created };
+
+inline const char* to_string(stated s) {
+  switch (s) {
+    case stated::nothing:
+      return "nothing";
+    case stated::not_created:
+      return "not_created";
+    case stated::unknown:
+      return "unknown";
+    case stated::created:
+      return "created";
+  }
+  return "?";
+}
+
+/// What the failure of a create states about its run: its create record's outcome.
+inline stated statement_of(const boost::system::error_code&, const bp::diagnostics& diag) {
+  if (!diag.create) return stated::nothing;
+  switch (diag.create->outcome) {
+    case bp::create_outcome::not_created:
+      return stated::not_created;
+    case bp::create_outcome::created:
+      return stated::created;
+    case bp::create_outcome::unknown:
+      return stated::unknown;
+  }
+  return stated::nothing;
+}
+
+/// One operation, as the client saw it.
+struct operation {
+  std::string topic;
+  bool done = false;
+  boost::system::error_code create_error;
+  bp::diagnostics create_diag;
+  std::string run_id;  ///< What the create answered, when it did.
+  bool waited = false;
+  boost::system::error_code wait_error;
+  bp::diagnostics wait_diag;
+  std::optional<bp::run> final_run;  ///< The finished run the operation ended with.
+};
+
+/// The table, and the failures behind each line that must stay at zero.
+struct report {
+  std::size_t operations = 0, ok = 0;
+  std::size_t clean_failures = 0;  ///< Failed, said "not created", and no run exists.
+  std::size_t unknown_with_run = 0, unknown_without_run = 0;
+  std::size_t created_with_run = 0, created_without_run = 0;
+  std::size_t not_created_with_run = 0;   ///< Billed, but the caller was told it was not created.
+  std::size_t silent_with_run = 0;        ///< Billed, and the error said nothing of the run.
+  std::size_t silent_without_run = 0;     ///< No run, and the error did not say so.
+  std::size_t duplicates = 0;             ///< Operations whose create made more than one run.
+  std::size_t wrong_answers = 0;          ///< A run that is not the operation's own.
+  std::size_t hangs = 0;                  ///< Operations unfinished at the limit.
+  std::size_t waits = 0, waits_lost = 0;  ///< Waits, and waits that failed on an existing run.
+  std::size_t creates_failed_unfaulted = 0;  ///< Creates that failed with no fault on them.
+  std::size_t faults = 0;                    ///< Faults the proxy injected.
+  double seconds = 0;
+  std::map<std::string, std::size_t> create_errors;  ///< "code: stated" → count.
+  std::map<std::string, std::size_t> wait_errors;    ///< Codes of lost waits.
+  std::vector<std::string> problems;                 ///< One line per failed check (first 20).
+
+  void problem(std::string line) {
+    if (problems.size() < 20) problems.push_back(std::move(line));
+  }
+
+  /// The table, as RESULTS.md shows it.
+  std::string table() const {
+    std::string out;
+    auto line = [&](const char* name, std::size_t n) {
+      char text[160];
+      std::snprintf(text, sizeof text, "| %-58s | %7zu |\n", name, n);
+      out += text;
+    };
+    out += "| outcome | count |\n|---|---:|\n";
+    line("operations", operations);
+    line("ok (the run, finished)", ok);
+    line("failed, said not created, no run (clean)", clean_failures);
+    line("failed, said unknown: run exists", unknown_with_run);
+    line("failed, said unknown: no run", unknown_without_run);
+    line("failed, said created: run exists", created_with_run);
+    line("failed, said created: no run (must be 0)", created_without_run);
+    line("failed, said not created: run exists (must be 0)", not_created_with_run);
+    line("failed, said nothing: run exists (silent orphan, must be 0)", silent_with_run);
+    line("failed, said nothing: no run", silent_without_run);
+    line("runs created twice (must be 0)", duplicates);
+    line("wrong answers (must be 0)", wrong_answers);
+    line("hangs (must be 0)", hangs);
+    line("waits", waits);
+    line("waits lost before their deadline (must be 0)", waits_lost);
+    line("creates failed with no fault injected on them", creates_failed_unfaulted);
+    line("faults injected by the proxy", faults);
+    char text[96];
+    std::snprintf(text, sizeof text, "\n%.1f s\n", seconds);
+    out += text;
+    for (const auto& [what, n] : create_errors)
+      out += "create error " + what + ": " + std::to_string(n) + "\n";
+    for (const auto& [what, n] : wait_errors)
+      out += "lost wait " + what + ": " + std::to_string(n) + "\n";
+    for (const auto& p : problems) out += "problem: " + p + "\n";
+    return out;
+  }
+};
+
+/// What odd operations run: a prompt whose runs (300 ms) outlast the emulator's synchronous window
+/// (100 ms), so that the create answers 504 with a runId and a wait follows. Even operations run
+/// the instant demo prompt (200 with the finished run).
+constexpr const char* slow_version = "acc0acc0-0000-4000-8000-000000000001";
+
+inline std::string topic_of(std::size_t i) { return "acct-" + std::to_string(i) + "-end"; }
+
+/// Runs operations from a shared counter until none is left.
+inline asio::awaitable<void> worker(bp::client& c, std::vector<operation>& ops, std::size_t& next) {
+  while (next < ops.size()) {
+    operation& op = ops[next];
+    const std::size_t i = next++;
+    bp::run_request request;
+    request.prompt_version_id = i % 2 ? slow_version : bp::testing::demo::text_prompt_version_id;
+    request.text_inputs["topic"] = op.topic;
+    auto [ec, created] = co_await bp::create_run(c, std::move(request), op.create_diag,
+                                                 asio::as_tuple(asio::use_awaitable));
+    op.create_error = ec;
+    if (!ec) {
+      op.run_id = created.run_id;
+      if (created.finished()) {
+        op.final_run = std::move(created);
+      } else {
+        op.waited = true;
+        bp::wait_options wait;
+        wait.poll_interval = 200ms;
+        wait.timeout = 60s;
+        auto [wait_ec, finished] = co_await bp::wait_for_run(c, op.run_id, wait, op.wait_diag,
+                                                             asio::as_tuple(asio::use_awaitable));
+        op.wait_error = wait_ec;
+        if (!wait_ec) op.final_run = std::move(finished);
+      }
+    }
+    op.done = true;
+  }
+}
+
+/// Checks every operation against the emulator's runs and the proxy's log.
+inline report check(const std::vector<operation>& ops,
+                    const std::vector<bp::testing::emulated_run>& runs,
+                    const std::vector<bp::testing::proxy_fault_record>& faults) {
+  report r;
+  r.operations = ops.size();
+  r.faults = faults.size();
+  std::map<std::string, std::vector<std::string>> runs_of;  // topic → run ids
+  for (const auto& run : runs) {
+    const auto it = run.text_inputs.find("topic");
+    if (it != run.text_inputs.end()) runs_of[it->second].push_back(run.run_id);
+  }
+  std::map<std::string, std::size_t> faults_on;  // topic → faults on its create
+  for (const auto& f : faults) {
+    if (f.method != "POST") continue;
+    const auto at = f.body.find("\"acct-");
+    if (at == std::string::npos) continue;
+    const auto end = f.body.find("-end\"", at);
+    if (end != std::string::npos) ++faults_on[f.body.substr(at + 1, end + 3 - at)];
+  }
+  for (const auto& op : ops) {
+    const auto& made = runs_of[op.topic];
+    if (made.size() > 1) {
+      ++r.duplicates;
+      r.problem(op.topic + ": " + std::to_string(made.size()) + " runs");
+    }
+    if (!op.done) {
+      ++r.hangs;
+      r.problem(op.topic + ": unfinished");
+      continue;
+    }
+    const bool exists = !made.empty();
+    if (op.create_error) {
+      const stated said = statement_of(op.create_error, op.create_diag);
+      ++r.create_errors[op.create_error.message() + " (" + to_string(said) + ", " +
+                        (exists ? "run" : "no run") + ")"];
+      if (faults_on[op.topic] == 0) ++r.creates_failed_unfaulted;
+      switch (said) {
+        case stated::nothing:
+          ++(exists ? r.silent_with_run : r.silent_without_run);
+          break;
+        case stated::not_created:
+          if (exists) {
+            ++r.not_created_with_run;
+            r.problem(op.topic + ": told not created, but run " + made[0] + " exists");
+          } else {
+            ++r.clean_failures;
+          }
+          break;
+        case stated::unknown:
+          ++(exists ? r.unknown_with_run : r.unknown_without_run);
+          break;
+        case stated::created:
+          if (exists) {
+            ++r.created_with_run;
+          } else {
+            ++r.created_without_run;
+            r.problem(op.topic + ": told created, but no run exists");
+          }
+          break;
+      }
+      continue;
+    }
+    if (!exists || made[0] != op.run_id) {
+      ++r.wrong_answers;
+      r.problem(op.topic + ": answered run " + op.run_id + ", which is not its own");
+      continue;
+    }
+    if (op.waited) ++r.waits;
+    if (op.wait_error) {
+      ++r.waits_lost;
+      ++r.wait_errors[op.wait_error.message()];
+      r.problem(op.topic + ": wait failed: " + op.wait_diag.message);
+      continue;
+    }
+    if (!op.final_run || op.final_run->run_id != op.run_id ||
+        op.final_run->text().find(op.topic) == std::string::npos) {
+      ++r.wrong_answers;
+      r.problem(op.topic + ": the finished run is not its own");
+      continue;
+    }
+    ++r.ok;
+  }
+  return r;
+}
+
+/// The whole run: an emulator, the fault proxy in front of it, one client through the proxy.
+inline report run_accounting(const config& cfg) {
+  asio::io_context ioc{1};
+  bp::testing::emulator_options emulator_options;
+  emulator_options.sync_window = 100ms;
+  bp::testing::emulator emu{ioc, emulator_options};
+  emu.add_prompt(
+      bp_test::timed_prompt(slow_version, 300ms, "acc0acc0-0000-4000-8000-000000000000"));
+  bp::testing::fault_proxy_options proxy_options;
+  proxy_options.upstream = emu.base_url();
+  proxy_options.seed = cfg.seed;
+  proxy_options.faults = bp::testing::every_proxy_fault(cfg.fault_probability);
+  proxy_options.stall = 5s;
+  bp::testing::fault_proxy proxy{ioc, proxy_options};
+
+  bp::client_options options = emu.make_client_options();
+  options.base_url = proxy.base_url();
+  options.timeouts.response_headers = 2s;
+  options.timeouts.response_body = 2s;
+  options.timeouts.total = 20s;
+  options.retry.initial_backoff = 50ms;
+  options.retry.max_backoff = 200ms;
+  auto c = std::make_unique<bp::client>(ioc, options);
+
+  std::vector<operation> ops(cfg.operations);
+  for (std::size_t i = 0; i < ops.size(); ++i) ops[i].topic = topic_of(i);
+  std::size_t next = 0;
+  std::size_t running = std::min(cfg.concurrency, ops.size());
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t w = 0; w < cfg.concurrency; ++w)
+    asio::co_spawn(ioc, worker(*c, ops, next), [&](std::exception_ptr) {
+      if (--running == 0) {
+        proxy.stop();
+        emu.stop();
+      }
+    });
+  ioc.run_for(cfg.limit);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report r = check(ops, emu.runs(), proxy.faults());
+  r.seconds = seconds;
+  // Whatever hung must end before `ops` goes: close the client, stop both servers, drain.
+  c->close();
+  proxy.stop();
+  emu.stop();
+  ioc.restart();
+  ioc.run_for(10s);
+  return r;
+}
+
+}  // namespace bp_accounting
