@@ -23,6 +23,7 @@
 #include <betterprompt/run_prompt.hpp>
 #include <betterprompt/runs.hpp>
 #include <betterprompt/skills.hpp>
+#include <betterprompt/timestamps.hpp>
 #include <betterprompt/wait.hpp>
 
 /// The BetterPrompt API v1 client: operations (initiating functions for any Asio completion

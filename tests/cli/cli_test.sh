@@ -7,12 +7,8 @@
 set -euo pipefail
 cli=$1
 emulator=$2
-out=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$out"' EXIT
-"$emulator" --port 0 --quiet --sync-window-ms 200 --api-key cli-key >"$out/url" 2>"$out/log" &
-pid=$!
-for _ in $(seq 100); do [ -s "$out/url" ] && break; sleep 0.1; done
-export BETTERPROMPT_BASE_URL=$(head -n1 "$out/url")
+. "$(dirname "$0")/common.sh"
+start_emulator "$emulator" --sync-window-ms 200 --api-key cli-key
 unset BETTERPROMPT_API_KEY
 echo cli-key >"$out/key"
 text_version=0b8e3c52-7d1f-4a96-b2e4-5c3f9a1d8e70
@@ -119,7 +115,7 @@ assert last["slow"]["run"]["runStatus"] == "succeeded"
 assert all(r["run"]["runStatus"] == "succeeded" for k, r in last.items() if k.startswith("item-"))
 PY
 expect 3 batch "$out/in.jsonl" "$out/out.jsonl"
-err_has "batch: 0 run, 0 failed, 50 already done"
+err_has "batch: 0 run, 0 failed, 0 error(s), 0 unresolved, 0 pending, 50 already done (1 failed)"
 [ "$(count_runs)" -eq "$middle" ] || { echo "the resume created runs"; exit 1; }
 
 # The batch's progress bar on a terminal.

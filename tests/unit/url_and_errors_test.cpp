@@ -232,3 +232,29 @@ TEST_CASE("BETTERPROMPT_BASE_URL sets the default base URL, empty or unset keeps
   CHECK(bp::client_options{}.base_url == "https://api.betterprompt.me/v1");
   if (saved) ::setenv("BETTERPROMPT_BASE_URL", restore.c_str(), 1);
 }
+
+TEST_CASE("timestamps read and write ISO 8601 UTC with milliseconds", "[unit][time]") {
+  using std::chrono::milliseconds;
+  const std::chrono::system_clock::time_point when{milliseconds(1764936000123)};
+  CHECK(bp::to_iso8601(when) == "2025-12-05T12:00:00.123Z");
+  CHECK(bp::from_iso8601("2025-12-05T12:00:00.123Z") == when);
+  CHECK(bp::from_iso8601("2025-12-05T12:00:00.1234567Z") == when);  // past milliseconds: dropped
+  CHECK(bp::from_iso8601("2025-12-05T12:00:00Z") == when - milliseconds(123));
+  CHECK(bp::from_iso8601("2025-12-05T12:00:00.5Z") == when + milliseconds(377));
+  CHECK(bp::to_iso8601(std::chrono::system_clock::time_point{}) == "1970-01-01T00:00:00.000Z");
+  for (const char* bad :
+       {"", "2025-12-05", "2025-12-05T12:00:00", "2025-12-05T12:00:00+01:00",
+        "2025-13-05T12:00:00Z", "2025-12-05T12:00:00.Z", "yesterday", "2025-12-05T12:00:00Zjunk"}) {
+    INFO(bad);
+    CHECK_FALSE(bp::from_iso8601(bad));
+  }
+}
+
+TEST_CASE("timestamps refuse signs, spaces and impossible dates", "[unit][time]") {
+  for (const char* bad : {"+025-12-05T12:00:00Z", " 2025-12-05T12:00:00Z", "2025-02-30T12:00:00Z",
+                          "2025-12-05T24:00:00Z", "2025-12-05T12:60:00Z", "2025-00-05T12:00:00Z"}) {
+    INFO(bad);
+    CHECK_FALSE(bp::from_iso8601(bad));
+  }
+  CHECK(bp::from_iso8601("2024-02-29T00:00:00Z"));  // a leap day
+}

@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: BSL-1.0
-// The batch runner.
+// The batch runner: workers in one parallel group (none outlives the state they share), a record
+// flushed before every create, and a first interruption that lets the creates already sent end.
 #include "batch.hpp"
 
+#include "batch_records.hpp"
 #include "progress.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <deque>
 #include <fstream>
 #include <iomanip>
-#include <map>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -34,66 +34,65 @@ using clock = std::chrono::steady_clock;
 namespace {
 
 struct item {
-  std::size_t line = 0;
   std::string id;
   bp::run_request request;
   std::string pending_run;  ///< A run created by an earlier pass: wait for it, create nothing.
 };
 
+/// What every worker shares; it outlives them all (they run in one parallel group it awaits).
 struct batch_state {
+  explicit batch_state(const std::string& out_path) : out(out_path) {}
+
   std::deque<item> queue;
-  std::ofstream out;
-  std::size_t total = 0, done = 0, failed = 0, skipped = 0, bad_lines = 0;
+  output_file out;
+  std::size_t total = 0, done = 0, finished = 0, failed = 0, errors = 0, pending = 0, skipped = 0,
+              bad_lines = 0;
+  std::vector<std::pair<std::string, std::string>> unresolved;  ///< id, why
   clock::time_point start = clock::now();
   bool terminal = false;
-  int workers_left = 0;
+  /// The first interruption: no new creates, no new waits; what was sent ends on its own.
+  bool draining = false;
+  bool broken = false;             ///< The output could not be written: the workers stop.
+  std::size_t skipped_failed = 0;  ///< Rows done in an earlier pass whose run failed.
+  std::vector<asio::cancellation_signal> cancel;  ///< One per worker, bound to its operation.
 
-  void write(const std::string& id, json::object record) {
-    record.emplace("id", id);
-    // One line per record, flushed: an interrupted batch loses at most what was in flight.
-    out << json::serialize(record) << '\n' << std::flush;
+  void interrupt(int count) {
+    if (count == 1) {
+      draining = true;
+      if (terminal) std::cerr << "\r\033[K";
+      std::cerr << "batch: stopping: no new creates; the ones already sent end and are recorded "
+                   "(interrupt again to abort them)\n";
+    } else if (count == 2) {
+      std::cerr << "batch: aborting the creates in flight (their rows stay unresolved)\n";
+    }
+    // total: a create not yet sent ends (nothing was created), one sent is let finish, a wait
+    // ends (its run is in the output). terminal: everything ends now.
+    const auto type =
+        count == 1 ? asio::cancellation_type::total : asio::cancellation_type::terminal;
+    for (auto& signal : cancel) signal.emit(type);
   }
 
   void report() {
+    ++done;
+    if (!terminal) return;
     const double seconds = std::chrono::duration<double>(clock::now() - start).count();
     const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
     const std::size_t left = total - done;
     std::ostringstream line;
-    line << done << "/" << total << " done, " << failed << " failed, " << std::fixed
-         << std::setprecision(1) << rate << "/s";
+    line << done << "/" << total << " done, " << failed + errors + unresolved.size() << " failed, "
+         << std::fixed << std::setprecision(1) << rate << "/s";
     if (rate > 0 && left > 0) line << ", ETA " << static_cast<double>(left) / rate << " s";
-    if (terminal) {
-      const std::size_t width = 30;
-      const std::size_t filled = total ? width * done / total : width;
-      std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.')
-                << "] " << line.str() << std::flush;
-    }
+    const std::size_t width = 30;
+    const std::size_t filled = total ? width * done / total : width;
+    std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
+              << line.str() << std::flush;
+  }
+
+  void finished_run(const bp::run& r) {
+    ++finished;
+    if (r.failed()) ++failed;
   }
 };
-
-/// The last record of each id in an earlier output: finished (skip) or a pending run id.
-std::map<std::string, std::string> earlier_output(const std::string& path, std::size_t& finished) {
-  std::map<std::string, std::string> pending;  // id → run id, or "" when finished
-  std::ifstream in(path);
-  std::string text;
-  while (std::getline(in, text)) {
-    boost::system::error_code ec;
-    const json::value record = json::parse(text, ec);
-    if (ec || !record.is_object() || !record.as_object().contains("id")) continue;
-    const auto* id = record.as_object().at("id").if_string();
-    if (!id) continue;
-    std::string run_id;
-    if (const auto* run = record.as_object().if_contains("run")) {
-      bp::run r = json::value_to<bp::run>(*run);
-      if (!r.finished()) run_id = r.run_id;
-    }
-    pending[std::string(*id)] = run_id;
-  }
-  finished = 0;
-  for (const auto& [id, run_id] : pending)
-    if (run_id.empty()) ++finished;
-  return pending;
-}
 
 bp::run_request request_from(const json::object& line) {
   json::object body{
@@ -108,45 +107,123 @@ bp::run_request request_from(const json::object& line) {
   return json::value_to<bp::run_request>(json::value(std::move(body)));
 }
 
-json::object error_record(const bp::error_with_diagnostics& e) {
-  const auto& diag = e.get_diagnostics();
-  json::object error{{"code", e.code().message()}, {"message", diag.message}};
-  if (!diag.request_id.empty()) error["requestId"] = diag.request_id;
-  return {{"error", std::move(error)}};
+/// One row: its create (recorded before it goes out), then the wait for its run.
+asio::awaitable<void> run_row(context& ctx, batch_state& state, item next,
+                              asio::cancellation_signal& cancel) {
+  std::string run_id = next.pending_run;
+  if (run_id.empty()) {
+    state.out.sending(next.id, next.request.prompt_version_id);
+    bp::diagnostics diag;
+    auto token = asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable));
+    auto [ec, created] = co_await bp::create_run(ctx.client, std::move(next.request), diag, token);
+    if (ec) {
+      state.out.error(next.id, ec, diag);
+      const bool proven = diag.create && diag.create->outcome == bp::create_outcome::not_created;
+      if (proven)
+        ++state.errors;
+      else
+        state.unresolved.emplace_back(
+            next.id,
+            bp::error::code_name(ec) + ", outcome " +
+                std::string(diag.create ? bp::to_string(diag.create->outcome) : "unknown"));
+      co_return;
+    }
+    state.out.run(next.id, created);
+    if (created.finished()) {
+      state.finished_run(created);
+      co_return;
+    }
+    run_id = created.run_id;
+  }
+  if (state.draining) {
+    ++state.pending;  // its record names the run: a rerun waits for it
+    co_return;
+  }
+  bp::diagnostics diag;
+  auto token = asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable));
+  auto [ec, done] = co_await bp::wait_for_run(ctx.client, run_id, bp::wait_options{}, diag, token);
+  if (ec == asio::error::operation_aborted) {
+    ++state.pending;
+    co_return;
+  }
+  if (ec) {
+    state.out.error(next.id, ec, diag, run_id);
+    ++state.errors;
+    co_return;
+  }
+  state.out.run(next.id, done);
+  state.finished_run(done);
 }
 
-asio::awaitable<void> worker(context& ctx, batch_state& state) {
-  while (!state.queue.empty()) {
+asio::awaitable<void> worker(context& ctx, batch_state& state, asio::cancellation_signal& cancel) {
+  while (!state.queue.empty() && !state.draining && !state.broken) {
     item next = std::move(state.queue.front());
     state.queue.pop_front();
-    bool failed = false;
     try {
-      std::string run_id = next.pending_run;
-      if (run_id.empty()) {
-        bp::run created = co_await bp::create_run(ctx.client, std::move(next.request));
-        if (created.finished()) {
-          failed = created.failed();
-          state.write(next.id, {{"run", json::value_from(created)}});
-        } else {
-          run_id = created.run_id;
-          state.write(next.id, {{"run", json::value_from(created)}});  // resumable from here
-        }
-      }
-      if (!run_id.empty()) {
-        std::string id = run_id;
-        bp::run done = co_await bp::wait_for_run(ctx.client, std::move(id), bp::wait_options{});
-        failed = done.failed();
-        state.write(next.id, {{"run", json::value_from(done)}});
-      }
-    } catch (const bp::error_with_diagnostics& e) {
-      if (e.code() == asio::error::operation_aborted) throw;
-      failed = true;
-      state.write(next.id, error_record(e));
+      co_await run_row(ctx, state, std::move(next), cancel);
+    } catch (...) {
+      state.broken = true;  // a record could not be written: no create may go out unrecorded
+      throw;
     }
-    ++state.done;
-    if (failed) ++state.failed;
     state.report();
   }
+}
+
+/// Reads the input: the rows to run, given what an earlier pass recorded.
+void read_input(const std::string& in_path, const std::string& out_path, batch_state& state) {
+  std::ifstream in(in_path);
+  if (!in) throw usage_error("cannot read " + in_path);
+  const auto earlier = read_output(out_path);
+  std::set<std::string> seen;
+  std::string text;
+  for (std::size_t line_number = 1; std::getline(in, text); ++line_number) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    try {
+      boost::system::error_code ec;
+      const json::value line = json::parse(text, ec);
+      if (ec) throw std::runtime_error("not JSON: " + ec.message());
+      if (!line.is_object()) throw std::runtime_error("not a JSON object");
+      const auto* id = line.as_object().if_contains("id");
+      if (!id || !id->is_string() || id->get_string().empty())
+        throw std::runtime_error("\"id\" must be a non-empty string");
+      const std::string key(id->get_string());
+      if (!seen.insert(key).second) throw std::runtime_error("id '" + key + "' repeats");
+      item next;
+      next.id = key;
+      next.request = request_from(line.as_object());
+      if (const auto it = earlier.find(key); it != earlier.end()) {
+        const row_status& row = it->second;
+        if (row.state == row_state::done) {
+          ++state.skipped;
+          if (row.failed) ++state.skipped_failed;
+          continue;
+        }
+        if (row.state == row_state::unresolved) {
+          state.unresolved.emplace_back(key, row.why);
+          continue;
+        }
+        if (row.state == row_state::pending) next.pending_run = row.run_id;
+      }
+      state.queue.push_back(std::move(next));
+    } catch (const std::exception& e) {
+      ++state.bad_lines;
+      std::cerr << in_path << ":" << line_number << ": skipped: " << e.what() << "\n";
+    }
+  }
+  state.total = state.queue.size();
+}
+
+void print_summary(const batch_state& state) {
+  if (state.terminal) std::cerr << "\r\033[K";
+  const double seconds = std::chrono::duration<double>(clock::now() - state.start).count();
+  std::cerr << "batch: " << state.finished << " run, " << state.failed << " failed, "
+            << state.errors << " error(s), " << state.unresolved.size() << " unresolved, "
+            << state.pending << " pending, " << state.skipped << " already done ("
+            << state.skipped_failed << " failed), " << state.bad_lines << " bad line(s), in "
+            << std::fixed << std::setprecision(1) << seconds << " s\n";
+  for (const auto& [id, why] : state.unresolved)
+    std::cerr << "batch: unresolved " << id << ": its create may have made a run, so it is not "
+              << "created again (" << why << ")\n";
 }
 
 }  // namespace
@@ -163,83 +240,47 @@ asio::awaitable<int> run_batch(context& ctx) {
     }
     if (concurrency < 1 || concurrency > 64) throw usage_error("--concurrency takes 1 to 64");
   }
-  std::ifstream in(in_path);
-  if (!in) throw usage_error("cannot read " + in_path);
-  batch_state state;
+  std::unique_ptr<batch_state> owned;
+  try {
+    owned = std::make_unique<batch_state>(out_path);
+  } catch (const std::runtime_error& e) {
+    throw usage_error(e.what());
+  }
+  batch_state& state = *owned;
   state.terminal = on_terminal();
-  std::size_t finished_before = 0;
-  const auto earlier = earlier_output(out_path, finished_before);
-  std::set<std::string> seen;
-  std::string text;
-  for (std::size_t line_number = 1; std::getline(in, text); ++line_number) {
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    try {
-      boost::system::error_code ec;
-      const json::value line = json::parse(text, ec);
-      if (ec) throw std::runtime_error("not JSON: " + ec.message());
-      if (!line.is_object()) throw std::runtime_error("not a JSON object");
-      const auto* id = line.as_object().if_contains("id");
-      if (!id || !id->is_string() || id->get_string().empty())
-        throw std::runtime_error("\"id\" must be a non-empty string");
-      const std::string key(id->get_string());
-      if (!seen.insert(key).second) throw std::runtime_error("id '" + key + "' repeats");
-      item next;
-      next.line = line_number;
-      next.id = key;
-      next.request = request_from(line.as_object());
-      if (const auto it = earlier.find(key); it != earlier.end()) {
-        if (it->second.empty()) {
-          ++state.skipped;
-          continue;
-        }
-        next.pending_run = it->second;
-      }
-      state.queue.push_back(std::move(next));
-    } catch (const std::exception& e) {
-      ++state.bad_lines;
-      std::cerr << in_path << ":" << line_number << ": skipped: " << e.what() << "\n";
-    }
-  }
-  state.total = state.queue.size();
-  state.out.open(out_path, std::ios::app);
-  if (!state.out) throw usage_error("cannot write " + out_path);
-  const auto executor = co_await asio::this_coro::executor;
+  read_input(in_path, out_path, state);
   const auto workers = std::min<std::size_t>(static_cast<std::size_t>(concurrency), state.total);
-  // The workers share one queue on one thread: no locks. Each is its own coroutine; this one
-  // waits for them through a channel.
-  asio::experimental::channel<void(boost::system::error_code, std::exception_ptr)> finished(
-      executor, workers);
-  // Ctrl-C reaches this coroutine; each worker gets it through its own signal.
-  std::vector<asio::cancellation_signal> cancel(workers);
+  state.cancel = std::vector<asio::cancellation_signal>(workers);
+  // Every worker runs in one parallel group this coroutine awaits: none outlives `state`,
+  // whatever ends the batch. Interruptions reach the workers' operations through their signals.
+  ctx.on_interrupt = [&state](int count) { state.interrupt(count); };
+  const auto executor = co_await asio::this_coro::executor;
+  using launch =
+      decltype(asio::co_spawn(executor, worker(ctx, state, state.cancel[0]), asio::deferred));
+  std::vector<launch> launches;
   for (std::size_t i = 0; i < workers; ++i)
-    asio::co_spawn(
-        executor, worker(ctx, state),
-        asio::bind_cancellation_slot(cancel[i].slot(), [&finished](std::exception_ptr failure) {
-          finished.try_send(boost::system::error_code(), failure);
-        }));
-  std::exception_ptr first_failure;
-  bool interrupted = false;
-  for (std::size_t received = 0; received < workers;) {
-    auto [ec, failure] = co_await finished.async_receive(asio::as_tuple(asio::use_awaitable));
-    if (ec == asio::error::operation_aborted) {
-      interrupted = true;
-      for (auto& signal : cancel) signal.emit(asio::cancellation_type::terminal);
-      co_await asio::this_coro::reset_cancellation_state();
-      continue;
-    }
-    ++received;
-    if (failure && !first_failure && !interrupted) first_failure = failure;
+    launches.push_back(
+        asio::co_spawn(executor, worker(ctx, state, state.cancel[i]), asio::deferred));
+  std::vector<std::exception_ptr> failures;
+  if (!launches.empty()) {  // an empty group never completes
+    auto group = asio::experimental::make_parallel_group(std::move(launches));
+    auto [order, ended] =
+        co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    (void)order;
+    failures = std::move(ended);
   }
-  if (state.terminal) std::cerr << "\r\033[K";
-  const double seconds = std::chrono::duration<double>(clock::now() - state.start).count();
-  std::cerr << "batch: " << state.done << " run, " << state.failed << " failed, " << state.skipped
-            << " already done, " << state.bad_lines << " bad line(s), in " << std::fixed
-            << std::setprecision(1) << seconds << " s\n";
-  if (interrupted)
-    throw boost::system::system_error(asio::error::operation_aborted,
-                                      "batch interrupted; rerun the same command to resume");
-  if (first_failure) std::rethrow_exception(first_failure);
-  co_return state.failed > 0 || state.bad_lines > 0 ? run_failed : success;
+  ctx.on_interrupt = nullptr;
+  print_summary(state);
+  for (const auto& failure : failures)
+    if (failure) std::rethrow_exception(failure);  // a record that could not be written
+  if (state.draining) {
+    std::cerr << "batch: interrupted; rerun the same command to resume\n";
+    co_return interrupted;
+  }
+  if (!state.unresolved.empty()) co_return unresolved_rows;
+  const bool clean =
+      state.failed == 0 && state.skipped_failed == 0 && state.errors == 0 && state.bad_lines == 0;
+  co_return clean ? success : run_failed;
 }
 
 }  // namespace betterprompt_cli

@@ -8,11 +8,14 @@
 namespace betterprompt_cli {
 
 /// The batch command. Each input line is {"id", "promptVersionId", "textInputs", "imageInputs",
-/// "runOptions", "runModel"}; each output line {"id", "run"} or {"id", "error"}. A run that did
-/// not finish at once gets a line when created and another when finished: on a rerun, an id whose
-/// last line is finished (or an error) is skipped, and an unfinished one is waited for, never
-/// created again. Bad input lines are reported with their number and do not stop the batch.
-/// Exit status: 0 when every line succeeded, 3 when a run failed, 1 for other errors.
+/// "runOptions", "runModel"}; each output record (batch_records.hpp) one flushed line: "sending"
+/// before a create goes out, "run" when it answered and when the run finished, "error" with a
+/// stable code and, for a create, its outcome. A rerun resumes from the last record of each id:
+/// creates what has none or provably made nothing, waits for unfinished runs, skips finished
+/// ones, and never creates again a row whose create may have made a run (listed as unresolved).
+/// The first interruption starts no new create or wait and lets the sent creates end (exit 130);
+/// the second aborts them. Exit status: 0 every row succeeded, 3 a run failed, a row failed or a
+/// line was bad, 5 rows are unresolved, 130 interrupted.
 boost::asio::awaitable<int> run_batch(context& ctx);
 
 }  // namespace betterprompt_cli

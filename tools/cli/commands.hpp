@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <iostream>
 #include <string>
 
@@ -21,6 +22,7 @@ enum exit_status : int {
   usage = 2,
   run_failed = 3,
   timed_out = 4,
+  unresolved_rows = 5,  ///< batch: rows whose create may have made a run (not created again)
   interrupted = 130,
 };
 
@@ -32,6 +34,9 @@ struct context {
   std::ostream& out = std::cout;
   /// The run being created or waited for, so that an interruption can say how to resume.
   std::string current_run{};
+  /// Set by a command that handles interruptions itself (the batch): called with 1 for the first
+  /// SIGINT or SIGTERM, 2 for the second, and so on. Unset, an interruption cancels the command.
+  std::function<void(int)> on_interrupt{};
 };
 
 /// Runs `ctx.args.command`; throws usage_error for an unknown one, and the SDK's errors.

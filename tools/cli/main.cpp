@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 namespace bp = betterprompt;
@@ -35,14 +36,16 @@ commands:
                               past runs, newest first
   batch IN.jsonl OUT.jsonl [--concurrency N]
                               one run per input line {"id", "promptVersionId", "textInputs",
-                              "imageInputs", "runOptions", "runModel"}; resumable
+                              "imageInputs", "runOptions", "runModel"}; resumable: rerun the
+                              same command, nothing is created twice; the first Ctrl-C lets the
+                              creates already sent finish, a second aborts them
 options:
   --json                      the API's data as JSON (one object per line for lists)
   --api-key-file FILE         the key (default: BETTERPROMPT_API_KEY); never a key on the command line
   --base-url URL              the API (default: BETTERPROMPT_BASE_URL, else the real API)
   --ca-file FILE              trust this CA (a private one, e.g. the emulator's --ca-out)
-exit status: 0 success, 1 API or network error, 2 usage error, 3 the run failed,
-             4 timeout, 130 interrupted
+exit status: 0 success, 1 API or network error, 2 usage error, 3 the run failed (batch: a row
+             failed), 4 timeout, 5 batch: rows whose run may exist (unresolved), 130 interrupted
 )";
 
 bp::client_options client_options_of(const arguments& args) {
@@ -109,11 +112,19 @@ int main(int argc, char** argv) {
     asio::cancellation_signal cancel;
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     bool was_interrupted = false;
-    signals.async_wait([&](boost::system::error_code ec, int) {
-      if (ec) return;
-      was_interrupted = true;
-      cancel.emit(asio::cancellation_type::terminal);
-    });
+    int interruptions = 0;
+    // Every signal is handled: the batch drains on the first and aborts on the second.
+    std::function<void(boost::system::error_code, int)> on_signal =
+        [&](boost::system::error_code ec, int) {
+          if (ec) return;
+          was_interrupted = true;
+          if (ctx.on_interrupt)
+            ctx.on_interrupt(++interruptions);
+          else
+            cancel.emit(asio::cancellation_type::terminal);
+          signals.async_wait(on_signal);
+        };
+    signals.async_wait(on_signal);
     asio::co_spawn(
         ioc, run_command(ctx),
         asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr failure, int result) {

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <betterprompt/create_outcome.hpp>
-#include <betterprompt/detail/iso8601.hpp>
 #include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/timestamps.hpp>
 
 #include <boost/json/value.hpp>
 
@@ -39,7 +39,7 @@ BETTERPROMPT_DECL create_record tag_invoke(boost::json::value_to_tag<create_reco
   auto time_of = [&](std::string_view key) -> std::optional<std::chrono::system_clock::time_point> {
     const auto text = detail::nullable_string(obj, key);
     if (!text) return std::nullopt;
-    auto when = detail::from_iso8601(*text);
+    auto when = from_iso8601(*text);
     if (!when)
       throw detail::decode_error("field '" + std::string(key) + "' is not an ISO 8601 UTC time");
     return when;
@@ -59,11 +59,11 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
   boost::json::object obj{{"outcome", to_string(r.outcome)},
                           {"promptVersionId", r.prompt_version_id},
                           {"sentAt", nullptr},
-                          {"failedAt", detail::to_iso8601(r.failed_at)},
+                          {"failedAt", to_iso8601(r.failed_at)},
                           {"httpStatus", r.http_status},
                           {"requestId", r.request_id},
                           {"cause", r.cause}};
-  if (r.sent_at) obj["sentAt"] = detail::to_iso8601(*r.sent_at);
+  if (r.sent_at) obj["sentAt"] = to_iso8601(*r.sent_at);
   v = std::move(obj);
 }
 

@@ -2,10 +2,10 @@
 // The emulator's data: prompt versions, runs, and the deterministic "model".
 #pragma once
 
-#include <betterprompt/detail/iso8601.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/testing/detail/emulator_catalogue.hpp>
 #include <betterprompt/testing/emulator.hpp>
+#include <betterprompt/timestamps.hpp>
 
 #include <cctype>
 #include <chrono>
@@ -191,7 +191,7 @@ class emulator_store {
     record.started = clock::now();
     record.duration = p.run_duration;
     record.created_at = std::chrono::system_clock::now();
-    record.final_state.created_at = betterprompt::detail::to_iso8601(record.created_at);
+    record.final_state.created_at = betterprompt::to_iso8601(record.created_at);
     record.created_unix =
         std::chrono::duration_cast<std::chrono::seconds>(record.created_at.time_since_epoch())
             .count();
