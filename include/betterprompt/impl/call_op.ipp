@@ -232,8 +232,7 @@ BETTERPROMPT_DECL void call_operation::answered() {
   result_.http_status = attempt_status_;
   result_.note.clear();
   if (!result_.failure.message.empty()) result_.failure = {};
-  result_.request_id = last_answer_.request_id;
-  result_.retry_after_seconds = last_answer_.retry_after_seconds;
+  result_.retry_after_seconds = last_answer_.retry_after_seconds;  // the request id: finish()
   result_.body = std::move(message.body());
   // Bytes past the answer (a second response, junk) would be taken for the next request's answer
   // on this connection: only a connection with nothing left unread is reused. Bytes already read
@@ -356,8 +355,10 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
     // Whatever ended the call, it keeps what the last answer already told.
     diagnostics& diag = result_.failure;
     if (diag.http_status == 0) diag.http_status = last_answer_.status;
-    if (diag.request_id.empty()) diag.request_id = last_answer_.request_id;
+    if (diag.request_id.empty()) diag.request_id = std::move(last_answer_.request_id);
     if (diag.retry_after_seconds < 0) diag.retry_after_seconds = last_answer_.retry_after_seconds;
+  } else {
+    result_.request_id = std::move(last_answer_.request_id);  // the answer's own
   }
   notify(event_kind::call_finished, [&](event& e) {
     e.http_status = ec ? result_.failure.http_status : result_.http_status;
