@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: BSL-1.0
-// The fault proxy does what each kind says, from a seed; and the accounting run: 300 create+wait
-// through it, every operation checked against the emulator's record of runs.
+// The fault proxy does what each kind says, from a seed; the emulator's Date header; and the
+// accounting run: 300 create+wait through the proxy, each checked against the emulator's runs.
 #include "support/accounting.hpp"
 #include "support/fixture.hpp"
 
 #include <betterprompt/testing/fault_proxy.hpp>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <cstdlib>
+#include <ctime>
 
 using namespace bp_test;
 namespace demo = bp::testing::demo;
@@ -130,4 +139,33 @@ TEST_CASE("accounting: 300 create+wait through the fault proxy, every create tel
   CHECK(r.ok > 200);
   CHECK(r.unknown_with_run + r.created_with_run > 0);
   CHECK(r.waits > 0);
+}
+
+TEST_CASE("the emulator sends a Date header, and the fault proxy relays it", "[emulator][proxy]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    namespace http = boost::beast::http;
+    bp::testing::fault_proxy_options options;
+    options.upstream = f.emu.base_url();
+    bp::testing::fault_proxy proxy{f.ioc, options};
+    const std::uint16_t ports[] = {f.emu.port(), proxy.port()};
+    for (std::uint16_t port : ports) {
+      INFO("port " << port);
+      asio::ip::tcp::socket socket(f.ioc);
+      const asio::ip::tcp::endpoint server(asio::ip::make_address("127.0.0.1"), port);
+      co_await socket.async_connect(server, asio::use_awaitable);
+      http::request<http::empty_body> request{http::verb::get, "/v1/health", 11};
+      co_await http::async_write(socket, request, asio::use_awaitable);
+      boost::beast::flat_buffer buffer;
+      http::response<http::string_body> answer;
+      co_await http::async_read(socket, buffer, answer, asio::use_awaitable);
+      const std::string date(answer[http::field::date]);
+      std::tm parsed{};
+      const char* end = ::strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &parsed);
+      REQUIRE(end);
+      CHECK(*end == '\0');
+      CHECK(std::abs(::timegm(&parsed) - std::time(nullptr)) < 60);
+    }
+    proxy.stop();
+  });
 }

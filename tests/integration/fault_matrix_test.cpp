@@ -300,6 +300,11 @@ TEST_CASE("fault matrix: a slowly dripped body arrives", "[faults]") {
   run_matrix_row({drip, success, success, create_succeeds});
 }
 
+TEST_CASE("fault matrix: a close after each answer, unannounced, costs the connection only",
+          "[faults]") {
+  run_matrix_row({make_fault(fault_kind::silent_close, -1), success, success, create_succeeds});
+}
+
 TEST_CASE("fault matrix: Connection: close after each answer is honoured", "[faults]") {
   run_matrix_row({make_fault(fault_kind::close_connection, -1), success, success, create_succeeds});
 }

@@ -111,7 +111,7 @@ struct report {
     std::string out;
     auto line = [&](const char* name, std::size_t n) {
       char text[160];
-      std::snprintf(text, sizeof text, "| %-58s | %7zu |\n", name, n);
+      std::snprintf(text, sizeof text, "| %-62s | %7zu |\n", name, n);
       out += text;
     };
     out += "| outcome | count |\n|---|---:|\n";
@@ -123,7 +123,7 @@ struct report {
     line("failed, said created: run exists", created_with_run);
     line("failed, said created: no run (must be 0)", created_without_run);
     line("failed, said not created: run exists (must be 0)", not_created_with_run);
-    line("failed, said nothing: run exists (silent orphan, must be 0)", silent_with_run);
+    line("failed, said nothing: run exists, a silent orphan (must be 0)", silent_with_run);
     line("failed, said nothing: no run", silent_without_run);
     line("runs created twice (must be 0)", duplicates);
     line("wrong answers (must be 0)", wrong_answers);

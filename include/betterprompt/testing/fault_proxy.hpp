@@ -84,7 +84,9 @@ struct fault_proxy_options {
   std::chrono::microseconds close_delay{3000};
   /// The Retry-After of too_many_requests, in seconds. Default: 1.
   int retry_after_seconds = 1;
-  /// Called with every fault as it is injected, on the proxy's executor (keep it short).
+  /// Called with every fault as it is injected, from the connection's strand: on a
+  /// multi-threaded executor, from several threads at once (keep it short and thread-safe). A
+  /// hook that throws is ignored.
   std::function<void(const proxy_fault_record&)> on_fault{};
 };
 
