@@ -196,7 +196,8 @@ TEST_CASE("http:// is refused for hosts that are not loopback, unless allowed", 
 TEST_CASE("what() escapes control characters and caps the server's text, diagnostics keep it",
           "[unit][errors]") {
   bp::diagnostics d;
-  d.message = std::string("bad \x1B[31mred\r\nX-Forged: 1\0tail", 32);
+  static constexpr char raw[] = "bad \x1B[31mred\r\nX-Forged: 1\0tail";
+  d.message = std::string(raw, sizeof raw - 1);  // keeps the NUL inside, not the final one
   d.http_status = 500;
   d.request_id = "req\x1B";
   bp::error_with_diagnostics e(bp::error::server_error, d);
