@@ -11,15 +11,6 @@ namespace routes = bp::testing::routes;
 
 namespace {
 
-bp::client_options quick(const fixture& f) {
-  auto opts = f.client_options();
-  opts.retry.initial_backoff = 10ms;
-  opts.retry.max_backoff = 50ms;
-  opts.timeouts.response_headers = 500ms;
-  opts.timeouts.response_body = 500ms;
-  return opts;
-}
-
 /// Runs a create of `topic`, expecting a failure; returns it.
 asio::awaitable<bp::error_with_diagnostics> failed_create(bp::client& c, const char* topic) {
   auto request = topic_request(demo::text_prompt_version_id, topic);
@@ -38,7 +29,7 @@ TEST_CASE(
   cut.bytes = 200;
   f.emu.inject_fault(routes::create_run, cut);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick(f)};
+    bp::client c{f.ioc, quick_options(f, 2, 500ms)};
     const auto before = std::chrono::system_clock::now();
     auto e = co_await failed_create(c, "cut");
     const auto after = std::chrono::system_clock::now();
@@ -70,7 +61,7 @@ TEST_CASE("a create stalled after its 200 header times out as created, naming th
   stall.delay = 3s;
   f.emu.inject_fault(routes::create_run, stall);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick(f)};
+    bp::client c{f.ioc, quick_options(f, 2, 500ms)};
     auto e = co_await failed_create(c, "stalled");
     CHECK(e.code() == bp::error::created_answer_lost);
     CHECK(e.get_diagnostics().http_status == 200);
@@ -84,7 +75,7 @@ TEST_CASE("a create stalled after its 200 header times out as created, naming th
 TEST_CASE("a create that never reached the server is provably not created", "[create][errors]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
-    auto opts = quick(f);
+    auto opts = quick_options(f, 2, 500ms);
     opts.base_url = refused_base_url(f.ioc);
     opts.retry.max_retries = 0;
     bp::client c{f.ioc, opts};
@@ -103,7 +94,7 @@ TEST_CASE("the API's refusals say not created, an empty version id is refused be
   fixture f;
   f.emu.set_credits(0);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick(f)};
+    bp::client c{f.ioc, quick_options(f, 2, 500ms)};
     auto broke = co_await failed_create(c, "costly");
     CHECK(broke.code() == bp::error::payment_required);
     CHECK(broke.get_diagnostics().create->outcome == bp::create_outcome::not_created);
@@ -128,7 +119,7 @@ TEST_CASE("a 429, retried, then a timeout: the error keeps the 429's status and 
   slow.delay = 2s;
   f.emu.inject_fault(routes::get_prompt, slow);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick(f)};
+    bp::client c{f.ioc, quick_options(f, 2, 500ms)};
     auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
     CHECK(e.code() == bp::error::timeout);
     CHECK(e.get_diagnostics().data.at("phase") == "response_headers");
@@ -261,7 +252,7 @@ TEST_CASE("run_prompt's create step says what it left behind", "[create][run_pro
   fixture f;
   f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick(f)};
+    bp::client c{f.ioc, quick_options(f, 2, 500ms)};
     bp::run_inputs inputs;
     inputs.text_inputs["topic"] = "prompted";
     auto e = co_await expect_error(

@@ -11,15 +11,6 @@ namespace routes = bp::testing::routes;
 
 namespace {
 constexpr const char* missing_run = "00000000-0000-4000-8000-000000000000";
-
-/// Client options with fast retries, so that tests do not wait for the default backoff.
-bp::client_options quick_retries(const fixture& f, int retries = 2) {
-  auto opts = f.client_options();
-  opts.retry.max_retries = retries;
-  opts.retry.initial_backoff = 10ms;
-  opts.retry.max_backoff = 50ms;
-  return opts;
-}
 }  // namespace
 
 TEST_CASE("a GET is retried through a burst of 5xx answers", "[resilience]") {
@@ -28,7 +19,7 @@ TEST_CASE("a GET is retried through a burst of 5xx answers", "[resilience]") {
   burst.status = 503;
   f.emu.inject_fault(routes::get_prompt, burst);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick_retries(f)};
+    bp::client c{f.ioc, quick_options(f)};
     bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
     CHECK(p.prompt_id == demo::text_prompt_id);
     CHECK(f.emu.request_count() == 3);
@@ -39,11 +30,11 @@ TEST_CASE("retries stop at max_retries with the last error", "[resilience]") {
   fixture f;
   f.emu.inject_fault(routes::get_prompt, make_fault(fault_kind::server_error, -1));
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick_retries(f, 1)};
+    bp::client c{f.ioc, quick_options(f, 1)};
     auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
     CHECK(e.code() == bp::error::server_error);
     CHECK(f.emu.request_count() == 2);
-    bp::client no_retry{f.ioc, quick_retries(f, 0)};
+    bp::client no_retry{f.ioc, quick_options(f, 0)};
     auto once = co_await expect_error(bp::get_prompt(no_retry, demo::text_prompt_id));
     CHECK(once.code() == bp::error::server_error);
     CHECK(f.emu.request_count() == 3);
@@ -57,7 +48,7 @@ TEST_CASE("a create is never resent after it reached the server, and says what i
   f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
   f.emu.inject_fault(routes::create_run, make_fault(fault_kind::close_after_bytes));
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick_retries(f)};
+    bp::client c{f.ioc, quick_options(f)};
     auto failed =
         co_await expect_error(bp::create_run(c, topic_request(demo::text_prompt_version_id, "a")));
     CHECK(failed.code() == bp::error::create_outcome_unknown);
@@ -84,7 +75,7 @@ TEST_CASE("a GET survives a reset and a cut-off answer by retrying", "[resilienc
   f.emu.inject_fault(routes::get_run, make_fault(fault_kind::reset));
   f.emu.inject_fault(routes::get_run, make_fault(fault_kind::close_after_bytes));
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick_retries(f)};
+    bp::client c{f.ioc, quick_options(f)};
     bp::run created = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "x"));
     bp::run fetched = co_await bp::get_run(c, created.run_id);
     CHECK(fetched.status == bp::run_status::succeeded);
@@ -98,7 +89,7 @@ TEST_CASE("Retry-After is honoured before retrying a 429", "[resilience]") {
   limited.delay = 1s;
   f.emu.inject_fault(routes::get_run, limited);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick_retries(f)};
+    bp::client c{f.ioc, quick_options(f)};
     const auto start = std::chrono::steady_clock::now();
     auto e = co_await expect_error(bp::get_run(c, missing_run));
     CHECK(e.code() == bp::error::not_found);  // the retry got through
@@ -115,7 +106,7 @@ TEST_CASE("malformed, oversized and non-JSON answers are typed errors", "[resili
   big.bytes = 64 * 1024;
   f.emu.inject_fault(routes::get_prompt, big);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    auto opts = quick_retries(f);
+    auto opts = quick_options(f);
     opts.max_response_body = 16 * 1024;
     bp::client c{f.ioc, opts};
     auto malformed = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
@@ -136,10 +127,10 @@ TEST_CASE("a slowly dripped answer arrives, or times out under a short deadline"
   drip.delay = 50ms;  // a body of several chunks takes well over the impatient 100 ms below
   f.emu.inject_fault(routes::get_prompt, drip);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, quick_retries(f, 0)};
+    bp::client c{f.ioc, quick_options(f, 0)};
     bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
     CHECK(p.prompt_id == demo::text_prompt_id);
-    auto opts = quick_retries(f, 0);
+    auto opts = quick_options(f, 0);
     opts.timeouts.response_body = 100ms;
     bp::client impatient{f.ioc, opts};
     auto e = co_await expect_error(bp::get_prompt(impatient, demo::text_prompt_id));
@@ -165,7 +156,7 @@ TEST_CASE("Connection: close answers are honoured, the next request opens a new 
 TEST_CASE("a refused connection is retried, then reported as connection_failed", "[resilience]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
-    auto opts = quick_retries(f);
+    auto opts = quick_options(f);
     opts.base_url = refused_base_url(f.ioc);
     bp::client c{f.ioc, opts};
     // A create may be retried here: it provably never reached a server.
@@ -203,7 +194,7 @@ TEST_CASE("without the client limiter, a 429 pauses the client instead of collec
   opts.rate_limit_per_second = 2;
   fixture f(opts);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    auto client_opts = quick_retries(f, 0);
+    auto client_opts = quick_options(f, 0);
     client_opts.rate_limit.requests_per_second = 0;
     bp::client c{f.ioc, client_opts};
     int limited = 0;

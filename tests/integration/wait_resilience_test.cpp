@@ -10,14 +10,7 @@ namespace routes = bp::testing::routes;
 namespace {
 constexpr const char* running_version = "77777777-8888-4999-aaaa-bbbbbbbbbbbb";
 
-/// No retries of its own (each fault reaches the wait), short phase budgets.
-bp::client_options no_retries(const fixture& f) {
-  auto opts = f.client_options();
-  opts.retry.max_retries = 0;
-  opts.timeouts.response_headers = 300ms;
-  opts.timeouts.response_body = 300ms;
-  return opts;
-}
+// The clients here have no retries of their own: each fault reaches the wait.
 
 bp::wait_options quick_wait(std::chrono::milliseconds timeout) {
   bp::wait_options wait;
@@ -45,7 +38,7 @@ TEST_CASE("wait_for_run polls past resets, 5xx, timeouts and cut answers until t
   f.emu.inject_fault(routes::get_run, slow);
   f.emu.inject_fault(routes::get_run, make_fault(fault_kind::close_after_bytes));
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, no_retries(f)};
+    bp::client c{f.ioc, quick_options(f, 0, 300ms)};
     bp::run pending = co_await bp::create_run(c, topic_request(running_version, "patient"));
     REQUIRE_FALSE(pending.finished());
     bp::run done = co_await bp::wait_for_run(c, pending.run_id, quick_wait(20s));
@@ -59,7 +52,7 @@ TEST_CASE("a wait that meets only failures ends at its deadline, naming the last
   fixture f(short_sync_window(20ms));
   f.emu.add_prompt(timed_prompt(running_version, 60s));
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, no_retries(f)};
+    bp::client c{f.ioc, quick_options(f, 0, 300ms)};
     bp::run pending = co_await bp::create_run(c, topic_request(running_version, "doomed"));
     auto every = make_fault(fault_kind::server_error, -1);
     every.status = 502;
@@ -84,7 +77,7 @@ TEST_CASE("a permanent failure ends a wait at once", "[wait][faults]") {
   fixture f(short_sync_window(20ms));
   f.emu.add_prompt(timed_prompt(running_version, 60s));
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, no_retries(f)};
+    bp::client c{f.ioc, quick_options(f, 0, 300ms)};
     bp::run pending = co_await bp::create_run(c, topic_request(running_version, "broken"));
     f.emu.inject_fault(routes::get_run, make_fault(fault_kind::malformed_json));
     const auto start = std::chrono::steady_clock::now();

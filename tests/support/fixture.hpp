@@ -51,6 +51,20 @@ class fixture {
   bp::testing::emulator emu;
 };
 
+/// Client options for a test that meets faults: `retries` retries after a short backoff (10 ms,
+/// at most 50 ms) and, when `phase_limit` is set, that limit on waiting for the headers and for
+/// the body, so that a stalled answer fails quickly.
+inline bp::client_options quick_options(const fixture& f, int retries = 2,
+                                        std::chrono::milliseconds phase_limit = {}) {
+  auto opts = f.client_options();
+  opts.retry.max_retries = retries;
+  opts.retry.initial_backoff = 10ms;
+  opts.retry.max_backoff = 50ms;
+  if (phase_limit.count() > 0)
+    opts.timeouts.response_headers = opts.timeouts.response_body = phase_limit;
+  return opts;
+}
+
 /// Emulator options with a short synchronous window, so that slow runs take the 504 path.
 inline emulator_options short_sync_window(std::chrono::milliseconds window = 50ms) {
   emulator_options opts;
