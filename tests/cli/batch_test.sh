@@ -115,7 +115,7 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 "$cli" runs --all --json >"$out/runs.json"
-/usr/bin/python3 - "$out/runs.json" <<'PY'
+/usr/bin/python3 - "$out/runs.json" "$out/killed.out" <<'PY'
 import collections, json, re, sys
 count = collections.Counter()
 for line in open(sys.argv[1]):
@@ -134,5 +134,9 @@ for name in ("drain-INT", "drain-TERM", "outage"):
 assert sum(count[f"abort-{i}"] for i in range(1, 7)) == 6, "abort: not one run per row"
 killed = sum(count[f"killed-{i}"] for i in range(1, 7))
 assert 3 <= killed <= 6, f"killed: {killed} runs for 6 rows"
+ran = {r["id"] for r in map(json.loads, open(sys.argv[2])) if "run" in r}
+assert len(ran) == 3, f"killed: the rerun recorded runs for {sorted(ran)}"
+for row in ran:
+    assert count[row] == 1, f"{row}: recorded as run, {count[row]} runs on the server"
 PY
 echo "ok"
