@@ -30,20 +30,36 @@ until_sent() {
   done
   fail "$1: never $2 creates in flight"
 }
+# until_busy COUNT: waits (up to 10 s) until the server holds COUNT queued or running runs. A
+# "sending" record is flushed before its create connects and writes, so only the server shows that
+# a create was written (a slow sanitizer build can take longer than the test's signal to get there,
+# and a create not yet written rightly ends as not created on the first signal).
+busy_runs() {  # how many runs on the server are queued or running
+  echo $(($("$cli" runs --all --json --status queued | wc -l) +
+    $("$cli" runs --all --json --status running | wc -l)))
+}
+until_busy() {
+  for _ in $(seq 100); do
+    [ "$(busy_runs)" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  fail "the server never had $1 runs in flight"
+}
 # batch NAME WANT: runs the batch of NAME in the foreground, expecting exit status WANT.
 batch() {
   local rc=0
   "$cli" batch "$out/$1.jsonl" "$out/$1.out" --concurrency 3 2>"$out/$1.err" || rc=$?
   [ "$rc" -eq "$2" ] || fail "$1: exit $rc, expected $2"
 }
-# interrupted NAME SIGNAL...: starts the batch, sends each signal once 3 creates are in flight
-# (the next after the batch says it is stopping), and expects exit 130.
+# interrupted NAME SIGNAL...: starts the batch, sends each signal once 3 creates are written and
+# in flight on the server (the next after the batch says it is stopping), and expects exit 130.
 interrupted() {
   local name=$1
   shift
   "$cli" batch "$out/$name.jsonl" "$out/$name.out" --concurrency 3 2>"$out/$name.err" &
   local batch_pid=$!
   until_sent "$name" 3
+  until_busy 3
   for signal in "$@"; do
     kill "-$signal" "$batch_pid"
     for _ in $(seq 100); do grep -q "stopping" "$out/$name.err" && break; sleep 0.05; done
@@ -109,9 +125,7 @@ grep -q "6 run, 0 failed, 0 error(s), 0 unresolved" "$out/outage.err" || fail "o
 
 # On the server: at most one run per row, and every row that was resolved has exactly one.
 for _ in $(seq 100); do
-  busy=$("$cli" runs --all --json --status running | wc -l)
-  busy=$((busy + $("$cli" runs --all --json --status queued | wc -l)))
-  [ "$busy" -eq 0 ] && break
+  [ "$(busy_runs)" -eq 0 ] && break
   sleep 0.1
 done
 "$cli" runs --all --json >"$out/runs.json"
