@@ -30,14 +30,14 @@ until_sent() {
   done
   fail "$1: never $2 creates in flight"
 }
-# until_busy COUNT: waits (up to 10 s) until the server holds COUNT queued or running runs. A
-# "sending" record is flushed before its create connects and writes, so only the server shows that
-# a create was written (a slow sanitizer build can take longer than the test's signal to get there,
-# and a create not yet written rightly ends as not created on the first signal).
 busy_runs() {  # how many runs on the server are queued or running
   echo $(($("$cli" runs --all --json --status queued | wc -l) +
     $("$cli" runs --all --json --status running | wc -l)))
 }
+# until_busy COUNT: waits (up to 10 s) until the server holds COUNT queued or running runs. A
+# "sending" record is flushed before its create connects and writes, so only the server shows that
+# a create was written (a slow sanitizer build can take longer than the test's signal to get there,
+# and a create not yet written rightly ends as not created on the first signal).
 until_busy() {
   for _ in $(seq 100); do
     [ "$(busy_runs)" -ge "$1" ] && return 0
