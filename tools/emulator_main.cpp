@@ -3,7 +3,8 @@
 //
 //   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...
 //                         [--sync-window-ms N] [--seed FILE] [--rate-limit N]
-//                         [--rate-limit-burst N] [--fault SPEC]... [--quiet]
+//                         [--rate-limit-burst N] [--clock-offset-ms [-]N] [--listing-lag-ms N]
+//                         [--fault SPEC]... [--quiet]
 //   betterprompt-emulator --version
 //
 // Prints the base URL on the first line of standard output, its catalogue (prompts, skills,
@@ -30,12 +31,15 @@ namespace {
       << "betterprompt-emulator: " << problem << "\n"
       << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
       << "                             [--api-key KEY]... [--sync-window-ms N] [--seed FILE]\n"
-      << "                             [--rate-limit N] [--rate-limit-burst N] [--fault SPEC]...\n"
-      << "                             [--quiet]\n"
+      << "                             [--rate-limit N] [--rate-limit-burst N]\n"
+      << "                             [--clock-offset-ms [-]N] [--listing-lag-ms N]\n"
+      << "                             [--fault SPEC]... [--quiet]\n"
       << "       betterprompt-emulator --version\n"
       << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n"
       << "--rate-limit N answers 429 + Retry-After beyond N requests per second (0: off)\n"
       << "--rate-limit-burst N lets N requests through at once (default: the rate)\n"
+      << "--clock-offset-ms N runs the server's clock N ms ahead (negative: behind) of the host's\n"
+      << "--listing-lag-ms N shows a new run in GET /v1/runs only N ms after its creation\n"
       << "--fault kind=NAME[,route=NAME][,count=N][,delay-ms=N][,bytes=N][,status=N]\n"
       << "  kinds: reset server_error rate_limited malformed_json oversized_body\n"
       << "         wrong_content_type delay close_after_bytes drip close_connection stall\n"
@@ -97,6 +101,13 @@ int main(int argc, char** argv) {
       options.rate_limit_per_second = static_cast<double>(parse_number(arg, value(), 1'000'000));
     } else if (arg == "--rate-limit-burst") {
       options.rate_limit_burst = static_cast<double>(parse_number(arg, value(), 1'000'000));
+    } else if (arg == "--clock-offset-ms") {
+      const std::string text = value();
+      const bool behind = !text.empty() && text[0] == '-';
+      const auto ms = static_cast<long>(parse_number(arg, behind ? text.substr(1) : text, 86'400'000));
+      options.clock_offset = std::chrono::milliseconds(behind ? -ms : ms);
+    } else if (arg == "--listing-lag-ms") {
+      options.listing_lag = std::chrono::milliseconds(parse_number(arg, value(), 86'400'000));
     } else if (arg == "--fault") {
       try {
         faults.push_back(betterprompt::testing::parse_fault_spec(value()));

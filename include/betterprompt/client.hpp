@@ -3,15 +3,18 @@
 #pragma once
 
 #include <betterprompt/client_options.hpp>
+#include <betterprompt/server_clock.hpp>
 #include <betterprompt/config.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/execution_context.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace betterprompt {
 
@@ -95,6 +98,25 @@ class client {
   /// True once a response carried `action-require: update-resources` (the announced hash is
   /// stale: fetch GET /v1/resources again), until set_resources_hash() is called.
   BETTERPROMPT_DECL bool resources_update_required() const noexcept;
+
+  /// The ids of the runs this client's creates returned (and those given to remember_runs), oldest
+  /// first. Reconciling an unknown create drops them from the server's listing: they are known,
+  /// so none can be the unknown's run. Each is kept while it can fall into a reconciliation
+  /// window (the longest total timeout of any handle, plus the grace period, margins and clock
+  /// offset bounds: about 7 minutes by default), and at most 100 000 are kept (past that, the
+  /// answers that could need the dropped ones say "ambiguous", never "found"). Shared by every
+  /// handle of the client (see with()). Thread-safe.
+  BETTERPROMPT_DECL std::vector<std::string> remembered_runs() const;
+
+  /// Remembers `run_ids` as if this client's creates had returned them, from now on: runs known
+  /// elsewhere (a batch's output file on a rerun, a server's own journal) that reconciliation must
+  /// never hand out as an unknown create's. Thread-safe.
+  BETTERPROMPT_DECL void remember_runs(const std::vector<std::string>& run_ids);
+
+  /// The server's clock minus ours, as the Date headers of the answers so far bound it; none
+  /// before the first answer that carried one. Reconciliation reads it to place a create's
+  /// window on the server's clock. Shared by every handle. Thread-safe.
+  BETTERPROMPT_DECL std::optional<clock_offset_bounds> server_clock_offset() const;
 
   /// Implementation access for the library's own functions; not part of the public API.
   const std::shared_ptr<detail::client_impl>& impl() const noexcept { return impl_; }

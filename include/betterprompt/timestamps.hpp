@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // System-clock times as ISO 8601 UTC text with milliseconds ("2026-12-05T12:00:00.123Z"), and
 // back: how the API names times (run::created_at) and how create records and the batch's output
-// name theirs.
+// name theirs. And HTTP dates (IMF-fixdate), as a server's Date header gives its clock.
 #pragma once
 
 #include <chrono>
@@ -64,6 +64,57 @@ inline std::optional<std::chrono::system_clock::time_point> from_iso8601(std::st
   if (rest != "Z") return std::nullopt;
   return time_point_cast<system_clock::duration>(sys_days(date) + hours(hour) + minutes(minute) +
                                                  seconds(second) + milliseconds(millis));
+}
+
+namespace detail {
+inline constexpr const char* http_days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+inline constexpr const char* http_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+}  // namespace detail
+
+/// `when` as an HTTP date (IMF-fixdate, RFC 9110), e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
+inline std::string to_http_date(std::chrono::system_clock::time_point when) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(
+      std::chrono::floor<std::chrono::seconds>(when));
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  // Not strftime: %a and %b follow the program's locale, and HTTP wants English names.
+  char text[64];
+  const int n = std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                              detail::http_days[utc.tm_wday], utc.tm_mday,
+                              detail::http_months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour,
+                              utc.tm_min, utc.tm_sec);
+  return std::string(text, static_cast<std::size_t>(n > 0 ? n : 0));
+}
+
+/// Reads an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the only form RFC 9110 lets a server
+/// send; nullopt for anything else (the obsolete forms included), an impossible date included.
+/// The day name is checked for its shape, not against the date.
+inline std::optional<std::chrono::system_clock::time_point> from_http_date(std::string_view text) {
+  static constexpr std::string_view shape = "aaa, dd aaa dddd dd:dd:dd GMT";
+  if (text.size() != shape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    const char c = text[i];
+    const bool ok = shape[i] == 'd'   ? (c >= '0' && c <= '9')
+                    : shape[i] == 'a' ? ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+                                      : c == shape[i];
+    if (!ok) return std::nullopt;
+  }
+  unsigned month = 0;
+  for (unsigned m = 0; m < 12; ++m)
+    if (text.substr(8, 3) == detail::http_months[m]) month = m + 1;
+  auto number = [&](std::size_t at, std::size_t digits) {
+    int value = 0;
+    for (std::size_t i = at; i < at + digits; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  using namespace std::chrono;
+  const year_month_day date{year(number(12, 4)), std::chrono::month(month),
+                            day(static_cast<unsigned>(number(5, 2)))};
+  const int hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
+  if (month == 0 || !date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  return time_point_cast<system_clock::duration>(sys_days(date) + hours(hour) + minutes(minute) +
+                                                 seconds(second));
 }
 
 }  // namespace betterprompt

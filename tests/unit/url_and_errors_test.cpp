@@ -251,6 +251,22 @@ TEST_CASE("timestamps read and write ISO 8601 UTC with milliseconds", "[unit][ti
   }
 }
 
+TEST_CASE("HTTP dates read and write IMF-fixdate, and nothing else", "[unit][time]") {
+  using std::chrono::milliseconds;
+  const std::chrono::system_clock::time_point when{milliseconds(1764936000123)};
+  CHECK(bp::to_http_date(when) == "Fri, 05 Dec 2025 12:00:00 GMT");  // the fraction is cut
+  CHECK(bp::from_http_date("Fri, 05 Dec 2025 12:00:00 GMT") == when - milliseconds(123));
+  CHECK(bp::from_http_date("Sun, 06 Nov 1994 08:49:37 GMT") ==
+        std::chrono::system_clock::time_point{std::chrono::seconds(784111777)});
+  for (const char* bad : {"", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+                          "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 31 Feb 1994 08:49:37 GMT",
+                          "Sun, 06 Nox 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
+                          "Sun, 06 Nov 1994 08:49:37 GMT ", "Sun, 6 Nov 1994 08:49:37 GMT"}) {
+    INFO(bad);
+    CHECK_FALSE(bp::from_http_date(bad));
+  }
+}
+
 TEST_CASE("timestamps refuse signs, spaces and impossible dates", "[unit][time]") {
   for (const char* bad : {"+025-12-05T12:00:00Z", " 2025-12-05T12:00:00Z", "2025-02-30T12:00:00Z",
                           "2025-12-05T24:00:00Z", "2025-12-05T12:60:00Z", "2025-00-05T12:00:00Z"}) {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSL-1.0
-// One client handle's state: its options (with() overrides included) and the shared pool. Handles
-// made by client::with() share the pool. Calls go through async_call (detail/call_op.hpp).
+// One client handle's state: its options (with() overrides included), the shared pool and the
+// shared accounting of creates. Handles made by client::with() share both. Calls go through
+// async_call (detail/call_op.hpp).
 #pragma once
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/connection_pool.hpp>
+#include <betterprompt/detail/create_accounting.hpp>
 #include <betterprompt/events.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -18,7 +20,9 @@ class client_impl {
  public:
   /// A new client: its own pool. Throws as connection_pool's constructor.
   client_impl(boost::asio::any_io_executor ex, client_options opts)
-      : pool_(std::make_shared<connection_pool>(std::move(ex), opts)), options_(std::move(opts)) {
+      : pool_(std::make_shared<connection_pool>(std::move(ex), opts)),
+        accounting_(std::make_shared<create_accounting>(opts.timeouts.total)),
+        options_(std::move(opts)) {
     if (!options_.on_event)
       if (const auto level = log_level_from_environment())
         options_.on_event = make_stream_logger(std::cerr, *level);
@@ -26,18 +30,21 @@ class client_impl {
 
   /// A handle on `base`'s pool with `overrides` applied to its options.
   client_impl(const client_impl& base, const call_options& overrides)
-      : pool_(base.pool_), options_(base.options_) {
+      : pool_(base.pool_), accounting_(base.accounting_), options_(base.options_) {
     if (overrides.retry) options_.retry = *overrides.retry;
     if (overrides.timeouts) options_.timeouts = *overrides.timeouts;
+    accounting_->cover_creates_of(options_.timeouts.total);
   }
 
   const boost::asio::any_io_executor& executor() const noexcept { return pool_->executor(); }
   const client_options& options() const noexcept { return options_; }
   connection_pool& pool() const noexcept { return *pool_; }
   const std::shared_ptr<connection_pool>& pool_ptr() const noexcept { return pool_; }
+  create_accounting& accounting() const noexcept { return *accounting_; }
 
  private:
   std::shared_ptr<connection_pool> pool_;
+  std::shared_ptr<create_accounting> accounting_;
   client_options options_;
 };
 

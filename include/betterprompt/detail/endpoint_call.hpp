@@ -40,6 +40,9 @@ struct endpoint_call {
   /// For a request with side effects: settles what a failure left behind (a create's outcome),
   /// and may turn its code into one that says so. Called for every failure, refusals included.
   failure_settler settle = nullptr;
+  /// For an answer the client keeps account of (the run a create returned): called with the
+  /// decoded value before the caller gets it.
+  void (*record_value)(client_impl& client, const T& value) = nullptr;
   /// Set when the arguments were refused (an empty id): the operation completes with it, sends
   /// nothing.
   boost::system::error_code refused;
@@ -107,10 +110,14 @@ struct decoding_handler {
   std::string context;
   std::string run_id;
   failure_settler settle;
+  void (*record_value)(client_impl&, const T&);
+  std::shared_ptr<client_impl> client;  ///< Only with record_value: other calls copy no pointer.
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
     ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle);
+    if (!ec && record_value) record_value(*client, result.value);
+    client.reset();
     std::move(handler)(ec, std::move(result));
   }
 };
@@ -139,10 +146,12 @@ struct endpoint_launch {
             return complete_later(std::move(handler), state->executor(), call->refused,
                                   outcome<T>{{}, std::move(*call->refused_diag)});
           }
+          auto keeper = call->record_value ? state : nullptr;
           async_call(std::move(state), std::move(call->request),
-                     decoding_handler<handler_type, T>{std::move(handler), call->decode,
-                                                       std::move(call->context),
-                                                       std::move(call->run_id), call->settle});
+                     decoding_handler<handler_type, T>{
+                         std::move(handler), call->decode, std::move(call->context),
+                         std::move(call->run_id), call->settle, call->record_value,
+                         std::move(keeper)});
         },
         token, std::move(state), std::move(call));
   }

@@ -40,7 +40,7 @@ BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
 BETTERPROMPT_DECL void call_operation::write() {
   phase_ = call_phase::write;
   written_ = sent_ = true;
-  if (request_.method != http::verb::get) sent_at_ = std::chrono::system_clock::now();
+  sent_at_ = std::chrono::system_clock::now();  // a create's record; the Date header's sample
   limit_io(client_->options().timeouts.write);
   connection_->async_write(
       http_request_,

@@ -4,6 +4,7 @@
 
 #include <betterprompt/detail/call_op.hpp>
 #include <betterprompt/detail/fsm/cancellation.hpp>
+#include <betterprompt/timestamps.hpp>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -205,7 +206,7 @@ BETTERPROMPT_DECL void call_operation::headed() {
   attempt_status_ = message.result_int();
   // One pass over the fields for the three the SDK reads (the first of each, as operator[]
   // gives), instead of a lookup by name for each.
-  std::optional<std::string_view> request_id, retry_after, action;
+  std::optional<std::string_view> request_id, retry_after, action, date;
   for (const auto& field : message) {
     const std::string_view name = field.name_string();
     if (!request_id && boost::beast::iequals(name, "x-request-id"))
@@ -214,7 +215,13 @@ BETTERPROMPT_DECL void call_operation::headed() {
       retry_after = field.value();
     else if (!action && boost::beast::iequals(name, "action-require"))
       action = field.value();
+    else if (!date && field.name() == http::field::date)
+      date = field.value();
   }
+  // The server's clock, bounded by when this attempt went out and now (create reconciliation).
+  if (date && sent_at_)
+    if (const auto server_time = from_http_date(*date))
+      client_->accounting().observe_date(*sent_at_, std::chrono::system_clock::now(), *server_time);
   last_answer_.status = attempt_status_;
   last_answer_.request_id.assign(request_id.value_or(""));
   last_answer_.retry_after_seconds = parse_retry_after(retry_after.value_or(""));

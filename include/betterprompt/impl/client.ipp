@@ -64,4 +64,18 @@ BETTERPROMPT_DECL bool client::resources_update_required() const noexcept {
   return impl_ && impl_->pool().resources().stale();
 }
 
+BETTERPROMPT_DECL std::vector<std::string> client::remembered_runs() const {
+  return impl_ ? impl_->accounting().runs().ids() : std::vector<std::string>{};
+}
+
+BETTERPROMPT_DECL void client::remember_runs(const std::vector<std::string>& run_ids) {
+  if (!impl_) detail::throw_client_error(error::invalid_argument, "client was moved from");
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& id : run_ids) impl_->accounting().runs().remember(id, now);
+}
+
+BETTERPROMPT_DECL std::optional<clock_offset_bounds> client::server_clock_offset() const {
+  return impl_ ? impl_->accounting().clock_offset() : std::nullopt;
+}
+
 }  // namespace betterprompt

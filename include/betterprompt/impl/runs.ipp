@@ -85,6 +85,11 @@ BETTERPROMPT_DECL void settle_create(boost::system::error_code& ec, const exchan
   diag.create = std::move(record);
 }
 
+/// A created run is remembered: reconciling an unknown create must never take it for its own.
+inline void remember_created_run(client_impl& client, const run& created) {
+  client.accounting().runs().remember(created.run_id, std::chrono::system_clock::now());
+}
+
 BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
   endpoint_call<run> call = build_endpoint_call<run>([&] {
     require_id(request.prompt_version_id, "run_request.prompt_version_id");
@@ -95,6 +100,7 @@ BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
   });
   call.context = std::move(request.prompt_version_id);
   call.settle = &settle_create;
+  call.record_value = &remember_created_run;
   return call;
 }
 

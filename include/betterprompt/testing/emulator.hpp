@@ -199,6 +199,13 @@ struct emulator_options {
   /// Requests the rate limit lets through at once after a quiet period (a strict proxy: 1);
   /// 0 means the same as rate_limit_per_second. Default: 0.
   double rate_limit_burst = 0;
+  /// The emulator's clock minus the host's: its Date headers and its runs' createdAt are shifted
+  /// by it, as a server whose clock is off would send them (reconciliation reads both).
+  /// Default: 0.
+  std::chrono::milliseconds clock_offset{0};
+  /// How long a new run takes to appear in GET /v1/runs, as a listing served from a lagging
+  /// replica would; GET /v1/runs/{id} sees it at once. Default: 0.
+  std::chrono::milliseconds listing_lag{0};
 };
 
 /// Prompts, runs, keys and credits to load into an emulator (see emulator::apply_seed and the

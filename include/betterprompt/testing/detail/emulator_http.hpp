@@ -39,22 +39,6 @@ struct emulated_response {
   bool update_resources = false;       ///< Send `action-require: update-resources` (stale hash).
 };
 
-/// `when` as an HTTP date (IMF-fixdate), e.g. "Sun, 06 Nov 1994 08:49:37 GMT": the Date header.
-inline std::string http_date(std::chrono::system_clock::time_point when) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  // Not strftime: %a and %b follow the program's locale, and HTTP wants English names.
-  static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  char text[64];
-  const int n = std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                              days[utc.tm_wday], utc.tm_mday, months[utc.tm_mon],
-                              utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
-  return std::string(text, static_cast<std::size_t>(n));
-}
-
 inline emulated_response envelope_success(boost::json::value data) {
   return {200, boost::json::serialize(boost::json::object{{"status", "SUCCESS"}, {"data", data}})};
 }

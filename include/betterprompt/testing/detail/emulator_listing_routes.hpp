@@ -113,6 +113,7 @@ inline emulated_response handle_list_runs(emulator_state& state, std::string_vie
   if (auto invalid = parse_list_runs_query(query, q)) return std::move(*invalid);
   std::lock_guard lock(state.store.mutex);
   const auto now = clock::now();
+  const auto listed_until = state.store.server_now() - state.options.listing_lag;
   const auto& order = state.store.run_order();  // oldest first
   const std::string* cursor = q.starting_after  ? &*q.starting_after
                               : q.ending_before ? &*q.ending_before
@@ -126,6 +127,7 @@ inline emulated_response handle_list_runs(emulator_state& state, std::string_vie
       continue;
     }
     const run_record& record = *state.store.find_run(*it);
+    if (record.created_at > listed_until) continue;  // not in the lagging listing yet
     run visible = emulator_store::snapshot(record, now);
     if (q.status && visible.status != *q.status) continue;
     if (q.since && record.created_unix < *q.since) continue;

@@ -5,6 +5,7 @@
 #include <betterprompt/testing/detail/certificates.hpp>
 #include <betterprompt/testing/detail/emulator_routes.hpp>
 #include <betterprompt/testing/detail/test_server.hpp>
+#include <betterprompt/timestamps.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -153,7 +154,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       http::response<http::string_body> res{static_cast<http::status>(reply.status), 11};
       res.set(http::field::server, "betterprompt-emulator");
       // Clients estimate their clock's skew from it (create reconciliation, doctor).
-      res.set(http::field::date, http_date(std::chrono::system_clock::now()));
+      res.set(http::field::date, betterprompt::to_http_date(self.state_->store.server_now()));
       res.set(http::field::content_type, reply.content_type);
       res.set("x-request-id", "req_" + std::to_string(self.request_ids_++));
       if (reply.retry_after_seconds >= 0)

@@ -21,7 +21,9 @@ struct emulator_state {
         rate_burst(options.rate_limit_burst > 0 ? options.rate_limit_burst
                                                 : options.rate_limit_per_second),
         rate_tokens(rate_burst),
-        rate_refilled(clock::now()) {}
+        rate_refilled(clock::now()) {
+    store.clock_offset = options.clock_offset;
+  }
 
   emulator_options options;
   emulator_store store;                                     // guarded by store.mutex

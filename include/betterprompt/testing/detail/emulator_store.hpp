@@ -55,6 +55,13 @@ inline emulated_prompt make_demo_prompt(const char* prompt_id, const char* versi
 class emulator_store {
  public:
   std::mutex mutex;
+  /// Added to the host's clock for every time the server states (emulator_options::clock_offset).
+  std::chrono::milliseconds clock_offset{0};
+
+  /// The server's clock, now.
+  std::chrono::system_clock::time_point server_now() const {
+    return std::chrono::system_clock::now() + clock_offset;
+  }
 
   explicit emulator_store(bool demo_prompts, std::int64_t credits)
       : credits_(credits), rng_(std::random_device{}()) {
@@ -190,7 +197,7 @@ class emulator_store {
     record.final_state.credits = record.final_state.tokens;
     record.started = clock::now();
     record.duration = p.run_duration;
-    record.created_at = std::chrono::system_clock::now();
+    record.created_at = server_now();
     record.final_state.created_at = betterprompt::to_iso8601(record.created_at);
     record.created_unix =
         std::chrono::duration_cast<std::chrono::seconds>(record.created_at.time_since_epoch())

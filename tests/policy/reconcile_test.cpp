@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: BSL-1.0
+// Reconciliation's decisions with made-up times: the server's clock from Date headers, which run
+// each unknown create made, and the memory of the client's own runs.
+#include <betterprompt/detail/fsm/clock_skew.hpp>
+#include <betterprompt/detail/fsm/reconcile.hpp>
+#include <betterprompt/detail/run_memory.hpp>
+
+#include <catch2/catch.hpp>
+
+namespace bp = betterprompt;
+using bp::detail::reconcile_verdict;
+using namespace std::chrono_literals;
+using time_point = std::chrono::system_clock::time_point;
+
+namespace {
+
+time_point at(std::chrono::milliseconds ms) { return time_point{} + 1'000'000s + ms; }
+
+// A window of [sent, failed] on our clock, server clock equal to ours.
+bp::detail::unknown_create unknown(int sent_ms, int failed_ms, bool answered = false) {
+  return {at(std::chrono::milliseconds(sent_ms)), at(std::chrono::milliseconds(failed_ms)), answered};
+}
+
+bp::detail::listed_run run_at(int ms) { return {at(std::chrono::milliseconds(ms))}; }
+
+std::vector<bp::detail::reconcile_answer> decide(std::vector<bp::detail::unknown_create> group,
+                                                 std::vector<bp::detail::listed_run> runs,
+                                                 int now_ms = 100'000, bool complete = true) {
+  bp::detail::reconcile_facts f;
+  f.group = group;
+  f.runs = runs;
+  f.skew = {0ms, 0ms};
+  f.margin = 100ms;
+  f.grace = 10s;
+  f.now = at(std::chrono::milliseconds(now_ms));
+  f.memory_complete = complete;
+  return bp::detail::decide_reconcile(f);
+}
+
+}  // namespace
+
+TEST_CASE("the server's clock offset is an interval that each Date header narrows", "[policy][reconcile]") {
+  bp::detail::clock_skew skew;
+  CHECK_FALSE(skew.bounds());
+  CHECK(skew.bounds_or_default().low == -60s);
+  CHECK(skew.bounds_or_default().high == 60s);
+
+  // The server runs 5.3 s ahead. Sent at 0, received at 200 ms: it dated the answer between, at
+  // 5.3-5.5 s on its clock, so the header says 5 s.
+  skew.observe(at(0ms), at(200ms), at(5000ms));
+  REQUIRE(skew.bounds());
+  CHECK(skew.bounds()->low == 4800ms);   // 5 s - 200 ms
+  CHECK(skew.bounds()->high == 6000ms);  // 6 s - 0
+  // Sent at 10.6 s, received 10.65 s: the server was at 15.9-15.95 s, the header says 15 s.
+  skew.observe(at(10600ms), at(10650ms), at(15000ms));
+  CHECK(skew.bounds()->low == 4800ms);   // 15 - 10.65 = 4.35 does not narrow it
+  CHECK(skew.bounds()->high == 5400ms);  // 16 - 10.6
+  // Sent at 20.75 s: the server was at 26.05 s, the header says 26 s.
+  skew.observe(at(20750ms), at(20800ms), at(26000ms));
+  CHECK(skew.bounds()->low == 5200ms);   // 26 - 20.8
+  CHECK(skew.bounds()->high == 5400ms);
+  CHECK(skew.bounds()->low <= 5300ms);
+  CHECK(skew.bounds()->high >= 5300ms);
+
+  // An exchange whose receipt is before its send (our clock stepped back) says nothing.
+  skew.observe(at(30000ms), at(29000ms), at(0ms));
+  CHECK(skew.bounds()->low == 5200ms);
+  // A contradicting answer (the server's clock was stepped back 1 h) starts again from it.
+  skew.observe(at(40000ms), at(40100ms), at(40000ms - 3600s + 5000ms));
+  CHECK(skew.bounds()->low == -3600s + 4900ms);
+  CHECK(skew.bounds()->high == -3600s + 6000ms);
+}
+
+TEST_CASE("a window covers the create's time on the server's clock, widened by the skew and margin",
+          "[policy][reconcile]") {
+  const auto w = bp::detail::window_of(unknown(1000, 3000), {-200ms, 500ms}, 100ms);
+  CHECK(w.from == at(700ms));   // 1000 - 200 - 100
+  CHECK(w.to == at(3600ms));    // 3000 + 500 + 100
+  CHECK(w.contains(at(700ms)));
+  CHECK(w.contains(at(3600ms)));
+  CHECK_FALSE(w.contains(at(3601ms)));
+  std::vector group{unknown(1000, 3000), unknown(400, 900)};
+  // The earliest start, 400 - 200 - 100 = 100 ms past a whole second, cut to that second.
+  CHECK(bp::detail::listing_since(group, {-200ms, 500ms}, 100ms) ==
+        std::chrono::floor<std::chrono::seconds>(at(0ms)));
+}
+
+TEST_CASE("which run each unknown create made: a table", "[policy][reconcile]") {
+  using v = reconcile_verdict;
+  SECTION("one unknown, one run in its window: found") {
+    const auto a = decide({unknown(1000, 2000)}, {run_at(1500)});
+    CHECK(a[0].verdict == v::found);
+    CHECK(a[0].runs == std::vector<std::size_t>{0});
+  }
+  SECTION("one unknown, no run, within its grace: wait until the grace ends") {
+    const auto a = decide({unknown(1000, 2000)}, {}, 5000);
+    CHECK(a[0].verdict == v::wait);
+    CHECK(a[0].wait_until == at(12000ms));
+  }
+  SECTION("one unknown, no run, after its grace: not found") {
+    CHECK(decide({unknown(1000, 2000)}, {}, 12000)[0].verdict == v::not_found);
+  }
+  SECTION("two overlapping unknowns, one run both could have made: ambiguous for both") {
+    const auto a = decide({unknown(1000, 3000), unknown(2000, 4000)}, {run_at(2500)});
+    CHECK(a[0].verdict == v::ambiguous);
+    CHECK(a[1].verdict == v::ambiguous);
+    CHECK(a[0].runs == std::vector<std::size_t>{0});
+    CHECK(a[1].runs == std::vector<std::size_t>{0});
+  }
+  SECTION("two overlapping unknowns, two runs both could have made: ambiguous, both named") {
+    const auto a = decide({unknown(1000, 3000), unknown(2000, 4000)}, {run_at(2200), run_at(2800)});
+    CHECK(a[0].verdict == v::ambiguous);
+    CHECK(a[0].runs == std::vector<std::size_t>{0, 1});
+    CHECK(a[1].runs == std::vector<std::size_t>{0, 1});
+  }
+  SECTION("creates that do not overlap in time are told apart") {
+    const auto a = decide({unknown(1000, 2000), unknown(5000, 6000)}, {run_at(5500), run_at(1200)});
+    CHECK(a[0].verdict == v::found);
+    CHECK(a[0].runs == std::vector<std::size_t>{1});
+    CHECK(a[1].verdict == v::found);
+    CHECK(a[1].runs == std::vector<std::size_t>{0});
+  }
+  SECTION("elimination: a run only one unknown explains settles the other's") {
+    // The run at 1500 can only be the first's; then the one at 2500 can only be the second's.
+    const auto a = decide({unknown(1000, 3000), unknown(2000, 4000)}, {run_at(2500), run_at(1500)});
+    CHECK(a[0].verdict == v::found);
+    CHECK(a[0].runs == std::vector<std::size_t>{1});
+    CHECK(a[1].verdict == v::found);
+    CHECK(a[1].runs == std::vector<std::size_t>{0});
+  }
+  SECTION("a run outside every window proves another creator: nothing is found, all are named") {
+    const auto a = decide({unknown(1000, 2000)}, {run_at(1500), run_at(8000)});
+    CHECK(a[0].verdict == v::ambiguous);
+    CHECK(a[0].runs == std::vector<std::size_t>{0, 1});
+  }
+  SECTION("two runs in the window of one unknown: one create makes one run, so another creator") {
+    const auto a = decide({unknown(1000, 2000)}, {run_at(1200), run_at(1800)});
+    CHECK(a[0].verdict == v::ambiguous);
+    CHECK(a[0].runs.size() == 2);
+  }
+  SECTION("an unknown answered earlier can explain a run but gets no new answer") {
+    // Both could have made the run at 2500: the earlier one (answered not_found) may have made it
+    // late, so the new one cannot be sure it is its own.
+    const auto a = decide({unknown(1000, 3000, true), unknown(2000, 4000)}, {run_at(2500)});
+    CHECK(a[0].verdict == v::unchanged);
+    CHECK(a[1].verdict == v::ambiguous);
+    // A run only the answered one explains is its: the new one, with nothing, waits.
+    const auto b = decide({unknown(1000, 1500, true), unknown(2000, 4000)}, {run_at(1200)}, 5000);
+    CHECK(b[1].verdict == v::wait);
+  }
+  SECTION("a memory that dropped runs turns found into ambiguous, never not_found into found") {
+    const auto a = decide({unknown(1000, 2000)}, {run_at(1500)}, 100'000, false);
+    CHECK(a[0].verdict == v::ambiguous);
+    CHECK(decide({unknown(1000, 2000)}, {}, 100'000, false)[0].verdict == v::not_found);
+  }
+  SECTION("one found, the other with nothing after its grace: not found") {
+    const auto a = decide({unknown(1000, 2000), unknown(5000, 6000)}, {run_at(1500)}, 17000);
+    CHECK(a[0].verdict == v::found);
+    CHECK(a[1].verdict == v::not_found);
+  }
+}
+
+TEST_CASE("the memory of the client's runs is bounded by time and count", "[policy][reconcile]") {
+  bp::detail::run_memory memory(10s, 3);
+  memory.remember("run_a", at(0ms));
+  memory.remember("run_b", at(1000ms));
+  memory.remember("run_a", at(1500ms));  // already held: no second entry
+  CHECK(memory.holds("run_a"));
+  CHECK(memory.ids() == std::vector<std::string>{"run_a", "run_b"});
+  CHECK(memory.complete_since(at(0ms)));
+  memory.remember("run_c", at(2000ms));
+  memory.remember("run_d", at(3000ms));  // over the cap: run_a goes
+  CHECK_FALSE(memory.holds("run_a"));
+  CHECK(memory.complete_since(at(1ms)));        // dropped run_a was remembered at 0
+  CHECK_FALSE(memory.complete_since(at(0ms)));  // a listing from 0 may show it
+  memory.remember("run_e", at(12500ms));        // 10 s past run_b and run_c: they expire
+  CHECK(memory.ids() == std::vector<std::string>{"run_d", "run_e"});
+  CHECK_FALSE(memory.holds("run_b"));
+  CHECK(memory.complete_since(at(1ms)));  // expiry is not a loss: such runs are out of every window
+}
