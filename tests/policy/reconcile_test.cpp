@@ -2,6 +2,7 @@
 // Reconciliation's decisions with made-up times: the server's clock from Date headers, which run
 // each unknown create made, and the memory of the client's own runs.
 #include <betterprompt/detail/fsm/clock_skew.hpp>
+#include <betterprompt/detail/fsm/create_ledger.hpp>
 #include <betterprompt/detail/fsm/reconcile.hpp>
 #include <betterprompt/detail/run_memory.hpp>
 
@@ -177,4 +178,38 @@ TEST_CASE("the memory of the client's runs is bounded by time and count", "[poli
   CHECK(memory.ids() == std::vector<std::string>{"run_d", "run_e"});
   CHECK_FALSE(memory.holds("run_b"));
   CHECK(memory.complete_since(at(1ms)));  // expiry is not a loss: such runs are out of every window
+}
+
+TEST_CASE("the ledger holds a version's writes and names the creates a reconciliation waits for",
+          "[policy][reconcile]") {
+  bp::detail::create_ledger ledger;
+  const auto a = ledger.begin("pv1");  // written before the hold: awaited
+  const auto b = ledger.begin("pv1");  // queued (no write yet) when the hold comes: held
+  const auto c = ledger.begin("pv2");  // another version: neither awaited nor held
+  ledger.written(a);
+  CHECK(ledger.may_write(c));
+  ledger.written(c);
+
+  const auto awaited = ledger.hold("pv1");
+  CHECK(awaited == std::vector<bp::detail::create_ledger::ticket>{a});
+  CHECK(ledger.held("pv1"));
+  CHECK_FALSE(ledger.may_write(b));
+  const auto d = ledger.begin("pv1");  // started during the hold: held too
+  CHECK_FALSE(ledger.may_write(d));
+  CHECK(ledger.may_write(ledger.begin("pv2")));
+
+  CHECK_FALSE(ledger.settled(awaited));
+  ledger.settle(a);
+  CHECK(ledger.settled(awaited));
+
+  // Holds nest: the writes go on when the last one ends, and only that version's.
+  ledger.hold("pv1");
+  CHECK(ledger.release("pv1").empty());
+  CHECK(ledger.held("pv1"));
+  ledger.settle(d);  // a held create that ended while waiting (cancelled): not woken
+  const auto woken = ledger.release("pv1");
+  CHECK(woken == std::vector<bp::detail::create_ledger::ticket>{b});
+  CHECK_FALSE(ledger.held("pv1"));
+  CHECK(ledger.may_write(b));
+  CHECK(ledger.release("pv1").empty());  // one release too many changes nothing
 }
