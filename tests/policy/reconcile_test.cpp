@@ -154,6 +154,14 @@ TEST_CASE("which run each unknown create made: a table", "[policy][reconcile]") 
     CHECK(a[0].verdict == v::ambiguous);
     CHECK(decide({unknown(1000, 2000)}, {}, 100'000, false)[0].verdict == v::not_found);
   }
+  SECTION("a create whose run is known to exist is never not_found") {
+    auto made = unknown(1000, 2000);
+    made.made_run = true;
+    const auto a = decide({made}, {}, 12000);
+    CHECK(a[0].verdict == v::ambiguous);
+    CHECK(a[0].runs.empty());
+    CHECK(decide({made}, {run_at(1500)})[0].verdict == v::found);
+  }
   SECTION("one found, the other with nothing after its grace: not found") {
     const auto a = decide({unknown(1000, 2000), unknown(5000, 6000)}, {run_at(1500)}, 17000);
     CHECK(a[0].verdict == v::found);

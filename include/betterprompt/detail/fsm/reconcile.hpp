@@ -37,6 +37,9 @@ struct unknown_create {
   /// An earlier reconciliation already answered it (not_found or ambiguous): it may still have
   /// made a run, so it can explain one, but it gets no answer here.
   bool answered = false;
+  /// Its run is known to exist (create_outcome::created: a 2xx status line was read): it is never
+  /// not_found. With no run in its window past its grace, it is ambiguous with no candidate.
+  bool made_run = false;
 };
 
 /// A run of the version the listing returned that the client neither holds nor has handed out.
@@ -146,7 +149,7 @@ inline std::vector<reconcile_answer> decide_reconcile(const reconcile_facts& f) 
     if (!a.runs.empty()) {
       a.verdict = reconcile_verdict::ambiguous;
     } else if (f.now >= f.group[u].failed + f.grace) {
-      a.verdict = reconcile_verdict::not_found;
+      a.verdict = f.group[u].made_run ? reconcile_verdict::ambiguous : reconcile_verdict::not_found;
     } else {
       a.verdict = reconcile_verdict::wait;
       a.wait_until = f.group[u].failed + f.grace;
