@@ -18,6 +18,7 @@
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/models/skill.hpp>
 #include <betterprompt/prompts.hpp>
+#include <betterprompt/reconcile.hpp>
 #include <betterprompt/resources.hpp>
 #include <betterprompt/result.hpp>
 #include <betterprompt/run_prompt.hpp>

@@ -57,6 +57,13 @@ enum client_errors {
   /// A create's run exists (a 2xx status line was read) but its answer was lost, so its id is
   /// unknown. diagnostics::create has the record (outcome created).
   created_answer_lost,
+  /// A create waited at its write point while a reconciliation of its prompt version listed the
+  /// server's runs, and its deadline passed (or the client closed) before it could be sent: it was
+  /// not created (diagnostics::create says so). Time held counts against its total timeout.
+  create_held,
+  /// reconcile_create could not list the server's runs (the listing failed after its retries):
+  /// nothing is decided; the create's record is unchanged and may be reconciled again.
+  reconcile_failed,
 };
 
 /// The category of api_errors.

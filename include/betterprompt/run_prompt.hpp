@@ -39,6 +39,12 @@ BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_reques
 /// A failed run is returned (check run::failed()), not an error. Completion signature
 /// void(error_code, run).
 ///
+/// When the create's outcome is unknown (or its answer was lost), it reconciles the create
+/// (reconcile_create, `options.reconcile`, on by default): a run found is waited for and
+/// returned; otherwise it fails with the create's error, data.reconcile saying what the
+/// reconciliation answered, and resends after not_found only with
+/// `options.resend_if_not_created` (off by default: it can bill twice).
+///
 /// Errors: error::invalid_input (nothing sent), errors of get_prompt and create_run,
 /// error::wait_timeout (its data names the run, which keeps going). Cancellation: any type ends
 /// it while it reads; as create_run while creating (terminal after sending leaves a run that may

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <betterprompt/models/run.hpp>
+#include <betterprompt/reconcile_options.hpp>
 #include <betterprompt/resources.hpp>
 #include <betterprompt/wait_options.hpp>
 
@@ -44,6 +45,20 @@ struct run_prompt_options {
   /// resources (fetched through the cache when not current) before anything is sent. Default:
   /// none (the API answers 422 for an option its model does not accept).
   std::optional<resource_cache> resources{};
+  /// When the create's outcome is unknown (or its answer was lost), find its run with
+  /// reconcile_create and go on waiting for it when found. Otherwise, and when this is off,
+  /// run_prompt fails with the create's error (create_outcome_unknown or created_answer_lost), its
+  /// diagnostics::create, and data.reconcile = {"status", "reason", "candidates"} when it
+  /// reconciled. Default: true.
+  bool reconcile = true;
+  /// How the reconciliation decides (its grace period is part of run_prompt's time). Default:
+  /// reconcile_options{}.
+  reconcile_options reconciliation{};
+  /// After a reconciliation answers not_found, send the create once more. Off by default, and
+  /// read this first: not_found is not proof. A request held by a middlebox, or a listing that
+  /// lags, can surface after the grace period, and then both creates make a run and both are
+  /// billed. Default: false.
+  bool resend_if_not_created = false;
 };
 
 }  // namespace betterprompt

@@ -24,6 +24,7 @@
 #include <betterprompt/impl/list_runs.ipp>
 #include <betterprompt/impl/prompt_json.ipp>
 #include <betterprompt/impl/prompts.ipp>
+#include <betterprompt/impl/reconcile_op.ipp>
 #include <betterprompt/impl/resources.ipp>
 #include <betterprompt/impl/resources_json.ipp>
 #include <betterprompt/impl/run_json.ipp>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // Reconciliation's decisions with made-up times: the server's clock from Date headers, which run
 // each unknown create made, and the memory of the client's own runs.
+#include <betterprompt/detail/create_accounting.hpp>
 #include <betterprompt/detail/fsm/clock_skew.hpp>
 #include <betterprompt/detail/fsm/create_ledger.hpp>
 #include <betterprompt/detail/fsm/reconcile.hpp>
@@ -132,11 +133,13 @@ TEST_CASE("which run each unknown create made: a table", "[policy][reconcile]") 
   SECTION("a run outside every window proves another creator: nothing is found, all are named") {
     const auto a = decide({unknown(1000, 2000)}, {run_at(1500), run_at(8000)});
     CHECK(a[0].verdict == v::ambiguous);
+    CHECK(a[0].another_creator);
     CHECK(a[0].runs == std::vector<std::size_t>{0, 1});
   }
   SECTION("two runs in the window of one unknown: one create makes one run, so another creator") {
     const auto a = decide({unknown(1000, 2000)}, {run_at(1200), run_at(1800)});
     CHECK(a[0].verdict == v::ambiguous);
+    CHECK(a[0].another_creator);
     CHECK(a[0].runs.size() == 2);
   }
   SECTION("an unknown answered earlier can explain a run but gets no new answer") {
@@ -220,4 +223,65 @@ TEST_CASE("the ledger holds a version's writes and names the creates a reconcili
   CHECK_FALSE(ledger.held("pv1"));
   CHECK(ledger.may_write(b));
   CHECK(ledger.release("pv1").empty());  // one release too many changes nothing
+}
+
+TEST_CASE("the client's create gate: a hold stops writes, release wakes them, settles are awaited",
+          "[policy][reconcile]") {
+  bp::detail::create_accounting accounting(std::chrono::seconds(30));
+  const auto written = accounting.begin_create("v1");
+  CHECK(accounting.try_write(written, [] { FAIL("a create that wrote is never woken"); }));
+  const auto other_version = accounting.begin_create("v2");
+  const auto queued = accounting.begin_create("v1");  // waiting for a slot when the hold starts
+
+  const auto awaited = accounting.hold("v1");
+  CHECK(awaited == std::vector<bp::detail::create_ledger::ticket>{written});
+  int woken = 0;
+  CHECK_FALSE(accounting.try_write(queued, [&] { ++woken; }));
+  CHECK(accounting.try_write(other_version, [] {}));  // another version is not held
+  bool listed = false;
+  accounting.when_settled(awaited, [&] { listed = true; });
+  CHECK_FALSE(listed);
+  accounting.end_create(other_version);
+  CHECK_FALSE(listed);
+  accounting.end_create(written);
+  CHECK(listed);
+  CHECK(woken == 0);
+  accounting.release("v1");
+  CHECK(woken == 1);
+  accounting.release("v1");  // a second release of nothing wakes nobody twice
+  CHECK(woken == 1);
+
+  // A held create that ends (its deadline, a cancellation) is never woken afterwards.
+  const auto gone = accounting.begin_create("v1");
+  accounting.hold("v1");
+  CHECK_FALSE(accounting.try_write(gone, [&] { ++woken; }));
+  accounting.end_create(gone);
+  accounting.release("v1");
+  CHECK(woken == 1);
+  // Settled already: the watcher runs at once.
+  bool at_once = false;
+  accounting.when_settled({gone}, [&] { at_once = true; });
+  CHECK(at_once);
+}
+
+TEST_CASE("creates whose run may exist are noted per version, to explain listed runs",
+          "[policy][reconcile]") {
+  bp::detail::create_accounting accounting(std::chrono::seconds(30));
+  bp::create_record r;
+  r.outcome = bp::create_outcome::unknown;
+  r.prompt_version_id = "v1";
+  r.sent_at = std::chrono::system_clock::now() - 2s;
+  r.failed_at = std::chrono::system_clock::now() - 1s;
+  accounting.note_unsettled_outcome(r);
+  r.prompt_version_id = "v2";
+  accounting.note_unsettled_outcome(r);
+  CHECK(accounting.unsettled_outcomes("v1").size() == 1);
+  CHECK(accounting.unsettled_outcomes("v3").empty());
+  // Past the memory's horizon, a note is forgotten.
+  r.failed_at = std::chrono::system_clock::now() - 1h;
+  r.prompt_version_id = "v1";
+  bp::detail::create_accounting old(std::chrono::seconds(30));
+  old.note_unsettled_outcome(r);
+  old.note_unsettled_outcome(r);  // the next note drops what is older than the horizon
+  CHECK(old.unsettled_outcomes("v1").size() == 1);
 }

@@ -89,3 +89,52 @@ TEST_CASE("any cancellation before the create ends run_prompt, after it, only te
     CHECK(bp::detail::next_step(plan, r.done, r.finished, r.cancelled) == r.expected);
   }
 }
+
+TEST_CASE("a create of unknown outcome is reconciled only when asked and not cancelled",
+          "[policy][run_prompt][reconcile]") {
+  using step = run_prompt_step;
+  run_prompt_plan on{false, false, true, true, false};
+  run_prompt_plan off{false, false, true, false, false};
+  using bp::detail::after_create_failure;
+  CHECK(after_create_failure(on, true, false, cancellation::none) == step::reconcile);
+  CHECK(after_create_failure(off, true, false, cancellation::none) == step::finish);
+  // Proven not created: nothing to find.
+  CHECK(after_create_failure(on, false, false, cancellation::none) == step::finish);
+  // The caller's cancellation or close() ended the create: the caller decides what follows.
+  CHECK(after_create_failure(on, true, true, cancellation::none) == step::finish);
+  CHECK(after_create_failure(on, true, false, cancellation::terminal) == step::finish);
+  CHECK(after_create_failure(on, true, false, cancellation::total) == step::finish);
+}
+
+TEST_CASE("after a reconciliation: wait for a found run, resend once only when asked",
+          "[policy][run_prompt][reconcile]") {
+  using step = run_prompt_step;
+  using as = bp::detail::reconciled_as;
+  using bp::detail::after_reconcile;
+  run_prompt_plan plain{false, false, true, true, false};
+  run_prompt_plan resend{false, false, true, true, true};
+  struct row {
+    run_prompt_plan plan;
+    as answer;
+    bool finished, resent;
+    cancellation cancelled;
+    step expected;
+  };
+  const std::vector<row> table{
+      {plain, as::found, true, false, cancellation::none, step::finish},
+      {plain, as::found, false, false, cancellation::none, step::wait},
+      {plain, as::found, false, false, cancellation::total, step::wait},  // as after a create
+      {plain, as::found, false, false, cancellation::terminal, step::abort},
+      {plain, as::not_found, false, false, cancellation::none, step::finish},
+      {resend, as::not_found, false, false, cancellation::none, step::create},
+      {resend, as::not_found, false, true, cancellation::none, step::finish},  // once only
+      {resend, as::not_found, false, false, cancellation::partial, step::abort},
+      {resend, as::ambiguous, false, false, cancellation::none, step::finish},  // never resent
+      {resend, as::failed, false, false, cancellation::none, step::finish},
+  };
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    INFO("row " << i);
+    const row& r = table[i];
+    CHECK(after_reconcile(r.plan, r.answer, r.finished, r.resent, r.cancelled) == r.expected);
+  }
+}

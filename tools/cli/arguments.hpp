@@ -47,7 +47,8 @@ struct arguments {
 inline bool takes_value(std::string_view option) {
   for (std::string_view o : {"--input", "--image", "--run-option", "--model", "--timeout",
                              "--version", "--status", "--since", "--limit", "--api-key-file",
-                             "--base-url", "--ca-file", "--type", "--author", "--concurrency"})
+                             "--base-url", "--ca-file", "--type", "--author", "--concurrency",
+                             "--reconcile-grace-ms"})
     if (o == option) return true;
   return false;
 }

@@ -3,6 +3,7 @@
 // flushed before every create, and a first interruption that lets the creates already sent end.
 #include "batch.hpp"
 
+#include "batch_reconcile.hpp"
 #include "batch_records.hpp"
 #include "progress.hpp"
 
@@ -48,6 +49,11 @@ struct batch_state {
   std::size_t total = 0, done = 0, finished = 0, failed = 0, errors = 0, pending = 0, skipped = 0,
               bad_lines = 0;
   std::vector<std::pair<std::string, std::string>> unresolved;  ///< id, why
+  /// Rows whose reconciliation named several candidate runs: id, why (the candidates).
+  std::vector<std::pair<std::string, std::string>> ambiguous;
+  std::size_t reconciled = 0;  ///< Rows whose create's run a reconciliation found.
+  std::vector<std::string> unclaimed;  ///< Runs of the batch's window no row claims.
+  bp::reconcile_options reconcile{};
   clock::time_point start = clock::now();
   bool terminal = false;
   /// The first interruption: no new creates, no new waits; what was sent ends on its own.
@@ -116,9 +122,39 @@ asio::awaitable<void> run_row(context& ctx, batch_state& state, item next,
     bp::diagnostics diag;
     auto token = asio::bind_cancellation_slot(cancel.slot(), asio::as_tuple(asio::use_awaitable));
     auto [ec, created] = co_await bp::create_run(ctx.client, std::move(next.request), diag, token);
-    if (ec) {
+    const bool proven = diag.create && diag.create->outcome == bp::create_outcome::not_created;
+    const bool by_us = ec == asio::error::operation_aborted || ec == bp::error::client_closed;
+    if (ec && !proven && !by_us && diag.create && !state.draining) {
+      // Its run may exist: find it now, while this client still knows what else it had in
+      // flight. The run found is the row's; otherwise the row stays unresolved, with the answer.
+      bp::diagnostics reconcile_diag;
+      auto [rec, found] = co_await bp::reconcile_create(ctx.client, *diag.create, state.reconcile,
+                                                        reconcile_diag, token);
+      if (!rec && found.status == bp::reconcile_status::found) {
+        ++state.reconciled;
+        created = std::move(*found.run);
+        ec = {};
+      } else {
+        json::array candidates;
+        for (const auto& c : found.candidates) candidates.emplace_back(c);
+        json::object reconcile{{"status", rec ? std::string("failed")
+                                              : std::string(bp::to_string(found.status))}};
+        if (rec) reconcile["error"] = bp::error::code_name(rec);
+        if (!found.reason.empty()) reconcile["reason"] = found.reason;
+        reconcile["candidates"] = std::move(candidates);
+        state.out.unreconciled(next.id, ec, diag, reconcile);
+        std::string why = bp::error::code_name(ec) + ", reconciled: " +
+                          json::value_to<std::string>(reconcile["status"]);
+        for (const auto& c : found.candidates) why += " " + c;
+        if (!rec && found.status == bp::reconcile_status::ambiguous)
+          state.ambiguous.emplace_back(next.id, why);
+        else
+          state.unresolved.emplace_back(next.id, why);
+        co_return;
+      }
+      state.out.run(next.id, created, true);
+    } else if (ec) {
       state.out.error(next.id, ec, diag);
-      const bool proven = diag.create && diag.create->outcome == bp::create_outcome::not_created;
       if (proven)
         ++state.errors;
       else
@@ -127,8 +163,9 @@ asio::awaitable<void> run_row(context& ctx, batch_state& state, item next,
             bp::error::code_name(ec) + ", outcome " +
                 std::string(diag.create ? bp::to_string(diag.create->outcome) : "unknown"));
       co_return;
+    } else {
+      state.out.run(next.id, created);
     }
-    state.out.run(next.id, created);
     if (created.finished()) {
       state.finished_run(created);
       co_return;
@@ -199,7 +236,7 @@ void read_input(const std::string& in_path, const std::string& out_path, batch_s
           continue;
         }
         if (row.state == row_state::unresolved) {
-          state.unresolved.emplace_back(key, row.why);
+          (row.ambiguous ? state.ambiguous : state.unresolved).emplace_back(key, row.why);
           continue;
         }
         if (row.state == row_state::pending) next.pending_run = row.run_id;
@@ -213,17 +250,51 @@ void read_input(const std::string& in_path, const std::string& out_path, batch_s
   state.total = state.queue.size();
 }
 
+/// After an offline reconciliation: the rows it found a run for are waited for (or done), the
+/// others stay unresolved or ambiguous, with what their new record says.
+void reclassify(batch_state& state, const std::string& out_path) {
+  const auto rows = read_output(out_path);
+  auto uncertain = std::move(state.unresolved);
+  for (auto& entry : state.ambiguous) uncertain.push_back(std::move(entry));
+  state.unresolved.clear();
+  state.ambiguous.clear();
+  for (auto& [id, why] : uncertain) {
+    const auto it = rows.find(id);
+    if (it == rows.end() || it->second.state == row_state::unresolved) {
+      const bool ambiguous = it != rows.end() && it->second.ambiguous;
+      (ambiguous ? state.ambiguous : state.unresolved)
+          .emplace_back(id, it == rows.end() ? why : it->second.why);
+    } else if (it->second.state == row_state::done) {
+      ++state.skipped;
+      if (it->second.failed) ++state.skipped_failed;
+    } else if (it->second.state == row_state::pending) {
+      item next;
+      next.id = id;
+      next.pending_run = it->second.run_id;
+      state.queue.push_back(std::move(next));
+    }
+  }
+  state.total = state.queue.size();
+}
+
 void print_summary(const batch_state& state) {
   if (state.terminal) std::cerr << "\r\033[K";
   const double seconds = std::chrono::duration<double>(clock::now() - state.start).count();
   std::cerr << "batch: " << state.finished << " run, " << state.failed << " failed, "
             << state.errors << " error(s), " << state.unresolved.size() << " unresolved, "
             << state.pending << " pending, " << state.skipped << " already done ("
-            << state.skipped_failed << " failed), " << state.bad_lines << " bad line(s), in "
+            << state.skipped_failed << " failed), " << state.bad_lines << " bad line(s), "
+            << state.reconciled << " reconciled, " << state.ambiguous.size() << " ambiguous, in "
             << std::fixed << std::setprecision(1) << seconds << " s\n";
   for (const auto& [id, why] : state.unresolved)
     std::cerr << "batch: unresolved " << id << ": its create may have made a run, so it is not "
               << "created again (" << why << ")\n";
+  for (const auto& run : state.unclaimed)
+    std::cerr << "batch: unclaimed, billed: " << run
+              << ": made in the batch's window for its prompt version, no row's\n";
+  for (const auto& [id, why] : state.ambiguous)
+    std::cerr << "batch: ambiguous " << id << ": its run, if any, is one of several (" << why
+              << ")\n";
 }
 
 }  // namespace
@@ -240,6 +311,7 @@ asio::awaitable<int> run_batch(context& ctx) {
     }
     if (concurrency < 1 || concurrency > 64) throw usage_error("--concurrency takes 1 to 64");
   }
+  const bp::reconcile_options reconcile = reconcile_options_of(ctx.args);
   std::unique_ptr<batch_state> owned;
   try {
     owned = std::make_unique<batch_state>(out_path);
@@ -247,8 +319,17 @@ asio::awaitable<int> run_batch(context& ctx) {
     throw usage_error(e.what());
   }
   batch_state& state = *owned;
+  state.reconcile = reconcile;
   state.terminal = on_terminal();
   read_input(in_path, out_path, state);
+  if (!state.unresolved.empty() || !state.ambiguous.empty()) {
+    // An earlier pass left rows whose create may have made a run: reconcile them first, offline.
+    const offline_reconciliation offline =
+        co_await reconcile_output(ctx, out_path, state.out, reconcile);
+    print_reconciliation(offline);
+    state.reconciled += offline.found;
+    reclassify(state, out_path);
+  }
   const auto workers = std::min<std::size_t>(static_cast<std::size_t>(concurrency), state.total);
   state.cancel = std::vector<asio::cancellation_signal>(workers);
   // Every worker runs in one parallel group this coroutine awaits: none outlives `state`,
@@ -270,6 +351,16 @@ asio::awaitable<int> run_batch(context& ctx) {
     failures = std::move(ended);
   }
   ctx.on_interrupt = nullptr;
+  if (!state.draining && state.reconciled + state.unresolved.size() + state.ambiguous.size() > 0) {
+    // Creates whose answers were lost: a run billed in the batch's window that no row claims is
+    // said, never silently left behind.
+    try {
+      const auto runs = co_await unclaimed_runs(ctx, out_path, state.out, reconcile);
+      for (const auto& r : runs) state.unclaimed.push_back(r.run_id + " (created " + r.created_at + ")");
+    } catch (const bp::error_with_diagnostics& e) {
+      std::cerr << "batch: could not list the runs of the batch's window: " << e.what() << "\n";
+    }
+  }
   print_summary(state);
   for (const auto& failure : failures)
     if (failure) std::rethrow_exception(failure);  // a record that could not be written
@@ -277,6 +368,7 @@ asio::awaitable<int> run_batch(context& ctx) {
     std::cerr << "batch: interrupted; rerun the same command to resume\n";
     co_return interrupted;
   }
+  if (!state.ambiguous.empty()) co_return ambiguous_rows;
   if (!state.unresolved.empty()) co_return unresolved_rows;
   const bool clean =
       state.failed == 0 && state.skipped_failed == 0 && state.errors == 0 && state.bad_lines == 0;

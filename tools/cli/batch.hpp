@@ -14,8 +14,12 @@ namespace betterprompt_cli {
 /// creates what has none or provably made nothing, waits for unfinished runs, skips finished
 /// ones, and never creates again a row whose create may have made a run (listed as unresolved).
 /// The first interruption starts no new create or wait and lets the sent creates end (exit 130);
-/// the second aborts them. Exit status: 0 every row succeeded, 3 a run failed, a row failed or a
-/// line was bad, 5 rows are unresolved, 130 interrupted.
+/// the second aborts them. A create that failed with its run possibly made is reconciled at once
+/// (reconcile_create, grace --reconcile-grace-ms, default 10 s): a run found is the row's (its
+/// record says "reconciled"), else the row's error record carries the answer and the row stays
+/// unresolved (not_found, failed) or ambiguous. Exit status: 0 every row succeeded, 3 a run
+/// failed, a row failed or a line was bad, 5 rows are unresolved, 6 rows are ambiguous, 130
+/// interrupted.
 boost::asio::awaitable<int> run_batch(context& ctx);
 
 }  // namespace betterprompt_cli

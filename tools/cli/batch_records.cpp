@@ -56,6 +56,20 @@ row_status status_of(const json::object& record) {
     status.run_id = run_id;
     return status;
   }
+  if (const auto* reconcile = fields ? fields->if_contains("reconcile") : nullptr) {
+    const auto* r = reconcile->if_object();
+    const std::string answer = r ? string_of(*r, "status") : std::string();
+    status.state = row_state::unresolved;
+    status.ambiguous = answer == "ambiguous";
+    status.why += ", reconciled: " + (answer.empty() ? std::string("?") : answer);
+    if (const auto* candidates = r ? r->if_contains("candidates") : nullptr;
+        candidates && candidates->is_array() && !candidates->as_array().empty()) {
+      status.why += ", candidates";
+      for (const auto& c : candidates->as_array())
+        if (c.is_string()) status.why += " " + std::string(c.get_string());
+    }
+    return status;
+  }
   // Only a record that says so proves nothing was created; an older record without an outcome
   // proves nothing.
   const bool not_created = fields && string_of(*fields, "outcome") == "not_created";
@@ -88,12 +102,32 @@ void output_file::sending(const std::string& id, const std::string& prompt_versi
                {"sentAt", bp::to_iso8601(std::chrono::system_clock::now())}}}});
 }
 
-void output_file::run(const std::string& id, const bp::run& r) {
-  write(id, {{"run", json::value_from(r)}});
+void output_file::run(const std::string& id, const bp::run& r, bool reconciled) {
+  json::object record{{"run", json::value_from(r)}};
+  if (reconciled) record["reconciled"] = true;
+  write(id, std::move(record));
+}
+
+void output_file::unclaimed(const bp::run& r) {
+  append(json::object{{"unclaimed", json::value_from(r)}});
+}
+
+void output_file::unreconciled(const std::string& id, const boost::system::error_code& ec,
+                               const bp::diagnostics& diag, json::object reconcile) {
+  json::object record = error_record(ec, diag);
+  record["error"].as_object()["reconcile"] = std::move(reconcile);
+  write(id, std::move(record));
 }
 
 void output_file::error(const std::string& id, const boost::system::error_code& ec,
                         const bp::diagnostics& diag, const std::string& run_id) {
+  json::object record = error_record(ec, diag);
+  if (!run_id.empty()) record["runId"] = run_id;
+  write(id, std::move(record));
+}
+
+json::object output_file::error_record(const boost::system::error_code& ec,
+                                       const bp::diagnostics& diag) {
   json::object error{{"code", bp::error::code_name(ec)}, {"message", diag.message}};
   if (!diag.request_id.empty()) error["requestId"] = diag.request_id;
   if (diag.http_status != 0) error["httpStatus"] = diag.http_status;
@@ -101,13 +135,15 @@ void output_file::error(const std::string& id, const boost::system::error_code& 
     error["outcome"] = bp::to_string(diag.create->outcome);
     error["create"] = json::value_from(*diag.create);
   }
-  json::object record{{"error", std::move(error)}};
-  if (!run_id.empty()) record["runId"] = run_id;
-  write(id, std::move(record));
+  return {{"error", std::move(error)}};
 }
 
 void output_file::write(const std::string& id, json::object record) {
   record.emplace("id", id);
+  append(record);
+}
+
+void output_file::append(const json::object& record) {
   out_ << json::serialize(record) << '\n' << std::flush;
   if (!out_) throw std::runtime_error("cannot write " + path_ + ": the batch stops");
 }

@@ -32,6 +32,8 @@ struct row_status {
   std::string run_id;   ///< pending, done: the run.
   bool failed = false;  ///< done: the run failed.
   std::string why;      ///< unresolved, retry: what the last record says, for the summary.
+  /// unresolved: a reconciliation found several runs that may be its (why names them).
+  bool ambiguous = false;
 };
 
 /// The state a record leaves its row in.
@@ -50,16 +52,27 @@ class output_file {
 
   /// {"id", "sending": {"promptVersionId", "sentAt"}}: written before the create goes out.
   void sending(const std::string& id, const std::string& prompt_version_id);
-  /// {"id", "run": <run>}: the create's answer, or the finished run.
-  void run(const std::string& id, const betterprompt::run& r);
+  /// {"id", "run": <run>}: the create's answer, or the finished run; with "reconciled": true
+  /// when a reconciliation found it (the create's own answer was lost).
+  void run(const std::string& id, const betterprompt::run& r, bool reconciled = false);
   /// {"id", "error": {"code", "message", "requestId", "httpStatus", "outcome", "create"},
   /// "runId"}: a create's failure (with its outcome and create record), or a wait's (`run_id`:
   /// its run, which exists).
   void error(const std::string& id, const boost::system::error_code& ec,
              const betterprompt::diagnostics& diag, const std::string& run_id = {});
+  /// {"unclaimed": <run>}: a run of the batch's window that no row claims (no id: no row's).
+  void unclaimed(const betterprompt::run& r);
+  /// The error record of a create whose reconciliation did not find its run: the create's
+  /// failure, plus "reconcile": {"status" ("not_found", "ambiguous" or "failed"), "reason",
+  /// "candidates"}.
+  void unreconciled(const std::string& id, const boost::system::error_code& ec,
+                    const betterprompt::diagnostics& diag, boost::json::object reconcile);
 
  private:
+  static boost::json::object error_record(const boost::system::error_code& ec,
+                                          const betterprompt::diagnostics& diag);
   void write(const std::string& id, boost::json::object record);
+  void append(const boost::json::object& record);
 
   std::string path_;
   std::ofstream out_;

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include "batch.hpp"
+#include "batch_reconcile.hpp"
 #include "progress.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -261,7 +262,7 @@ asio::awaitable<int> run_command(context& ctx) {
       {"whoami", &whoami}, {"credits", &credits}, {"resources", &resources},
       {"search", &search}, {"skill", &skill},     {"prompt", &prompt},
       {"run", &run},       {"get", &get},         {"wait", &wait},
-      {"runs", &runs},     {"batch", &run_batch}};
+      {"runs", &runs},     {"batch", &run_batch}, {"reconcile", &run_reconcile}};
   const std::string& c = ctx.args.command;
   for (const auto& [name, body] : commands) {
     if (name != c) continue;

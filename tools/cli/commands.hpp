@@ -23,6 +23,7 @@ enum exit_status : int {
   run_failed = 3,
   timed_out = 4,
   unresolved_rows = 5,  ///< batch: rows whose create may have made a run (not created again)
+  ambiguous_rows = 6,   ///< batch: rows whose run is one of several candidates (reconciled)
   interrupted = 130,
 };
 

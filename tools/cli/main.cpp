@@ -34,18 +34,25 @@ commands:
   wait RUN_ID [--timeout S]   waits for a run to finish
   runs [--status S] [--since UNIX_SECONDS] [--limit N] [--all]
                               past runs, newest first
-  batch IN.jsonl OUT.jsonl [--concurrency N]
+  batch IN.jsonl OUT.jsonl [--concurrency N] [--reconcile-grace-ms N]
                               one run per input line {"id", "promptVersionId", "textInputs",
                               "imageInputs", "runOptions", "runModel"}; resumable: rerun the
-                              same command, nothing is created twice; the first Ctrl-C lets the
-                              creates already sent finish, a second aborts them
+                              same command, nothing is created twice; a create whose answer was
+                              lost is reconciled (its run found, or the row left unresolved or
+                              ambiguous); the first Ctrl-C lets the creates already sent finish,
+                              a second aborts them
+  reconcile OUT.jsonl [--reconcile-grace-ms N]
+                              finds the runs of a batch's rows whose create may have made one
+                              (a rerun of the batch does it first), and lists the runs of the
+                              batch's window that no row claims ("unclaimed, billed")
 options:
   --json                      the API's data as JSON (one object per line for lists)
   --api-key-file FILE         the key (default: BETTERPROMPT_API_KEY); never a key on the command line
   --base-url URL              the API (default: BETTERPROMPT_BASE_URL, else the real API)
   --ca-file FILE              trust this CA (a private one, e.g. the emulator's --ca-out)
 exit status: 0 success, 1 API or network error, 2 usage error, 3 the run failed (batch: a row
-             failed), 4 timeout, 5 batch: rows whose run may exist (unresolved), 130 interrupted
+             failed), 4 timeout, 5 batch: rows whose run may exist (unresolved), 6 batch: rows
+             whose run is one of several candidates (ambiguous), 130 interrupted
 )";
 
 bp::client_options client_options_of(const arguments& args) {

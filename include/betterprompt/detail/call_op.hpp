@@ -77,6 +77,10 @@ class call_operation final : public registered_operation,
   void handshake();
   void opened();
   void write();
+  /// A create whose prompt version a reconciliation holds: gives back its connection and slot
+  /// and waits, until the hold ends (then it starts the attempt again) or its deadline passes.
+  void hold_create();
+  void held_too_long();
   /// A new parser for the next answer on the connection.
   void expect_answer();
   void read();
@@ -169,6 +173,7 @@ class call_operation final : public registered_operation,
 
   bool hooked_ = false;  ///< The client has an event hook.
   clock::time_point started_{}, slot_wait_started_{}, open_started_{}, handshake_started_{};
+  clock::time_point held_since_{};  ///< When a reconciliation's hold first stopped this create.
 
   /// For waits of the call's own (rate limit, a slot, backoff, the name lookup): made on first use,
   /// since most calls never wait, and making a timer looks up its service under a lock.

@@ -13,6 +13,7 @@ enum class call_phase {
   response_headers,  ///< Waiting for the response headers.
   response_body,     ///< Reading the response body.
   backoff,           ///< Pausing before a retry.
+  held,              ///< A create waiting to write while a reconciliation lists its version's runs.
 };
 
 /// The name used in messages and in diagnostics::data["phase"].
@@ -34,6 +35,8 @@ inline const char* to_string(call_phase p) noexcept {
       return "response_body";
     case call_phase::backoff:
       return "backoff";
+    case call_phase::held:
+      return "held";
   }
   return "unknown";
 }

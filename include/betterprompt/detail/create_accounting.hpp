@@ -1,16 +1,28 @@
 // SPDX-License-Identifier: BSL-1.0
 // What a client knows for reconciling its creates, shared by the handles of client::with(): the
-// runs its creates returned, and the server's clock as its Date headers bound it.
+// runs its creates returned, the server's clock as its Date headers bound it, the creates in flight
+// per prompt version and the holds on them, the creates that ended unknown, and the reconciliations
+// running. Every member is thread-safe: calls on any strand reach it. Callbacks it is given run
+// after its lock is released, so they may call back into it.
 #pragma once
 
+#include <betterprompt/create_outcome.hpp>
 #include <betterprompt/detail/fsm/clock_skew.hpp>
+#include <betterprompt/detail/fsm/create_ledger.hpp>
 #include <betterprompt/detail/fsm/reconcile.hpp>
 #include <betterprompt/detail/run_memory.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace betterprompt::detail {
 
@@ -20,12 +32,14 @@ inline constexpr std::size_t max_remembered_runs = 100'000;
 
 /// How long a run must be remembered when creates may take `longest_create` (their total
 /// timeout): it can fall into the window of an unknown create that was sent up to that long
-/// before it, reconciled up to the grace period after that create failed, with the windows'
-/// margin and the widest clock offset allowed on both ends.
+/// before it, reconciled up to the longest grace period after that create failed, with the
+/// widest margin and the widest clock offset allowed on both ends.
 inline std::chrono::milliseconds run_memory_horizon(std::chrono::milliseconds longest_create) {
-  return longest_create + default_reconcile_grace + 2 * default_reconcile_margin +
+  return longest_create + max_reconcile_grace + 2 * max_reconcile_margin +
          2 * std::chrono::milliseconds(unknown_skew_bound);
 }
+
+class reconcile_group;
 
 class create_accounting {
  public:
@@ -55,10 +69,134 @@ class create_accounting {
     return skew_.bounds();
   }
 
+  /// clock_offset(), or ±unknown_skew_bound before the first Date. Thread-safe.
+  clock_offset_bounds clock_offset_or_default() const {
+    std::lock_guard lock(mutex_);
+    return skew_.bounds_or_default();
+  }
+
+  using ticket = create_ledger::ticket;
+
+  /// A create of `version` starts: before it queues for a rate-limiter token or a slot.
+  ticket begin_create(const std::string& version) {
+    std::lock_guard lock(mutex_);
+    return ledger_.begin(version);
+  }
+
+  /// Whether create `t` may write its request now. True marks it written (a reconciliation that
+  /// holds its version from now on waits for it to settle); false means its version is held, and
+  /// `wake` runs once the hold is released (not if it settles first).
+  bool try_write(ticket t, std::function<void()> wake) {
+    std::lock_guard lock(mutex_);
+    if (ledger_.may_write(t)) {
+      ledger_.written(t);
+      return true;
+    }
+    wakers_[t] = std::move(wake);
+    return false;
+  }
+
+  /// Create `t` ended, its outcome known to the client (its run remembered, if any): runs the
+  /// settle watchers that no longer wait for anything.
+  void end_create(ticket t) {
+    std::vector<std::function<void()>> ready;
+    {
+      std::lock_guard lock(mutex_);
+      ledger_.settle(t);
+      wakers_.erase(t);
+      for (auto it = watchers_.begin(); it != watchers_.end();)
+        if (ledger_.settled(it->awaited)) {
+          ready.push_back(std::move(it->ready));
+          it = watchers_.erase(it);
+        } else {
+          ++it;
+        }
+    }
+    for (auto& f : ready) f();
+  }
+
+  /// Holds new writes of `version` (holds nest) and returns the written creates of it that have
+  /// not settled.
+  std::vector<ticket> hold(const std::string& version) {
+    std::lock_guard lock(mutex_);
+    return ledger_.hold(version);
+  }
+
+  /// Ends one hold of `version`; the creates it held go on.
+  void release(const std::string& version) {
+    std::vector<std::function<void()>> woken;
+    {
+      std::lock_guard lock(mutex_);
+      for (ticket t : ledger_.release(version))
+        if (auto it = wakers_.find(t); it != wakers_.end()) {
+          woken.push_back(std::move(it->second));
+          wakers_.erase(it);
+        }
+    }
+    for (auto& f : woken) f();
+  }
+
+  /// Runs `ready` once every create of `awaited` has settled (now, if they have).
+  void when_settled(std::vector<ticket> awaited, std::function<void()> ready) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!ledger_.settled(awaited)) {
+        watchers_.push_back({std::move(awaited), std::move(ready)});
+        return;
+      }
+    }
+    ready();
+  }
+
+  /// A create of this client ended unknown or created (answer lost): it may explain a listed run
+  /// in any reconciliation of its version while its window can still matter.
+  void note_unsettled_outcome(const create_record& record) {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::system_clock::now();
+    const auto horizon = runs_.horizon();
+    while (!unknowns_.empty() && unknowns_.front().failed_at < now - horizon) unknowns_.pop_front();
+    unknowns_.push_back(record);
+  }
+
+  /// The creates of `version` noted by note_unsettled_outcome and not yet forgotten.
+  std::vector<create_record> unsettled_outcomes(const std::string& version) const {
+    std::lock_guard lock(mutex_);
+    std::vector<create_record> out;
+    for (const auto& r : unknowns_)
+      if (r.prompt_version_id == version) out.push_back(r);
+    return out;
+  }
+
+  /// Offers a member to the reconciliation of `version` that still takes members, or to one
+  /// `make` makes when none does (one group per version at a time, so that a run goes to one
+  /// caller). Returns the group, and whether it is new (the caller starts it).
+  template <class Make, class Offer>
+  std::pair<std::shared_ptr<reconcile_group>, bool> join_group(const std::string& version,
+                                                               Make make, Offer offer) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(groups_, [](const auto& entry) { return entry.second.expired(); });
+    auto& slot = groups_[version];
+    if (auto live = slot.lock(); live && offer(*live)) return {live, false};
+    auto made = make();
+    offer(*made);
+    slot = made;
+    return {made, true};
+  }
+
  private:
+  struct settle_watcher {
+    std::vector<ticket> awaited;
+    std::function<void()> ready;
+  };
+
   run_memory runs_;
-  mutable std::mutex mutex_;  // guards skew_
+  mutable std::mutex mutex_;  // guards everything below
   clock_skew skew_;
+  create_ledger ledger_;
+  std::map<ticket, std::function<void()>> wakers_;
+  std::vector<settle_watcher> watchers_;
+  std::deque<create_record> unknowns_;
+  std::map<std::string, std::weak_ptr<reconcile_group>> groups_;
 };
 
 }  // namespace betterprompt::detail

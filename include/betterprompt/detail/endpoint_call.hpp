@@ -14,6 +14,7 @@
 
 #include <boost/asio/async_result.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -101,6 +102,40 @@ boost::system::error_code decode_call_answer(boost::system::error_code ec, api_r
   return ec;
 }
 
+/// A create's place in its client's create_accounting, from before it queues until the client
+/// knows how it ended: its run remembered, or its unknown outcome noted. Ends the create when it
+/// goes (also if its handler is destroyed without running), so that no reconciliation waits for
+/// it forever. Empty for other calls: they copy no pointer.
+class accounted_create {
+ public:
+  accounted_create() = default;
+  accounted_create(std::shared_ptr<client_impl> client, std::uint64_t ticket)
+      : client_(std::move(client)), ticket_(ticket) {}
+  accounted_create(accounted_create&& other) noexcept
+      : client_(std::move(other.client_)), ticket_(std::exchange(other.ticket_, 0)) {}
+  accounted_create& operator=(accounted_create&&) = delete;
+  ~accounted_create() { end(); }
+
+  client_impl* client() const noexcept { return client_.get(); }
+
+  /// Notes what a failed create left behind, when its run may exist.
+  void failed(const diagnostics& diag) {
+    if (client_ && diag.create && diag.create->outcome != create_outcome::not_created)
+      client_->accounting().note_unsettled_outcome(*diag.create);
+  }
+
+  /// The client knows how the create ended.
+  void end() noexcept {
+    if (client_ && ticket_ != 0) client_->accounting().end_create(ticket_);
+    ticket_ = 0;
+    client_.reset();
+  }
+
+ private:
+  std::shared_ptr<client_impl> client_;
+  std::uint64_t ticket_ = 0;
+};
+
 /// The call's completion, decoded: void(error_code, api_response) in, void(error_code,
 /// outcome<T>) out to `handler`.
 template <class Handler, class T>
@@ -111,13 +146,14 @@ struct decoding_handler {
   std::string run_id;
   failure_settler settle;
   void (*record_value)(client_impl&, const T&);
-  std::shared_ptr<client_impl> client;  ///< Only with record_value: other calls copy no pointer.
+  accounted_create create;  ///< Only for a create.
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
     ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle);
-    if (!ec && record_value) record_value(*client, result.value);
-    client.reset();
+    if (!ec && record_value && create.client()) record_value(*create.client(), result.value);
+    if (ec) create.failed(result.diag);
+    create.end();
     std::move(handler)(ec, std::move(result));
   }
 };
@@ -146,12 +182,16 @@ struct endpoint_launch {
             return complete_later(std::move(handler), state->executor(), call->refused,
                                   outcome<T>{{}, std::move(*call->refused_diag)});
           }
-          auto keeper = call->record_value ? state : nullptr;
+          // A request with side effects (a create) is accounted for until its end is known.
+          const std::uint64_t ticket =
+              call->settle ? state->accounting().begin_create(call->context) : 0;
+          call->request.create_ticket = ticket;
+          accounted_create create = ticket ? accounted_create(state, ticket) : accounted_create();
           async_call(std::move(state), std::move(call->request),
                      decoding_handler<handler_type, T>{
                          std::move(handler), call->decode, std::move(call->context),
                          std::move(call->run_id), call->settle, call->record_value,
-                         std::move(keeper)});
+                         std::move(create)});
         },
         token, std::move(state), std::move(call));
   }

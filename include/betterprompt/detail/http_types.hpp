@@ -7,6 +7,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -47,6 +48,9 @@ struct api_request {
   /// Ends the call like its own total timeout (whichever comes first); a Retry-After reaching
   /// past it is not waited out. wait_for_run's deadline, for its polls.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// A create's entry in the client's create_accounting (0 for every other request): the call
+  /// asks it before writing, and waits while a reconciliation holds the create's prompt version.
+  std::uint64_t create_ticket = 0;
 
   static api_request get(route which, std::string target) {
     api_request r;

@@ -9,6 +9,7 @@
 #include <betterprompt/detail/fsm/run_prompt_plan.hpp>
 #include <betterprompt/detail/initiate.hpp>
 #include <betterprompt/detail/outcome.hpp>
+#include <betterprompt/detail/reconcile_op.hpp>
 #include <betterprompt/detail/wait_op.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/resources.hpp>
@@ -45,6 +46,15 @@ class run_prompt_state {
                                                  outcome<run>&& answer,
                                                  boost::asio::cancellation_type_t cancelled);
 
+  /// After reconciling a create of unknown outcome.
+  BETTERPROMPT_DECL run_prompt_step reconciled(boost::system::error_code ec,
+                                               outcome<reconcile_result>&& answer,
+                                               boost::asio::cancellation_type_t cancelled);
+  /// The reconcile step's launcher.
+  reconcile_launch reconciliation() const {
+    return {client_, *create_failure_.diag.create, options_.reconciliation};
+  }
+
   /// The request of the fetch_prompt and create steps.
   BETTERPROMPT_DECL std::unique_ptr<endpoint_call<prompt>> prompt_call() const;
   BETTERPROMPT_DECL std::unique_ptr<endpoint_call<run>> create_call() const;
@@ -76,6 +86,13 @@ class run_prompt_state {
   bool sent_ = false;
   boost::system::error_code ec_;
   outcome<run> result_;  ///< The created run (its id while waiting), then the result.
+  /// A create of unknown outcome, while it is reconciled: what run_prompt fails with unless its
+  /// run is found.
+  struct {
+    boost::system::error_code ec;
+    diagnostics diag;
+  } create_failure_;
+  bool resent_ = false;  ///< resend_if_not_created sent the create a second time.
 };
 
 /// The composed operation: performs the step run_prompt_state chose, resumes it with the answer.
@@ -107,6 +124,11 @@ struct run_prompt_op {
     take(self, state->run_answered(ec, std::move(answer), self.cancelled()));
   }
 
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<reconcile_result> answer) {
+    take(self, state->reconciled(ec, std::move(answer), self.cancelled()));
+  }
+
  private:
   // The state sits behind a pointer that each step's initiation moves: references into it (the
   // wait options, the run id) stay valid while `self` moves.
@@ -119,6 +141,8 @@ struct run_prompt_op {
         return endpoint_launch<prompt>{state->client(), state->prompt_call()}(std::move(self));
       case run_prompt_step::create:
         return endpoint_launch<run>{state->client(), state->create_call()}(std::move(self));
+      case run_prompt_step::reconcile:
+        return state->reconciliation()(std::move(self));
       case run_prompt_step::wait:
         self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
         return async_wait_run(state->client(), state->run_id(), state->wait(), std::move(self));

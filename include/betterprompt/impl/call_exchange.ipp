@@ -7,6 +7,7 @@
 #include <betterprompt/impl/call_op.ipp>
 
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/http/error.hpp>
 
 namespace betterprompt::detail {
@@ -38,6 +39,17 @@ BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
 }
 
 BETTERPROMPT_DECL void call_operation::write() {
+  if (request_.create_ticket != 0) {
+    // Asked at the last moment, so that a hold stops every create that has not written yet.
+    auto resume = step([](call_operation& self) {
+      self.cancel_timer();
+      self.next_attempt();
+    });
+    if (!client_->accounting().try_write(
+            request_.create_ticket,
+            [resume = std::move(resume)]() mutable { boost::asio::post(std::move(resume)); }))
+      return hold_create();
+  }
   phase_ = call_phase::write;
   written_ = sent_ = true;
   sent_at_ = std::chrono::system_clock::now();  // a create's record; the Date header's sample
@@ -54,6 +66,26 @@ BETTERPROMPT_DECL void call_operation::write() {
         self.expect_answer();
         self.parse();
       }));
+}
+
+BETTERPROMPT_DECL void call_operation::hold_create() {
+  if (held_since_ == clock::time_point{}) held_since_ = clock::now();
+  release_attempt_resources(true);  // nothing was written: the connection is as good as idle
+  phase_ = call_phase::held;
+  if (deadline_ == clock::time_point::max()) return;
+  timer().expires_at(deadline_);
+  timer().async_wait(
+      step([](call_operation& self, boost::system::error_code) { self.held_too_long(); }));
+}
+
+BETTERPROMPT_DECL void call_operation::held_too_long() {
+  const auto held = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - held_since_);
+  result_ = api_response{};
+  result_.failure.message = request_.what + ": held for " + std::to_string(held.count()) +
+                            " ms at its write point while a reconciliation listed the runs of "
+                            "its prompt version, until its total timeout; never sent";
+  result_.failure.data = {{"phase", "held"}};
+  finish(error::create_held);
 }
 
 BETTERPROMPT_DECL void call_operation::expect_answer() {

@@ -91,6 +91,11 @@ BETTERPROMPT_DECL void call_operation::post_cancel(boost::asio::cancellation_typ
 BETTERPROMPT_DECL void call_operation::on_client_closed() noexcept {
   if (auto self = weak_from_this().lock())
     boost::asio::post(executor_, [self] {
+      // A create held for a reconciliation was never sent: it ends with the code that says so.
+      if (self->phase_ == call_phase::held)
+        return self->abort(error::create_held, self->request_.what +
+                                                   ": client closed while the create was held "
+                                                   "for a reconciliation; never sent");
       self->abort(error::client_closed, self->request_.what + ": client closed during the call");
     });
 }

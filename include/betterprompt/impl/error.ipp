@@ -76,6 +76,10 @@ class client_category final : public boost::system::error_category {
         return "the create was sent and its outcome is unknown: the run may exist";
       case created_answer_lost:
         return "the run was created, but its answer was lost";
+      case create_held:
+        return "the create was held for a reconciliation and never sent: no run";
+      case reconcile_failed:
+        return "the runs could not be listed: the create is not reconciled";
     }
     return "unknown betterprompt.client error";
   }
@@ -124,7 +128,9 @@ BETTERPROMPT_DECL std::string code_name(const boost::system::error_code& ec) {
                                                  "client_closed",
                                                  "proxy_refused",
                                                  "create_outcome_unknown",
-                                                 "created_answer_lost"};
+                                                 "created_answer_lost",
+                                                 "create_held",
+                                                 "reconcile_failed"};
   if (!ec) return "";
   const int value = ec.value();
   if (ec.category() == get_api_category() && value > 0 &&

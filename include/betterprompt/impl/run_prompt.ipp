@@ -149,8 +149,8 @@ BETTERPROMPT_DECL run_prompt_state::run_prompt_state(std::shared_ptr<client_impl
       request_{which_.id, std::move(inputs.text_inputs), std::move(inputs.image_inputs),
                std::move(inputs.run_options), std::move(inputs.run_model)},
       options_(std::move(options)),
-      plan_{options_.validate, options_.validate && options_.resources.has_value(), which_.pinned} {
-}
+      plan_{options_.validate, options_.validate && options_.resources.has_value(), which_.pinned,
+            options_.reconcile, options_.resend_if_not_created} {}
 
 BETTERPROMPT_DECL run_prompt_step run_prompt_state::begin() {
   try {
@@ -192,12 +192,63 @@ run_prompt_state::prompt_read(boost::system::error_code ec, outcome<prompt>&& an
 BETTERPROMPT_DECL run_prompt_step
 run_prompt_state::run_answered(boost::system::error_code ec, outcome<run>&& answer,
                                boost::asio::cancellation_type_t cancelled) {
+  if (ec && step_ == run_prompt_step::create) {
+    const bool may_exist =
+        answer.diag.create && answer.diag.create->outcome != create_outcome::not_created;
+    const bool by_caller =
+        ec == boost::asio::error::operation_aborted || ec == error::client_closed;
+    if (after_create_failure(plan_, may_exist, by_caller, cancelled) ==
+        run_prompt_step::reconcile) {
+      create_failure_ = {ec, std::move(answer.diag)};
+      return step_ = run_prompt_step::reconcile;
+    }
+  }
   if (ec) return fail(ec, std::move(answer.diag));
   const bool finished = answer.value.finished();
   const run_prompt_step done = step_;
   result_.value = std::move(answer.value);
   if (done == run_prompt_step::wait) return step_ = run_prompt_step::finish;
   return go(next_step(plan_, done, finished, cancelled));
+}
+
+BETTERPROMPT_DECL run_prompt_step
+run_prompt_state::reconciled(boost::system::error_code ec, outcome<reconcile_result>&& answer,
+                             boost::asio::cancellation_type_t cancelled) {
+  diagnostics diag = std::move(create_failure_.diag);
+  if (diag.data.is_null()) diag.data.emplace_object();
+  boost::json::object* data = diag.data.if_object();
+  reconciled_as as = reconciled_as::failed;
+  if (ec) {
+    diag.message += "; reconciling it failed (" + error::code_name(ec) + "): " + answer.diag.message;
+    if (data) (*data)["reconcile"] = {{"status", "failed"}, {"error", error::code_name(ec)}};
+    // The caller's cancellation and close() keep their codes; a broken listing keeps the create's.
+    const bool by_caller =
+        ec == boost::asio::error::operation_aborted || ec == error::client_closed;
+    return fail(by_caller ? ec : create_failure_.ec, std::move(diag));
+  }
+  const reconcile_result& r = answer.value;
+  as = r.status == reconcile_status::found       ? reconciled_as::found
+       : r.status == reconcile_status::not_found ? reconciled_as::not_found
+                                                 : reconciled_as::ambiguous;
+  const bool finished = r.run && r.run->finished();
+  const run_prompt_step next = after_reconcile(plan_, as, finished, resent_, cancelled);
+  if (as == reconciled_as::found) {
+    result_.value = *answer.value.run;
+    return go(next);
+  }
+  if (next == run_prompt_step::create) {
+    resent_ = true;
+    return step_ = next;
+  }
+  if (next == run_prompt_step::abort) return go(next);
+  boost::json::array candidates;
+  for (const auto& id : r.candidates) candidates.emplace_back(id);
+  diag.message += "; reconciled: " + std::string(to_string(r.status)) + " (" + r.reason + ")";
+  if (data)
+    (*data)["reconcile"] = {{"status", to_string(r.status)},
+                            {"reason", r.reason},
+                            {"candidates", std::move(candidates)}};
+  return fail(create_failure_.ec, std::move(diag));
 }
 
 BETTERPROMPT_DECL std::unique_ptr<endpoint_call<prompt>> run_prompt_state::prompt_call() const {

@@ -22,13 +22,10 @@
 
 namespace betterprompt::detail {
 
-/// Added to both ends of a window: createdAt's own resolution, and a server that stamps a run a
-/// little before or after it read the request.
-inline constexpr std::chrono::milliseconds default_reconcile_margin{2000};
-
-/// How long after an unknown create failed "no run in its window" becomes not_found: the listing
-/// may lag behind creates, and a middlebox may still forward a request it held.
-inline constexpr std::chrono::milliseconds default_reconcile_grace{10000};
+/// The widest margin and grace reconcile_options accepts: the client remembers its runs long
+/// enough for them (run_memory_horizon).
+inline constexpr std::chrono::milliseconds max_reconcile_margin{10000};
+inline constexpr std::chrono::milliseconds max_reconcile_grace{60000};
 
 /// A create of unknown outcome, on our clock.
 struct unknown_create {
@@ -76,6 +73,8 @@ struct reconcile_answer {
   reconcile_verdict verdict = reconcile_verdict::wait;
   std::vector<std::size_t> runs;
   std::chrono::system_clock::time_point wait_until{};
+  /// Ambiguous because a listed run is one no unknown can explain: another creator exists.
+  bool another_creator = false;
 };
 
 /// What the decision takes.
@@ -136,6 +135,7 @@ inline std::vector<reconcile_answer> decide_reconcile(const reconcile_facts& f) 
     }
     if (foreign) {  // name every run: the caller sees which ones no create of its explains
       a.verdict = reconcile_verdict::ambiguous;
+      a.another_creator = true;
       for (std::size_t r = 0; r < nr; ++r) a.runs.push_back(r);
       continue;
     }

@@ -13,6 +13,7 @@ enum class run_prompt_step {
   fetch_prompt,     ///< Read the prompt (its latest version) or the pinned version.
   create,           ///< POST /v1/runs.
   wait,             ///< Poll the run the API answered 504 for until it finishes.
+  reconcile,        ///< Find the run of a create whose outcome is unknown.
   finish,           ///< Hand back the finished run.
   abort,            ///< A cancellation ended it between steps: hand back operation_aborted.
 };
@@ -22,7 +23,41 @@ struct run_prompt_plan {
   bool validate = true;          ///< run_prompt_options::validate.
   bool check_resources = false;  ///< validate, and run_prompt_options::resources is set.
   bool pinned = false;           ///< The prompt_ref names a version.
+  bool reconcile = true;         ///< run_prompt_options::reconcile.
+  bool resend = false;           ///< run_prompt_options::resend_if_not_created.
 };
+
+/// After the create failed: reconcile it when its run may exist (or does), it is asked for, and
+/// no cancellation or close() ended the create; else finish with its error.
+inline run_prompt_step after_create_failure(const run_prompt_plan& plan, bool run_may_exist,
+                                            bool ended_by_caller,
+                                            boost::asio::cancellation_type_t cancelled) {
+  if (!plan.reconcile || !run_may_exist || ended_by_caller) return run_prompt_step::finish;
+  if (cancelled != boost::asio::cancellation_type::none) return run_prompt_step::finish;
+  return run_prompt_step::reconcile;
+}
+
+/// What a reconciliation's answer leads to.
+enum class reconciled_as { found, not_found, ambiguous, failed };
+
+/// The step after a reconciliation. found: wait for the run unless it is finished (terminal
+/// cancellation ends it first, as after a create). not_found: send again once when asked (any
+/// cancellation ends it: nothing was sent), else finish with the create's error. ambiguous and
+/// failed: finish with the create's error.
+inline run_prompt_step after_reconcile(const run_prompt_plan& plan, reconciled_as answer,
+                                       bool run_finished, bool resent,
+                                       boost::asio::cancellation_type_t cancelled) {
+  using boost::asio::cancellation_type;
+  if (answer == reconciled_as::found) {
+    if (run_finished) return run_prompt_step::finish;
+    return (cancelled & cancellation_type::terminal) != cancellation_type::none
+               ? run_prompt_step::abort
+               : run_prompt_step::wait;
+  }
+  if (answer == reconciled_as::not_found && plan.resend && !resent)
+    return cancelled != cancellation_type::none ? run_prompt_step::abort : run_prompt_step::create;
+  return run_prompt_step::finish;
+}
 
 /// The step after `plan`'s optional reads.
 inline run_prompt_step after_reads(const run_prompt_plan& plan, run_prompt_step done) {

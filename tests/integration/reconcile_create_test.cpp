@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: BSL-1.0
+// reconcile_create against the emulator: an unknown create's run is found, a create that made no
+// run is not found after its grace, two unknowns that cannot be told apart are ambiguous, another
+// creator is never taken for ours, new creates wait while a reconciliation lists (and a held
+// create ends not created at its deadline), and cancellation, close() and a broken listing end it.
+#include "support/fixture.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <algorithm>
+#include <optional>
+
+using namespace bp_test;
+namespace demo = bp::testing::demo;
+using bp::testing::fault_kind;
+namespace routes = bp::testing::routes;
+
+namespace {
+
+/// Reconcile options for tests: a short grace, so that not_found comes quickly.
+bp::reconcile_options quick_reconcile(std::chrono::milliseconds grace = 300ms) {
+  bp::reconcile_options o;
+  o.grace = grace;
+  return o;
+}
+
+/// A create whose request reached the emulator as `kind` says; returns its record.
+asio::awaitable<bp::create_record> unknown_create(bp::client& c, fault_kind kind,
+                                                  std::string topic) {
+  bp::diagnostics diag;
+  auto [ec, r] = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, topic),
+                                         diag, asio::as_tuple(asio::use_awaitable));
+  REQUIRE(ec == bp::error::create_outcome_unknown);
+  REQUIRE(diag.create);
+  (void)kind;
+  co_return *diag.create;
+}
+
+bp::client no_retry_client(fixture& f) {
+  auto opts = quick_options(f, 0);
+  return f.make_client(opts);
+}
+
+/// What a callback-started operation completed with, once it has.
+template <class T>
+struct completion {
+  std::optional<boost::system::error_code> ec;
+  T value{};
+  auto handler() {
+    return [this](boost::system::error_code e, T v) {
+      ec = e;
+      value = std::move(v);
+    };
+  }
+};
+
+/// Waits (up to 10 s) until `c` has completed.
+template <class T>
+asio::awaitable<void> until_done(const completion<T>& c) {
+  for (int i = 0; i < 1000 && !c.ec; ++i) co_await sleep_for(10ms);
+  REQUIRE(c.ec);
+}
+
+}  // namespace
+
+TEST_CASE("reconcile_create finds the run of a create whose answer was lost", "[reconcile]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
+    const bp::create_record record = co_await unknown_create(c, fault_kind::reset_after_processing, "lost");
+    REQUIRE(f.emu.run_count() == 1);
+    const std::string made = f.emu.runs().front().run_id;
+
+    const bp::reconcile_result r = co_await bp::reconcile_create(c, record, quick_reconcile());
+    CHECK(r.status == bp::reconcile_status::found);
+    REQUIRE(r.run);
+    CHECK(r.run->run_id == made);
+    CHECK(r.record.prompt_version_id == record.prompt_version_id);
+    // Claimed: remembered, so that no later reconciliation can take it.
+    const auto ids = c.remembered_runs();
+    CHECK(std::find(ids.begin(), ids.end(), made) != ids.end());
+    // A run the client created itself is never a candidate: its answer came back.
+    const bp::run mine = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "ok"));
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    const bp::create_record none = co_await unknown_create(c, fault_kind::reset, "never");
+    const bp::reconcile_result r2 = co_await bp::reconcile_create(c, none, quick_reconcile());
+    CHECK(r2.status == bp::reconcile_status::not_found);
+    CHECK_FALSE(r2.run);
+    CHECK(f.emu.run_count() == 2);
+    (void)mine;
+  });
+}
+
+TEST_CASE("a create that made no run is not_found only after its grace period",
+          "[reconcile]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    const bp::create_record record = co_await unknown_create(c, fault_kind::reset, "lost");
+    CHECK(f.emu.run_count() == 0);
+    const bp::reconcile_result r = co_await bp::reconcile_create(c, record, quick_reconcile(700ms));
+    CHECK(r.status == bp::reconcile_status::not_found);
+    CHECK(std::chrono::system_clock::now() >= record.failed_at + 700ms);
+    CHECK_FALSE(r.reason.empty());
+
+    // A record that proves nothing was made is answered at once; a broken one is refused.
+    bp::create_record proven = record;
+    proven.outcome = bp::create_outcome::not_created;
+    const auto start = std::chrono::steady_clock::now();
+    const bp::reconcile_result at_once = co_await bp::reconcile_create(c, proven);
+    CHECK(at_once.status == bp::reconcile_status::not_found);
+    CHECK(elapsed_since(start) < 500ms);
+    bp::create_record broken = record;
+    broken.sent_at.reset();
+    const auto e = co_await expect_error(bp::reconcile_create(c, broken));
+    CHECK(e.code() == bp::error::invalid_argument);
+    bp::reconcile_options wrong;
+    wrong.grace = 61s;
+    const auto e2 = co_await expect_error(bp::reconcile_create(c, record, wrong));
+    CHECK(e2.code() == bp::error::invalid_argument);
+  });
+}
+
+TEST_CASE("two unknowns in flight together with one run between them are both ambiguous",
+          "[reconcile]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    // The first create's request is processed and its answer lost; the second never processed.
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    using namespace asio::experimental::awaitable_operators;
+    auto [a, b] = co_await (unknown_create(c, fault_kind::reset_after_processing, "a") &&
+                            unknown_create(c, fault_kind::reset, "b"));
+    REQUIRE(f.emu.run_count() == 1);
+    const std::string made = f.emu.runs().front().run_id;
+    auto [ra, rb] = co_await (bp::reconcile_create(c, a, quick_reconcile(), asio::use_awaitable) &&
+                              bp::reconcile_create(c, b, quick_reconcile(), asio::use_awaitable));
+    // Their windows overlap: the run is either's. Neither may claim it.
+    for (const bp::reconcile_result* r : {&ra, &rb}) {
+      CHECK(r->status == bp::reconcile_status::ambiguous);
+      CHECK(r->candidates == std::vector<std::string>{made});
+    }
+  });
+}
+
+TEST_CASE("a second client's run in the window is never taken for ours", "[reconcile]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    auto other = f.make_client();  // another creator, with the same key
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    const bp::create_record record = co_await unknown_create(c, fault_kind::reset, "mine");
+    const bp::run theirs =
+        co_await bp::create_run(other, topic_request(demo::text_prompt_version_id, "theirs"));
+    // Our create made no run; theirs lies in our window. Without the rule it would be "found".
+    const bp::reconcile_result r = co_await bp::reconcile_create(c, record, quick_reconcile());
+    CHECK(r.status == bp::reconcile_status::ambiguous);
+    CHECK(r.candidates == std::vector<std::string>{theirs.run_id});
+    CHECK(r.reason.find("another creator") != std::string::npos);
+
+    // Both unknown, with one run each: still another creator's run makes both answers ambiguous.
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
+    const bp::create_record second =
+        co_await unknown_create(c, fault_kind::reset_after_processing, "mine-2");
+    co_await bp::create_run(other, topic_request(demo::text_prompt_version_id, "theirs-2"));
+    const bp::reconcile_result r2 = co_await bp::reconcile_create(c, second, quick_reconcile());
+    CHECK(r2.status == bp::reconcile_status::ambiguous);
+    CHECK(r2.candidates.size() >= 2);
+  });
+}
+
+TEST_CASE("new creates of the version wait while a reconciliation lists, and time out held",
+          "[reconcile]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
+    const bp::create_record record = co_await unknown_create(c, fault_kind::reset_after_processing, "lost");
+    // A create in flight for 800 ms: the reconciliation waits for it before listing.
+    bp::testing::fault slow = make_fault(fault_kind::delay);
+    slow.delay = 800ms;
+    f.emu.inject_fault(routes::create_run, slow);
+    completion<bp::run> in_flight;
+    bp::create_run(c, topic_request(demo::text_prompt_version_id, "slow"), in_flight.handler());
+    co_await sleep_for(100ms);  // written by now
+    completion<bp::reconcile_result> reconciling;
+    bp::reconcile_create(c, record, quick_reconcile(), reconciling.handler());
+    co_await sleep_for(100ms);  // holding by now
+    // A create that may wait 300 ms in all is held past its deadline: never sent.
+    auto short_opts = quick_options(f, 0);
+    short_opts.timeouts.total = 300ms;
+    auto impatient = c.with(bp::call_options{.timeouts = short_opts.timeouts});
+    bp::diagnostics diag;
+    const auto held_start = std::chrono::steady_clock::now();
+    auto [ec, none] = co_await bp::create_run(impatient, topic_request(demo::text_prompt_version_id, "held"),
+                                              diag, asio::as_tuple(asio::use_awaitable));
+    CHECK(ec == bp::error::create_held);
+    REQUIRE(diag.create);
+    CHECK(diag.create->outcome == bp::create_outcome::not_created);
+    CHECK(elapsed_since(held_start) < 700ms);
+    // One that can wait goes out once the listing is done, after the slow one settled.
+    const bp::run later = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "later"));
+    co_await until_done(in_flight);
+    CHECK_FALSE(*in_flight.ec);
+    const bp::run& slow_run = in_flight.value;
+    co_await until_done(reconciling);
+    REQUIRE_FALSE(*reconciling.ec);
+    const bp::reconcile_result& r = reconciling.value;
+    CHECK(r.status == bp::reconcile_status::found);
+    REQUIRE(r.run);
+    CHECK(r.run->run_id != slow_run.run_id);
+    CHECK(r.run->run_id != later.run_id);
+    CHECK(f.emu.run_count() == 3);  // lost, slow, later: the held one never reached the server
+  });
+}
+
+TEST_CASE("cancelling or closing ends a reconciliation and lets creates go", "[reconcile]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    const bp::create_record record = co_await unknown_create(c, fault_kind::reset, "never");
+    for (auto type : {asio::cancellation_type::terminal, asio::cancellation_type::partial,
+                      asio::cancellation_type::total}) {
+      asio::cancellation_signal cancel;
+      completion<bp::reconcile_result> pending;
+      bp::reconcile_create(c, record, quick_reconcile(30s),
+                           asio::bind_cancellation_slot(cancel.slot(), pending.handler()));
+      co_await sleep_for(100ms);
+      const auto start = std::chrono::steady_clock::now();
+      cancel.emit(type);
+      co_await until_done(pending);
+      CHECK(*pending.ec == asio::error::operation_aborted);
+      CHECK(elapsed_since(start) < 1s);
+    }
+    // The hold is gone: a create goes out at once.
+    co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "free"));
+
+    // A broken listing: reconcile_failed, the record kept; the next try decides.
+    f.emu.inject_fault(routes::list_runs, make_fault(fault_kind::server_error, -1));
+    bp::diagnostics diag;
+    auto [failed_ec, failed] = co_await bp::reconcile_create(c, record, quick_reconcile(), diag,
+                                                             asio::as_tuple(asio::use_awaitable));
+    CHECK(failed_ec == bp::error::reconcile_failed);
+    REQUIRE(diag.create);
+    CHECK(diag.create->sent_at == record.sent_at);
+    f.emu.clear_faults();
+
+    completion<bp::reconcile_result> pending;
+    bp::reconcile_create(c, record, quick_reconcile(30s), pending.handler());
+    co_await sleep_for(100ms);
+    c.close();
+    co_await until_done(pending);
+    CHECK(*pending.ec == bp::error::client_closed);
+  });
+}
+
+TEST_CASE("run_prompt reconciles an unknown create by itself, and resends only when asked",
+          "[reconcile][run_prompt]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    bp::run_inputs inputs;
+    inputs.text_inputs["topic"] = "lost";
+    bp::run_prompt_options options;
+    options.validate = false;
+    options.reconciliation = quick_reconcile();
+    const auto version = bp::prompt_ref::version(demo::text_prompt_version_id);
+
+    // Its answer lost, the run is found and returned, finished.
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
+    const bp::run found = co_await bp::run_prompt(c, version, inputs, options);
+    REQUIRE(f.emu.run_count() == 1);
+    CHECK(found.run_id == f.emu.runs().front().run_id);
+    CHECK(found.finished());
+
+    // Never processed: not_found, the create's error, and what the reconciliation said.
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    bp::diagnostics diag;
+    auto [ec, none] = co_await bp::run_prompt(c, version, inputs, options,
+                                              asio::as_tuple(asio::use_awaitable));
+    CHECK(ec == bp::error::create_outcome_unknown);
+    (void)diag;
+    CHECK(f.emu.run_count() == 1);
+
+    // Asked to resend after not_found: one run, once.
+    options.resend_if_not_created = true;
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    const bp::run resent = co_await bp::run_prompt(c, version, inputs, options);
+    CHECK(resent.finished());
+    CHECK(f.emu.run_count() == 2);
+
+    // Off: the create's error at once.
+    options.reconcile = false;
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
+    const auto e = co_await expect_error(bp::run_prompt(c, version, inputs, options));
+    CHECK(e.code() == bp::error::create_outcome_unknown);
+    CHECK_FALSE(e.get_diagnostics().data.as_object().contains("reconcile"));
+    CHECK(f.emu.run_count() == 3);
+  });
+}
+
+TEST_CASE("run_prompt's failure after reconciling says what it answered", "[reconcile][run_prompt]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    bp::run_inputs inputs;
+    inputs.text_inputs["topic"] = "never";
+    bp::run_prompt_options options;
+    options.validate = false;
+    options.reconciliation = quick_reconcile();
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
+    const auto e = co_await expect_error(bp::run_prompt(
+        c, bp::prompt_ref::version(demo::text_prompt_version_id), inputs, options));
+    CHECK(e.code() == bp::error::create_outcome_unknown);
+    const auto& diag = e.get_diagnostics();
+    REQUIRE(diag.create);
+    const auto& reconcile = diag.data.at("reconcile").as_object();
+    CHECK(reconcile.at("status").as_string() == "not_found");
+    CHECK(reconcile.at("candidates").as_array().empty());
+    CHECK(diag.message.find("reconciled: not_found") != std::string::npos);
+  });
+}
