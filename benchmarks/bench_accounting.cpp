@@ -2,6 +2,7 @@
 // The accounting run at scale (outside CI): N create (+ wait) operations through the fault proxy,
 // each checked against the emulator's record of runs; prints the table RESULTS.md shows.
 // Usage: bench_accounting [--operations N] [--concurrency C] [--seed S] [--probability P]
+//                         [--versions 1|2] [--reconcile 0|1] [--resend 0|1] [--grace-ms G]
 #include "support/accounting.hpp"
 
 #include <cstdlib>
@@ -23,6 +24,14 @@ int main(int argc, char** argv) {
       cfg.seed = std::strtoull(value, nullptr, 10);
     else if (flag == "--probability")
       cfg.fault_probability = std::strtod(value, nullptr);
+    else if (flag == "--versions")
+      cfg.versions = std::strtoull(value, nullptr, 10);
+    else if (flag == "--reconcile")
+      cfg.reconcile = std::string_view(value) == "1";
+    else if (flag == "--resend")
+      cfg.resend = std::string_view(value) == "1";
+    else if (flag == "--grace-ms")
+      cfg.grace = std::chrono::milliseconds(std::strtoll(value, nullptr, 10));
     else {
       std::cerr << "unknown flag " << flag << "\n";
       return 2;
@@ -30,7 +39,12 @@ int main(int argc, char** argv) {
   }
   const auto r = bp_accounting::run_accounting(cfg);
   std::cout << "accounting: " << cfg.operations << " create+wait, concurrency " << cfg.concurrency
-            << ", seed " << cfg.seed << ", " << cfg.fault_probability << " per fault kind\n\n"
+            << ", seed " << cfg.seed << ", " << cfg.fault_probability << " per fault kind ("
+            << 8 * cfg.fault_probability * 100 << " % of requests), "
+            << (cfg.versions == 1 ? "one prompt version" : "two prompt versions")
+            << (cfg.reconcile ? ", reconciled (grace " + std::to_string(cfg.grace.count()) + " ms)"
+                              : std::string(", not reconciled"))
+            << (cfg.resend ? ", resent after not_found" : "") << "\n\n"
             << r.table();
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/server_clock.hpp>
 #include <betterprompt/config.hpp>
+#include <betterprompt/create_outcome.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/execution_context.hpp>
@@ -105,7 +106,9 @@ class client {
   /// window (the longest total timeout of any handle, plus the grace period, margins and clock
   /// offset bounds: about 7 minutes by default), and at most 100 000 are kept (past that, the
   /// answers that could need the dropped ones say "ambiguous", never "found"). Shared by every
-  /// handle of the client (see with()). Thread-safe.
+  /// handle of the client (see with()) and by every client of this process with the same
+  /// base_url and api_key (as are the holds of reconciliation): those are not other creators.
+  /// Thread-safe.
   BETTERPROMPT_DECL std::vector<std::string> remembered_runs() const;
 
   /// Remembers `run_ids` as if this client's creates had returned them, from now on: runs known
@@ -117,6 +120,10 @@ class client {
   /// before the first answer that carried one. Reconciliation reads it to place a create's
   /// window on the server's clock. Shared by every handle. Thread-safe.
   BETTERPROMPT_DECL std::optional<clock_offset_bounds> server_clock_offset() const;
+
+  /// How many creates ended with a run that may exist, and what reconciliation answered for them
+  /// (for a server's metrics). Shared as remembered_runs() is. Thread-safe.
+  BETTERPROMPT_DECL betterprompt::create_counters create_counters() const;
 
   /// Implementation access for the library's own functions; not part of the public API.
   const std::shared_ptr<detail::client_impl>& impl() const noexcept { return impl_; }

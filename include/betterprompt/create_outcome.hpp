@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,17 @@ enum class create_outcome {
 
 /// "not_created", "created" or "unknown".
 BETTERPROMPT_DECL std::string_view to_string(create_outcome outcome) noexcept;
+
+/// How the creates of a client ended where their run was in doubt, and what reconciliation
+/// answered (client::create_counters). Counts since the client was made, shared as its memory of
+/// runs is (its with() handles, and its process's clients of the same base_url and key).
+struct create_counters {
+  std::uint64_t unknown = 0;  ///< Creates that failed with a run that may exist (unknown, created).
+  std::uint64_t found = 0;    ///< Reconciliations that found the run.
+  std::uint64_t not_found = 0;  ///< Reconciliations that answered not_found.
+  std::uint64_t ambiguous = 0;  ///< Reconciliations that answered ambiguous.
+  std::uint64_t reconcile_failed = 0;  ///< Reconciliations whose listing failed.
+};
 
 /// A failed create, as diagnostics::create carries it: what is known, typed and
 /// JSON-serialisable (value_from / value_to), so that it can be stored and reconciled later.

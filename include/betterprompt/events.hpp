@@ -28,6 +28,14 @@ enum class event_kind {
   tls_handshake,         ///< A TLS handshake finished in `duration`.
   connection_reused,     ///< The attempt uses an idle keep-alive connection.
   connection_closed,     ///< The call closed its connection (a failure, or not reusable).
+  /// A create's request is being written (each attempt that writes): `prompt_version_id`,
+  /// `sent_at`. With create_settled, what a server needs to keep its own journal of creates and
+  /// reconcile them after its own crash.
+  create_sent,
+  /// A create ended and the client knows how: `prompt_version_id`, `sent_at` (of its last write;
+  /// empty when nothing was written), `outcome` ("answered" with its `run_id`, or the
+  /// create_record's "not_created", "unknown" or "created"), `error`.
+  create_settled,
 };
 
 /// The event's name: "call_started", "retry_scheduled", …
@@ -49,6 +57,11 @@ struct event {
   std::string_view request_id;            ///< call_finished: x-request-id, when sent.
   std::size_t bytes_out = 0;              ///< call_finished: bytes of the request (last attempt).
   std::size_t bytes_in = 0;               ///< call_finished: bytes of the response body.
+  std::string_view prompt_version_id;     ///< create_sent, create_settled: the create's version.
+  /// create_sent, create_settled: when its (last) request began going out, system clock.
+  std::optional<std::chrono::system_clock::time_point> sent_at;
+  std::string_view outcome;  ///< create_settled: "answered", "not_created", "unknown", "created".
+  std::string_view run_id;   ///< create_settled: the run it answered, when it did.
 };
 
 /// A client's event hook. Called on the client's executor, from every thread that runs it (make

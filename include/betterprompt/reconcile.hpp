@@ -18,10 +18,12 @@ namespace betterprompt {
 /// Finds which run a create of unknown outcome made, from the record its failure left in
 /// diagnostics::create. Completion signature void(error_code, reconcile_result).
 ///
-/// **Its limit first**: "found" assumes that nothing but this client (and its with() handles)
-/// creates runs of the record's prompt version with this API key during the create's window. A
-/// second `client` in the same process is another creator. When the listing shows runs of the
-/// version that none of this client's creates can explain, another creator exists: the answer is
+/// **Its limit first**: "found" assumes that nothing but this process's clients of the same
+/// base_url and API key creates runs of the record's prompt version during the create's window.
+/// Those clients share what reconciliation knows (their runs, their creates in flight, the holds),
+/// so a second `client` in the process is not another creator; another process, another machine,
+/// or a client that spells the base URL differently is. When the listing shows runs of the
+/// version that none of these clients' creates can explain, another creator exists: the answer is
 /// then ambiguous and names them.
 ///
 /// How: new creates of the version wait at their write point (their held time counts against
@@ -33,11 +35,12 @@ namespace betterprompt {
 /// explain it. The hold ends before any grace wait. Concurrent reconciliations of one version
 /// form one group, answered together; a run goes to one caller only, and is then remembered.
 ///
-/// Answers: found (the run), not_found (nothing in its window `grace` after it failed: the
-/// listing may lag and a middlebox may still forward the request, so this is not proof), or
+/// Answers: found (the run), not_found (nothing in its window, listed `grace` after it failed
+/// and after its window closed on the server's clock: the listing may lag and a middlebox may
+/// still forward the request, so this is not proof), or
 /// ambiguous (the candidates). A record with outcome not_created answers not_found at once,
-/// without listing. Errors: error::reconcile_failed when the listing failed (after the call's own
-/// retries): nothing is decided, the diagnostics keep the record (diagnostics::create) and the
+/// without listing. Errors: error::reconcile_failed when the listing failed four rounds in a row
+/// (each after the call's own retries; 0.5, 1 and 2 s apart): nothing is decided, the diagnostics keep the record (diagnostics::create) and the
 /// listing's failure, and it may be called again; error::invalid_argument for a record without a
 /// prompt version or send time, or options out of range. Every cancellation type ends it
 /// (operation_aborted) and releases the hold; client::close() ends it with error::client_closed.

@@ -46,9 +46,10 @@ for i in 1 2 3 4; do
   [ "$(count_runs "online-$i")" -eq 1 ] || fail "online-$i: $(count_runs "online-$i") runs"
 done
 
-# Each case below waits out the margin (2 s) first: a run of an earlier case inside a window
+# Each case below waits out its window (margin 2 s, widened by the whole seconds of Date headers
+# and floored to a second) first: a run of an earlier case inside a window
 # would be another creator's, and rightly make the answer ambiguous.
-pause() { sleep 3; }
+pause() { sleep 5; }
 
 # Offline: a row recorded only as "sending" whose request made a run is found.
 pause
@@ -92,4 +93,8 @@ rc=0
 [ "$rc" -eq 6 ] || fail "twin: the rerun exits $rc"
 grep -q "batch: ambiguous twin-1" "$out/twin-rerun.err" || fail "twin: rerun does not list it"
 [ "$(count_runs twin-1)" -eq 0 ] || fail "twin-1: created"
+# An unclaimed run is a candidate still, never a run of the file's: the rerun answers ambiguous
+# again (not not_found) and records the unclaimed run once.
+[ "$(tail -n 3 "$out/twin.out" | grep -c '"status":"ambiguous"')" -eq 2 ] || fail "twin: rerun answers"
+[ "$(grep -c '"unclaimed"' "$out/twin.out")" -eq 1 ] || fail "twin: unclaimed recorded twice"
 echo "ok"

@@ -255,8 +255,10 @@ TEST_CASE("run_prompt's create step says what it left behind", "[create][run_pro
     bp::client c{f.ioc, quick_options(f, 2, 500ms)};
     bp::run_inputs inputs;
     inputs.text_inputs["topic"] = "prompted";
-    auto e = co_await expect_error(
-        bp::run_prompt(c, bp::prompt_ref::latest(demo::text_prompt_id), std::move(inputs)));
+    bp::run_prompt_options options;
+    options.reconcile = false;  // what the create step reports; reconcile_create_test reconciles
+    auto e = co_await expect_error(bp::run_prompt(
+        c, bp::prompt_ref::latest(demo::text_prompt_id), std::move(inputs), options));
     CHECK(e.code() == bp::error::create_outcome_unknown);
     REQUIRE(e.get_diagnostics().create);
     CHECK(e.get_diagnostics().create->outcome == bp::create_outcome::unknown);

@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 namespace bp = betterprompt;
 using bp::detail::reconcile_verdict;
 using namespace std::chrono_literals;
@@ -102,6 +104,22 @@ TEST_CASE("which run each unknown create made: a table", "[policy][reconcile]") 
   SECTION("one unknown, no run, after its grace: not found") {
     CHECK(decide({unknown(1000, 2000)}, {}, 12000)[0].verdict == v::not_found);
   }
+  SECTION("no run is final only from a listing begun after its window closed") {
+    // Grace 10 s, but the window ends 2 s + 1.5 s after the failure on the server's earliest
+    // clock: a listing begun at 12 s may miss a run made at 13 s inside the window.
+    bp::detail::reconcile_facts f;
+    const std::vector<bp::detail::unknown_create> group{unknown(1000, 10'000)};
+    f.group = group;
+    f.skew = {-500ms, 1000ms};
+    f.margin = 2s;
+    f.grace = 500ms;
+    f.now = at(12'000ms);
+    auto a = bp::detail::decide_reconcile(f);
+    CHECK(a[0].verdict == v::wait);
+    CHECK(a[0].wait_until == at(13'500ms));  // 10 s + 1 s + 2 s, less the -0.5 s
+    f.now = at(13'500ms);
+    CHECK(bp::detail::decide_reconcile(f)[0].verdict == v::not_found);
+  }
   SECTION("two overlapping unknowns, one run both could have made: ambiguous for both") {
     const auto a = decide({unknown(1000, 3000), unknown(2000, 4000)}, {run_at(2500)});
     CHECK(a[0].verdict == v::ambiguous);
@@ -174,9 +192,9 @@ TEST_CASE("which run each unknown create made: a table", "[policy][reconcile]") 
 
 TEST_CASE("the memory of the client's runs is bounded by time and count", "[policy][reconcile]") {
   bp::detail::run_memory memory(10s, 3);
-  memory.remember("run_a", at(0ms));
-  memory.remember("run_b", at(1000ms));
-  memory.remember("run_a", at(1500ms));  // already held: no second entry
+  CHECK(memory.remember("run_a", at(0ms)));
+  CHECK(memory.remember("run_b", at(1000ms)));
+  CHECK_FALSE(memory.remember("run_a", at(1500ms)));  // already held: no second entry, no claim
   CHECK(memory.holds("run_a"));
   CHECK(memory.ids() == std::vector<std::string>{"run_a", "run_b"});
   CHECK(memory.complete_since(at(0ms)));
@@ -223,6 +241,16 @@ TEST_CASE("the ledger holds a version's writes and names the creates a reconcili
   CHECK_FALSE(ledger.held("pv1"));
   CHECK(ledger.may_write(b));
   CHECK(ledger.release("pv1").empty());  // one release too many changes nothing
+
+  // A woken create has its pass: a hold begun before it got to write waits for it instead.
+  const auto e = ledger.begin("pv1");
+  ledger.hold("pv1");
+  CHECK_FALSE(ledger.may_write(e));
+  CHECK(ledger.release("pv1") == std::vector<bp::detail::create_ledger::ticket>{e});
+  const auto again = ledger.hold("pv1");
+  CHECK(std::find(again.begin(), again.end(), e) != again.end());
+  CHECK(ledger.may_write(e));
+  ledger.release("pv1");
 }
 
 TEST_CASE("the client's create gate: a hold stops writes, release wakes them, settles are awaited",
@@ -277,6 +305,10 @@ TEST_CASE("creates whose run may exist are noted per version, to explain listed 
   accounting.note_unsettled_outcome(r);
   CHECK(accounting.unsettled_outcomes("v1").size() == 1);
   CHECK(accounting.unsettled_outcomes("v3").empty());
+  // Reconciled to its run, it explains no other.
+  accounting.forget_unsettled_outcome(r);
+  CHECK(accounting.unsettled_outcomes("v2").empty());
+  CHECK(accounting.unsettled_outcomes("v1").size() == 1);
   // Past the memory's horizon, a note is forgotten.
   r.failed_at = std::chrono::system_clock::now() - 1h;
   r.prompt_version_id = "v1";

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSL-1.0
 // The accounting run: N create (+ wait) operations through the fault proxy to an emulator, each
-// checked against the emulator's own record of runs. Shared by the accounting test (N = 300) and
-// benchmarks/bench_accounting (N = 10 000).
+// checked against the emulator's own record of runs. With `reconcile`, each create whose outcome
+// is unknown (or created, its answer lost) is reconciled, and the answer checked too: found must
+// be its own run, not_found must have no run, ambiguous must name its run. Shared by the
+// accounting test (N = 300) and benchmarks/bench_accounting (N = 10 000).
 #pragma once
 
 #include <betterprompt/betterprompt.hpp>
@@ -15,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -36,6 +39,10 @@ struct config {
   std::uint64_t seed = 1;           ///< The proxy's draws.
   double fault_probability = 0.02;  ///< Per kind of proxy fault (8 kinds).
   std::chrono::seconds limit{110};  ///< Past it, operations still running count as hung.
+  std::size_t versions = 2;  ///< 1: every create of one (slow) prompt version; 2: alternating.
+  bool reconcile = false;    ///< Reconcile every create whose run may exist.
+  bool resend = false;       ///< After not_found, create again (at most twice): may bill twice.
+  std::chrono::milliseconds grace{2000};  ///< Reconciliation's grace (the emulator does not lag).
 };
 
 /// What a create's failure said about its run.
@@ -80,6 +87,10 @@ struct operation {
   boost::system::error_code wait_error;
   bp::diagnostics wait_diag;
   std::optional<bp::run> final_run;  ///< The finished run the operation ended with.
+  std::vector<bp::reconcile_result> reconciled;  ///< Each reconciliation's answer, in order.
+  boost::system::error_code reconcile_error;     ///< The last reconciliation's error, if any.
+  bool found = false;        ///< Its run came from reconciliation, not from the create's answer.
+  std::size_t resent = 0;    ///< Creates sent again after not_found.
 };
 
 /// The table, and the failures behind each line that must stay at zero.
@@ -96,6 +107,16 @@ struct report {
   std::size_t hangs = 0;                  ///< Operations unfinished at the limit.
   std::size_t waits = 0, waits_lost = 0;  ///< Waits, and waits that failed on an existing run.
   std::size_t creates_failed_unfaulted = 0;  ///< Creates that failed with no fault on them.
+  // Reconciliation (zero without it).
+  std::size_t unknowns = 0;           ///< Creates reconciled (outcome unknown or created).
+  std::size_t resolved_found = 0;     ///< Found: its own run.
+  std::size_t resolved_absent = 0;    ///< not_found, and no run exists.
+  std::size_t unresolved_ambiguous = 0;  ///< Ambiguous, its run (if any) among the candidates.
+  std::size_t unresolved_failed = 0;  ///< reconcile_failed or another error.
+  std::size_t absent_but_run = 0;     ///< not_found, yet its run exists.
+  std::size_t ambiguous_missing = 0;  ///< Ambiguous, and its run is not a candidate.
+  std::size_t wrong_attributions = 0;  ///< Found another operation's run.
+  std::size_t resends = 0;            ///< Creates sent again after not_found.
   std::size_t faults = 0;                    ///< Faults the proxy injected.
   double seconds = 0;
   std::map<std::string, std::size_t> create_errors;  ///< "code: stated" → count.
@@ -132,6 +153,17 @@ struct report {
     line("waits lost before their deadline (must be 0)", waits_lost);
     line("creates failed with no fault injected on them", creates_failed_unfaulted);
     line("faults injected by the proxy", faults);
+    if (unknowns > 0) {
+      line("reconciled (the create's outcome unknown or created)", unknowns);
+      line("  resolved: found, its own run", resolved_found);
+      line("  resolved: not_found, no run exists", resolved_absent);
+      line("  unresolved: ambiguous, its run (if any) a candidate", unresolved_ambiguous);
+      line("  unresolved: reconcile_failed", unresolved_failed);
+      line("  not_found, but its run exists (must be 0)", absent_but_run);
+      line("  ambiguous without its run among the candidates (must be 0)", ambiguous_missing);
+      line("  wrong attributions: found another's run (must be 0)", wrong_attributions);
+      line("  creates sent again after not_found", resends);
+    }
     char text[96];
     std::snprintf(text, sizeof text, "\n%.1f s\n", seconds);
     out += text;
@@ -151,18 +183,54 @@ constexpr const char* slow_version = "acc0acc0-0000-4000-8000-000000000001";
 
 inline std::string topic_of(std::size_t i) { return "acct-" + std::to_string(i) + "-end"; }
 
-/// Runs operations from a shared counter until none is left.
-inline asio::awaitable<void> worker(bp::client& c, std::vector<operation>& ops, std::size_t& next) {
-  while (next < ops.size()) {
-    operation& op = ops[next];
-    const std::size_t i = next++;
+/// Whether a create's failure leaves a run that may exist: what reconciliation is for.
+inline bool may_have_run(const boost::system::error_code& ec, const bp::diagnostics& diag) {
+  return ec && diag.create && diag.create->outcome != bp::create_outcome::not_created;
+}
+
+/// The create of `op` (reconciled and sent again as `cfg` says): its run, or its failure.
+inline asio::awaitable<std::optional<bp::run>> create_step(bp::client& c, const config& cfg,
+                                                           operation& op, std::string version) {
+  for (;;) {
     bp::run_request request;
-    request.prompt_version_id = i % 2 ? slow_version : bp::testing::demo::text_prompt_version_id;
+    request.prompt_version_id = version;
     request.text_inputs["topic"] = op.topic;
+    op.create_diag = {};
     auto [ec, created] = co_await bp::create_run(c, std::move(request), op.create_diag,
                                                  asio::as_tuple(asio::use_awaitable));
     op.create_error = ec;
-    if (!ec) {
+    if (!ec) co_return std::move(created);
+    if (!cfg.reconcile || !may_have_run(ec, op.create_diag)) co_return std::nullopt;
+    bp::reconcile_options options;
+    options.grace = cfg.grace;
+    bp::diagnostics diag;
+    auto [rec, answer] = co_await bp::reconcile_create(c, *op.create_diag.create, options, diag,
+                                                       asio::as_tuple(asio::use_awaitable));
+    op.reconcile_error = rec;
+    if (rec) co_return std::nullopt;
+    op.reconciled.push_back(answer);
+    if (answer.status == bp::reconcile_status::found) {
+      op.found = true;
+      op.create_error = {};
+      co_return std::move(*answer.run);
+    }
+    if (answer.status != bp::reconcile_status::not_found || !cfg.resend || op.resent == 2)
+      co_return std::nullopt;
+    ++op.resent;
+  }
+}
+
+/// Runs operations from a shared counter until none is left.
+inline asio::awaitable<void> worker(bp::client& c, const config& cfg, std::vector<operation>& ops,
+                                    std::size_t& next) {
+  while (next < ops.size()) {
+    operation& op = ops[next];
+    const std::size_t i = next++;
+    const std::string version =
+        cfg.versions == 1 || i % 2 ? slow_version : bp::testing::demo::text_prompt_version_id;
+    std::optional<bp::run> made = co_await create_step(c, cfg, op, version);
+    if (made) {
+      bp::run created = std::move(*made);
       op.run_id = created.run_id;
       if (created.finished()) {
         op.final_run = std::move(created);
@@ -213,6 +281,38 @@ inline report check(const std::vector<operation>& ops,
       continue;
     }
     const bool exists = !made.empty();
+    r.resends += op.resent;
+    for (const auto& answer : op.reconciled) {
+      ++r.unknowns;
+      if (answer.status == bp::reconcile_status::found) {
+        if (exists && answer.run && answer.run->run_id == made[0]) {
+          ++r.resolved_found;
+        } else {
+          ++r.wrong_attributions;
+          r.problem(op.topic + ": reconciled to a run not its own");
+        }
+      } else if (answer.status == bp::reconcile_status::not_found) {
+        // A later resend may have made the run since: only the last answer is checked for it.
+        if (&answer != &op.reconciled.back() || !exists || op.resent > 0) {
+          ++r.resolved_absent;
+        } else {
+          ++r.absent_but_run;
+          r.problem(op.topic + ": reconciled not_found, but run " + made[0] + " exists");
+        }
+      } else {
+        const auto& c = answer.candidates;
+        if (!exists || std::find(c.begin(), c.end(), made[0]) != c.end()) {
+          ++r.unresolved_ambiguous;
+        } else {
+          ++r.ambiguous_missing;
+          r.problem(op.topic + ": ambiguous, and its run " + made[0] + " is not a candidate");
+        }
+      }
+    }
+    if (op.reconcile_error) {
+      ++r.unknowns;
+      ++r.unresolved_failed;
+    }
     if (op.create_error) {
       const stated said = statement_of(op.create_error, op.create_diag);
       ++r.create_errors[op.create_error.message() + " (" + to_string(said) + ", " +
@@ -297,7 +397,7 @@ inline report run_accounting(const config& cfg) {
   std::size_t running = std::min(cfg.concurrency, ops.size());
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t w = 0; w < cfg.concurrency; ++w)
-    asio::co_spawn(ioc, worker(*c, ops, next), [&](std::exception_ptr) {
+    asio::co_spawn(ioc, worker(*c, cfg, ops, next), [&](std::exception_ptr) {
       if (--running == 0) {
         proxy.stop();
         emu.stop();

@@ -35,7 +35,9 @@ std::string string_of(const json::object& obj, std::string_view key) {
 struct file_facts {
   std::map<std::string, json::object> last;  ///< Each id's last record.
   std::map<std::string, std::pair<std::string, time_point>> sending;  ///< id → version, sentAt
-  std::set<std::string> run_ids;  ///< Every run the file names: the client's already.
+  std::set<std::string> run_ids;  ///< Every run the file gives a row: the client's already.
+  /// Runs listed as unclaimed by an earlier reconciliation: candidates still, never the client's.
+  std::set<std::string> unclaimed_ids;
   std::set<std::string> versions;
   std::optional<time_point> earliest, latest;  ///< The times its records speak of.
 
@@ -55,7 +57,7 @@ file_facts read_facts(const std::string& path) {
     auto* record = ec ? nullptr : line.if_object();
     if (!record) continue;
     if (const auto* unclaimed = record->if_contains("unclaimed"); unclaimed && unclaimed->is_object())
-      facts.run_ids.insert(string_of(unclaimed->as_object(), "runId"));
+      facts.unclaimed_ids.insert(string_of(unclaimed->as_object(), "runId"));
     const auto* id = record->if_contains("id");
     if (!id || !id->is_string()) continue;
     const std::string key(id->get_string());
@@ -144,7 +146,8 @@ asio::awaitable<void> reconcile_row(context& ctx, output_file& out, std::string 
   out.unreconciled(id, code, row, std::move(reconcile));
 }
 
-/// Lists the runs of the file's versions created in its window that no record names.
+/// Lists the runs of the file's versions created in its window that no row claims (and records
+/// those no earlier reconciliation recorded).
 asio::awaitable<void> list_unclaimed(context& ctx, const file_facts& facts, output_file& out,
                                      const bp::reconcile_options& options,
                                      offline_reconciliation& result) {
@@ -169,7 +172,8 @@ asio::awaitable<void> list_unclaimed(context& ctx, const file_facts& facts, outp
       result.unclaimed.push_back(r);
     }
   }
-  for (const auto& r : result.unclaimed) out.unclaimed(r);
+  for (const auto& r : result.unclaimed)
+    if (!facts.unclaimed_ids.contains(r.run_id)) out.unclaimed(r);  // recorded once
 }
 
 }  // namespace

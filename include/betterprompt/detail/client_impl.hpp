@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // One client handle's state: its options (with() overrides included), the shared pool and the
-// shared accounting of creates. Handles made by client::with() share both. Calls go through
+// shared accounting of creates. Handles made by client::with() share both; clients of the same
+// base URL and key share the accounting (shared_accounting). Calls go through
 // async_call (detail/call_op.hpp).
 #pragma once
 
@@ -21,7 +22,7 @@ class client_impl {
   /// A new client: its own pool. Throws as connection_pool's constructor.
   client_impl(boost::asio::any_io_executor ex, client_options opts)
       : pool_(std::make_shared<connection_pool>(std::move(ex), opts)),
-        accounting_(std::make_shared<create_accounting>(opts.timeouts.total)),
+        accounting_(shared_accounting(opts.base_url, opts.api_key, opts.timeouts.total)),
         options_(std::move(opts)) {
     if (!options_.on_event)
       if (const auto level = log_level_from_environment())

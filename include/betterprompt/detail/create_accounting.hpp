@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// What a client knows for reconciling its creates, shared by the handles of client::with(): the
+// What a client knows for reconciling its creates, shared by the handles of client::with() and by
+// every client of the process with the same base URL and API key (shared_accounting): the
 // runs its creates returned, the server's clock as its Date headers bound it, the creates in flight
 // per prompt version and the holds on them, the creates that ended unknown, and the reconciliations
 // running. Every member is thread-safe: calls on any strand reach it. Callbacks it is given run
@@ -40,6 +41,14 @@ inline std::chrono::milliseconds run_memory_horizon(std::chrono::milliseconds lo
 }
 
 class reconcile_group;
+
+/// The same create: a record that went through JSON keeps its times to the millisecond.
+inline bool same_create(const create_record& a, const create_record& b) {
+  const auto close = [](auto x, auto y) { return (x > y ? x - y : y - x) <= std::chrono::milliseconds(1); };
+  return a.prompt_version_id == b.prompt_version_id &&
+         a.sent_at.has_value() == b.sent_at.has_value() &&
+         (!a.sent_at || close(*a.sent_at, *b.sent_at)) && close(a.failed_at, b.failed_at);
+}
 
 class create_accounting {
  public:
@@ -156,6 +165,26 @@ class create_accounting {
     const auto horizon = runs_.horizon();
     while (!unknowns_.empty() && unknowns_.front().failed_at < now - horizon) unknowns_.pop_front();
     unknowns_.push_back(record);
+    ++counters_.unknown;
+  }
+
+  /// Counts one reconciliation's answer (`failed`: its listing failed).
+  void count_answer(std::uint64_t create_counters::*which) {
+    std::lock_guard lock(mutex_);
+    ++(counters_.*which);
+  }
+
+  /// The counts so far. Thread-safe.
+  create_counters counters() const {
+    std::lock_guard lock(mutex_);
+    return counters_;
+  }
+
+  /// The create of `record` was reconciled to its run: it no longer explains runs in other
+  /// reconciliations. (A not_found answer keeps it: its run may still surface.)
+  void forget_unsettled_outcome(const create_record& record) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(unknowns_, [&](const create_record& r) { return same_create(r, record); });
   }
 
   /// The creates of `version` noted by note_unsettled_outcome and not yet forgotten.
@@ -167,15 +196,20 @@ class create_accounting {
     return out;
   }
 
-  /// Offers a member to the reconciliation of `version` that still takes members, or to one
-  /// `make` makes when none does (one group per version at a time, so that a run goes to one
-  /// caller). Returns the group, and whether it is new (the caller starts it).
+  /// Offers a member to the reconciliation of `version` run by `client` (one client's pool) that
+  /// still takes members, or to one `make` makes when none does. Returns the group, and whether
+  /// it is new (the caller starts it). One group per version and client at a time: its members
+  /// are answered together, and a group never outlives its client's close() for another
+  /// client's members. Groups of different clients of one accounting see each other's unknowns
+  /// (unsettled_outcomes) and claim runs through runs().remember, so a run still goes to one
+  /// caller.
   template <class Make, class Offer>
-  std::pair<std::shared_ptr<reconcile_group>, bool> join_group(const std::string& version,
+  std::pair<std::shared_ptr<reconcile_group>, bool> join_group(const void* client,
+                                                               const std::string& version,
                                                                Make make, Offer offer) {
     std::lock_guard lock(mutex_);
     std::erase_if(groups_, [](const auto& entry) { return entry.second.expired(); });
-    auto& slot = groups_[version];
+    auto& slot = groups_[{client, version}];
     if (auto live = slot.lock(); live && offer(*live)) return {live, false};
     auto made = make();
     offer(*made);
@@ -196,7 +230,30 @@ class create_accounting {
   std::map<ticket, std::function<void()>> wakers_;
   std::vector<settle_watcher> watchers_;
   std::deque<create_record> unknowns_;
-  std::map<std::string, std::weak_ptr<reconcile_group>> groups_;
+  create_counters counters_;
+  std::map<std::pair<const void*, std::string>, std::weak_ptr<reconcile_group>> groups_;
 };
+
+/// The accounting of the clients of this process that talk to `base_url` with `api_key`: a run
+/// one of them created is known to all, a reconciliation holds all their creates of its version,
+/// so a second client of the same account in the process is not another creator. Made on first
+/// use, gone with the last client; `longest_create` widens its memory's horizon. Thread-safe.
+inline std::shared_ptr<create_accounting> shared_accounting(const std::string& base_url,
+                                                            const std::string& api_key,
+                                                            std::chrono::milliseconds longest_create) {
+  static std::mutex mutex;
+  // Keyed by the account, in memory only (never printed, as client_options keeps the key too).
+  static std::map<std::pair<std::string, std::string>, std::weak_ptr<create_accounting>> live;
+  std::lock_guard lock(mutex);
+  std::erase_if(live, [](const auto& entry) { return entry.second.expired(); });
+  auto& slot = live[{base_url, api_key}];
+  if (auto found = slot.lock()) {
+    found->cover_creates_of(longest_create);
+    return found;
+  }
+  auto made = std::make_shared<create_accounting>(longest_create);
+  slot = made;
+  return made;
+}
 
 }  // namespace betterprompt::detail

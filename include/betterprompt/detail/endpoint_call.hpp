@@ -124,6 +124,29 @@ class accounted_create {
       client_->accounting().note_unsettled_outcome(*diag.create);
   }
 
+  /// Tells the client's hook how the create ended (event_kind::create_settled).
+  void settled(std::string_view version, boost::system::error_code ec,
+               std::optional<std::chrono::system_clock::time_point> sent_at,
+               const diagnostics& diag, std::string_view run_id) const {
+    if (!client_ || !client_->options().on_event) return;
+    event e;
+    e.kind = event_kind::create_settled;
+    e.operation = "create_run";
+    e.method = "POST";
+    e.path_template = "/v1/runs";
+    e.error = ec;
+    e.prompt_version_id = version;
+    e.sent_at = diag.create ? diag.create->sent_at : sent_at;
+    e.outcome = ec ? (diag.create ? to_string(diag.create->outcome) : std::string_view("unknown"))
+                   : std::string_view("answered");
+    e.run_id = run_id;
+    try {
+      client_->options().on_event(e);
+    } catch (...) {
+      // A hook's failure is not the call's: documented as swallowed.
+    }
+  }
+
   /// The client knows how the create ended.
   void end() noexcept {
     if (client_ && ticket_ != 0) client_->accounting().end_create(ticket_);
@@ -150,9 +173,16 @@ struct decoding_handler {
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
+    const auto sent_at = answer.exchange.sent_at;
     ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle);
     if (!ec && record_value && create.client()) record_value(*create.client(), result.value);
     if (ec) create.failed(result.diag);
+    if (create.client()) {
+      std::string_view answered;
+      if constexpr (requires { result.value.run_id; })
+        if (!ec) answered = result.value.run_id;
+      create.settled(context, ec, sent_at, result.diag, answered);
+    }
     create.end();
     std::move(handler)(ec, std::move(result));
   }
@@ -186,6 +216,7 @@ struct endpoint_launch {
           const std::uint64_t ticket =
               call->settle ? state->accounting().begin_create(call->context) : 0;
           call->request.create_ticket = ticket;
+          if (ticket) call->request.create_version = call->context;
           accounted_create create = ticket ? accounted_create(state, ticket) : accounted_create();
           async_call(std::move(state), std::move(call->request),
                      decoding_handler<handler_type, T>{

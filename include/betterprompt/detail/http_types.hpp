@@ -51,6 +51,7 @@ struct api_request {
   /// A create's entry in the client's create_accounting (0 for every other request): the call
   /// asks it before writing, and waits while a reconciliation holds the create's prompt version.
   std::uint64_t create_ticket = 0;
+  std::string create_version{};  ///< A create's prompt version, for its events.
 
   static api_request get(route which, std::string target) {
     api_request r;

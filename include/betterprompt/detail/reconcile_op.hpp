@@ -118,6 +118,13 @@ class reconcile_group final : public registered_operation,
   bool closed_ = false;
   std::uint64_t generation_ = 0;  ///< Bumped when a step is abandoned: older handlers do nothing.
   std::chrono::sys_seconds since_{};
+  /// Listings in a row that failed; at max_listing_failures the members end reconcile_failed.
+  int listing_failures_ = 0;
+  static constexpr int max_listing_failures = 4;
+  std::chrono::system_clock::time_point listing_began_{};  ///< Our clock: the decision's "now".
+  /// The listing began before any Date header bounded the server's clock: since_ allowed the
+  /// default ±60 s. The first page's Date bounds it, and the listing starts again from there.
+  bool since_without_skew_ = false;
   std::string cursor_;
   int pages_ = 0;
   std::vector<betterprompt::run> listed_;

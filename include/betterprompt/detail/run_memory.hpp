@@ -26,17 +26,19 @@ class run_memory {
   /// Keeps each run for `horizon` after it was remembered, and at most `cap` runs.
   run_memory(std::chrono::milliseconds horizon, std::size_t cap) : cap_(cap), horizon_(horizon) {}
 
-  /// Remembers `id`, learned at `at` (our clock). Thread-safe.
-  void remember(std::string id, time_point at) {
+  /// Remembers `id`, learned at `at` (our clock). False when it was already remembered: a
+  /// reconciliation claims a run by remembering it, so of two claims one fails. Thread-safe.
+  bool remember(std::string id, time_point at) {
     std::lock_guard lock(mutex_);
     forget_older_than(at - horizon_);
-    if (!ids_.insert(id).second) return;
+    if (!ids_.insert(id).second) return false;
     order_.emplace_back(at, std::move(id));
     while (order_.size() > cap_) {
       if (!capped_since_ || order_.front().first > *capped_since_) capped_since_ = order_.front().first;
       ids_.erase(order_.front().second);
       order_.pop_front();
     }
+    return true;
   }
 
   /// Whether `id` is remembered. Thread-safe.

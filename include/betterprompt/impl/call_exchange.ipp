@@ -53,6 +53,11 @@ BETTERPROMPT_DECL void call_operation::write() {
   phase_ = call_phase::write;
   written_ = sent_ = true;
   sent_at_ = std::chrono::system_clock::now();  // a create's record; the Date header's sample
+  if (request_.create_ticket != 0)
+    notify(event_kind::create_sent, [this](event& e) {
+      e.prompt_version_id = request_.create_version;
+      e.sent_at = sent_at_;
+    });
   limit_io(client_->options().timeouts.write);
   connection_->async_write(
       http_request_,

@@ -74,6 +74,10 @@ BETTERPROMPT_DECL void client::remember_runs(const std::vector<std::string>& run
   for (const auto& id : run_ids) impl_->accounting().runs().remember(id, now);
 }
 
+BETTERPROMPT_DECL create_counters client::create_counters() const {
+  return impl_ ? impl_->accounting().counters() : betterprompt::create_counters{};
+}
+
 BETTERPROMPT_DECL std::optional<clock_offset_bounds> client::server_clock_offset() const {
   return impl_ ? impl_->accounting().clock_offset() : std::nullopt;
 }

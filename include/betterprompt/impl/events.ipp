@@ -4,6 +4,7 @@
 
 #include <betterprompt/detail/printable.hpp>
 #include <betterprompt/events.hpp>
+#include <betterprompt/timestamps.hpp>
 
 #include <cctype>
 #include <cstdlib>
@@ -35,6 +36,10 @@ BETTERPROMPT_DECL std::string_view to_string(event_kind k) noexcept {
       return "connection_reused";
     case event_kind::connection_closed:
       return "connection_closed";
+    case event_kind::create_sent:
+      return "create_sent";
+    case event_kind::create_settled:
+      return "create_settled";
   }
   return "unknown";
 }
@@ -52,7 +57,8 @@ BETTERPROMPT_DECL std::optional<log_level> log_level_from_environment() {
 namespace detail {
 inline bool shown_at_info(event_kind k) noexcept {
   return k == event_kind::call_finished || k == event_kind::retry_scheduled ||
-         k == event_kind::rate_limit_wait || k == event_kind::connection_slot_wait;
+         k == event_kind::rate_limit_wait || k == event_kind::connection_slot_wait ||
+         k == event_kind::create_settled;
 }
 }  // namespace detail
 
@@ -74,6 +80,10 @@ BETTERPROMPT_DECL event_hook make_stream_logger(std::ostream& out, log_level lev
     if (e.duration.count() > 0) line << " duration_us=" << e.duration.count();
     if (e.delay.count() > 0) line << " delay_ms=" << e.delay.count();
     if (!e.reason.empty()) line << " reason=\"" << e.reason << '"';
+    if (!e.prompt_version_id.empty()) line << " prompt_version=" << e.prompt_version_id;
+    if (e.sent_at) line << " sent_at=" << to_iso8601(*e.sent_at);
+    if (!e.outcome.empty()) line << " outcome=" << e.outcome;
+    if (!e.run_id.empty()) line << " run_id=" << e.run_id;
     line << '\n';
     std::lock_guard lock(*mutex);
     out << line.str() << std::flush;

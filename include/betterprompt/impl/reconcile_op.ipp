@@ -61,14 +61,6 @@ inline unknown_create unknown_of(const create_record& record, bool answered) {
   return u;
 }
 
-/// The same create: a record that went through JSON keeps its times to the millisecond.
-inline bool same_create(const create_record& a, const create_record& b) {
-  const auto close = [](auto x, auto y) { return (x > y ? x - y : y - x) <= std::chrono::milliseconds(1); };
-  return a.prompt_version_id == b.prompt_version_id &&
-         a.sent_at.has_value() == b.sent_at.has_value() &&
-         (!a.sent_at || close(*a.sent_at, *b.sent_at)) && close(a.failed_at, b.failed_at);
-}
-
 BETTERPROMPT_DECL void reconcile_launch::start_reconcile(std::shared_ptr<client_impl> client,
                                                          create_record record,
                                                          reconcile_options options,
@@ -96,7 +88,7 @@ BETTERPROMPT_DECL void reconcile_launch::start_reconcile(std::shared_ptr<client_
 BETTERPROMPT_DECL void reconcile_member::join(const std::shared_ptr<client_impl>& client) {
   caller_.relay_cancellation_to(weak_from_this());
   auto [group, made] = client->accounting().join_group(
-      record.prompt_version_id,
+      &client->pool(), record.prompt_version_id,
       [&] { return std::make_shared<reconcile_group>(client, record.prompt_version_id); },
       [&](reconcile_group& g) { return g.offer(shared_from_this()); });
   bool cancelled = false;
@@ -217,6 +209,7 @@ BETTERPROMPT_DECL void reconcile_group::round() {
           if (generation != self->generation_ || self->closed_) return;
           std::size_t members = 0;
           const auto creates = self->creates_of_version(members);
+          self->since_without_skew_ = !self->client_->accounting().clock_offset();
           self->list_from(listing_since(creates, self->client_->accounting().clock_offset_or_default(),
                                         self->options().margin));
         });
@@ -225,6 +218,7 @@ BETTERPROMPT_DECL void reconcile_group::round() {
 
 BETTERPROMPT_DECL void reconcile_group::list_from(std::chrono::sys_seconds since) {
   since_ = since;
+  listing_began_ = std::chrono::system_clock::now();
   cursor_.clear();
   pages_ = 0;
   listed_.clear();
@@ -253,7 +247,16 @@ BETTERPROMPT_DECL void reconcile_group::list_page() {
 
 BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
                                                outcome<page<betterprompt::run>> read) {
+  if (ec && ec != boost::asio::error::operation_aborted && ec != error::client_closed &&
+      ++listing_failures_ < max_listing_failures) {
+    // A listing broken after the call's own retries (a truncated page is not retried there):
+    // the round starts over, released meanwhile, after a pause that doubles each time.
+    release_hold();
+    return after_round(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(250) * (1 << listing_failures_));
+  }
   if (ec) {
+    listing_failures_ = 0;
     diagnostics diag = std::move(read.diag);
     diag.message = "reconciling creates of prompt version " + version_ +
                    ": listing its runs failed (" + error::code_name(ec) + "): " + diag.message;
@@ -261,6 +264,18 @@ BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
     end_all(error::reconcile_failed, diag);
     return after_round(std::nullopt);
   }
+  if (since_without_skew_) {
+    // A fresh client (a rerun, `betterprompt reconcile`): a minute of other creators' runs would
+    // otherwise make every answer ambiguous. This page's Date narrows the listing.
+    since_without_skew_ = false;
+    if (const auto skew = client_->accounting().clock_offset()) {
+      std::size_t members = 0;
+      const auto creates = creates_of_version(members);
+      const auto narrower = listing_since(creates, *skew, options().margin);
+      if (narrower > since_) return list_from(narrower);
+    }
+  }
+  listing_failures_ = 0;
   for (auto& row : read.value.rows) listed_.push_back(std::move(row));
   if (read.value.has_more && !listed_.empty()) {
     cursor_ = listed_.back().run_id;
@@ -293,7 +308,7 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
   facts.skew = skew;
   facts.margin = opts.margin;
   facts.grace = opts.grace;
-  facts.now = std::chrono::system_clock::now();
+  facts.now = listing_began_;
   facts.memory_complete = memory.complete_since(since_ - skew.high);
   const auto answers = decide_reconcile(facts);
   release_hold();  // before anything else: held creates go on while the members are answered
@@ -319,14 +334,24 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
     reconcile_result& r = result.value;
     r.record = member->record;
     if (answer.verdict == reconcile_verdict::found) {
+      const auto& run = listed_[row_of[answer.runs.front()]];
+      // Claimed by remembering it. Another client's group of this accounting claimed it since
+      // this listing: decide again from a new one.
+      if (!memory.remember(run.run_id, facts.now)) {
+        waiting.push_back(member);
+        wake = facts.now;
+        continue;
+      }
       r.status = reconcile_status::found;
-      r.run = listed_[row_of[answer.runs.front()]];
-      memory.remember(r.run->run_id, facts.now);  // claimed: no other caller can get it
+      r.run = run;
+      // Resolved: its run is known now, so it explains no other run.
+      client_->accounting().forget_unsettled_outcome(member->record);
     } else if (answer.verdict == reconcile_verdict::not_found) {
       r.status = reconcile_status::not_found;
       r.reason = "no run of its prompt version was created in its window within " +
                  std::to_string(opts.grace.count()) + " ms of its failure";
-      answered_.push_back(member->record);
+      // A listing that covers its whole window showed no run: it explains no later run.
+      client_->accounting().forget_unsettled_outcome(member->record);
     } else {
       r.status = reconcile_status::ambiguous;
       for (auto index : answer.runs) r.candidates.push_back(listed_[row_of[index]].run_id);
@@ -340,6 +365,10 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
         r.reason = "several creates could have made these runs";
       answered_.push_back(member->record);
     }
+    client_->accounting().count_answer(r.status == reconcile_status::found ? &create_counters::found
+                                       : r.status == reconcile_status::not_found
+                                           ? &create_counters::not_found
+                                           : &create_counters::ambiguous);
     member->complete({}, std::move(result));
   }
   members_ = std::move(waiting);
@@ -355,6 +384,7 @@ BETTERPROMPT_DECL void reconcile_group::listing_too_long() {
     result.value.reason = "listing too long: more than " + std::to_string(pages_) +
                           " pages of runs since the window's start";
     answered_.push_back(member->record);
+    client_->accounting().count_answer(&create_counters::ambiguous);
     member->complete({}, std::move(result));
   }
   members_.clear();
@@ -403,6 +433,8 @@ BETTERPROMPT_DECL void reconcile_group::end_all(boost::system::error_code ec,
                                                 const diagnostics& diag) {
   take_incoming();
   for (const auto& member : members_) {
+    if (ec == error::reconcile_failed)
+      client_->accounting().count_answer(&create_counters::reconcile_failed);
     outcome<reconcile_result> result;
     result.diag = diag;
     result.diag.create = member->record;

@@ -26,11 +26,14 @@ class create_ledger {
   }
 
   /// Whether `t` may write its request now; false while its version is held. A create told
-  /// false is remembered as waiting, and release() names it when it may go on.
+  /// false is remembered as waiting, and release() names it when it may go on. A create that a
+  /// release woke may write even if a new hold began since: it counts as written from its
+  /// release on, so that the new hold waits for it to settle instead of holding it again (back
+  /// to back reconciliations under faults would otherwise starve it until its deadline).
   bool may_write(ticket t) {
     const auto it = creates_.find(t);
     if (it == creates_.end()) return true;
-    if (holds_.count(it->second.version) == 0) return true;
+    if (it->second.written || holds_.count(it->second.version) == 0) return true;
     waiting_.insert(t);
     return false;
   }
@@ -67,6 +70,7 @@ class create_ledger {
     for (auto w = waiting_.begin(); w != waiting_.end();) {
       const auto c = creates_.find(*w);
       if (c != creates_.end() && c->second.version == version) {
+        c->second.written = true;  // its pass: see may_write
         woken.push_back(*w);
         w = waiting_.erase(w);
       } else {

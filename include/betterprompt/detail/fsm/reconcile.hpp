@@ -84,7 +84,8 @@ struct reconcile_facts {
   clock_offset_bounds skew;                       ///< The server's clock minus ours.
   std::chrono::milliseconds margin{0};    ///< Added to both ends of every window.
   std::chrono::milliseconds grace{0};     ///< How long after its failure "no run" becomes final.
-  std::chrono::system_clock::time_point now;  ///< Our clock, now.
+  /// Our clock when the listing began: what it shows is the server as of then.
+  std::chrono::system_clock::time_point now;
   /// False when the client's memory of its own runs dropped one the listing may show (its count
   /// cap): any listed run may then be ours already, so none can be "found".
   bool memory_complete = true;
@@ -148,11 +149,17 @@ inline std::vector<reconcile_answer> decide_reconcile(const reconcile_facts& f) 
       if (!assigned[r] && windows[u].contains(f.runs[r].created_at)) a.runs.push_back(r);
     if (!a.runs.empty()) {
       a.verdict = reconcile_verdict::ambiguous;
-    } else if (f.now >= f.group[u].failed + f.grace) {
+      continue;
+    }
+    // "No run" is final only from a listing begun after the grace ended and after its window
+    // closed on the server's clock: such a listing shows every run the create can have made (the
+    // listing lag aside), so a not_found create explains no later run, and is forgotten.
+    const auto final_from = std::max(f.group[u].failed + f.grace, windows[u].to - f.skew.low);
+    if (f.now >= final_from) {
       a.verdict = f.group[u].made_run ? reconcile_verdict::ambiguous : reconcile_verdict::not_found;
     } else {
       a.verdict = reconcile_verdict::wait;
-      a.wait_until = f.group[u].failed + f.grace;
+      a.wait_until = final_from;
     }
   }
   return answers;
