@@ -25,7 +25,7 @@ BETTERPROMPT_DECL std::string_view to_string(reconcile_status status) noexcept;
 
 /// reconcile_create's answer.
 struct reconcile_result {
-  reconcile_status status = reconcile_status::ambiguous;
+  reconcile_status status = reconcile_status::ambiguous;  ///< The answer: found, not_found, ambiguous.
   /// found: the create's run as the listing showed it (wait_for_run it if it is not finished).
   std::optional<betterprompt::run> run;
   /// ambiguous: the ids of the runs that may be the create's; empty when its run is known to
