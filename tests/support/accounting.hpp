@@ -257,6 +257,24 @@ inline report check(const std::vector<operation>& ops,
   r.operations = ops.size();
   r.faults = faults.size();
   std::map<std::string, std::vector<std::string>> runs_of;  // topic → run ids
+  std::map<std::string, std::chrono::system_clock::time_point> created_at;  // run id → when
+  for (const auto& run : runs) created_at[run.run_id] = run.created_at;
+  // Where a run and a create's record lie in time, for a problem line.
+  const auto timeline = [&](const operation& op, const std::string& run_id) {
+    std::string out;
+    if (!op.create_diag.create) return out;
+    const auto& rec = *op.create_diag.create;
+    const auto ms = [](auto d) {
+      return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+    };
+    const auto run_at = created_at[run_id];
+    out += " (run created " + (rec.sent_at ? ms(run_at - *rec.sent_at) + " ms after sent, " : "") +
+           ms(run_at - rec.failed_at) + " ms after failed";
+    if (!op.reconciled.empty())
+      out += "; answer: " + op.reconciled.back().reason + ", " +
+             std::to_string(op.reconciled.back().candidates.size()) + " candidates";
+    return out + ")";
+  };
   for (const auto& run : runs) {
     const auto it = run.text_inputs.find("topic");
     if (it != run.text_inputs.end()) runs_of[it->second].push_back(run.run_id);
@@ -289,7 +307,8 @@ inline report check(const std::vector<operation>& ops,
           ++r.resolved_found;
         } else {
           ++r.wrong_attributions;
-          r.problem(op.topic + ": reconciled to a run not its own");
+          r.problem(op.topic + ": reconciled to a run not its own" +
+                    (exists ? timeline(op, made[0]) : std::string()));
         }
       } else if (answer.status == bp::reconcile_status::not_found) {
         // A later resend may have made the run since: only the last answer is checked for it.
@@ -305,7 +324,8 @@ inline report check(const std::vector<operation>& ops,
           ++r.unresolved_ambiguous;
         } else {
           ++r.ambiguous_missing;
-          r.problem(op.topic + ": ambiguous, and its run " + made[0] + " is not a candidate");
+          r.problem(op.topic + ": ambiguous, and its run " + made[0] + " is not a candidate" +
+                    timeline(op, made[0]));
         }
       }
     }
