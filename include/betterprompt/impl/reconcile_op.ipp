@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 namespace betterprompt {
@@ -210,7 +211,10 @@ BETTERPROMPT_DECL void reconcile_group::round() {
           std::size_t members = 0;
           const auto creates = self->creates_of_version(members);
           self->since_without_skew_ = !self->client_->accounting().clock_offset();
-          self->list_from(listing_since(creates, self->client_->accounting().clock_offset_or_default(),
+          // From the members' windows only: the creates that only explain runs may be minutes old,
+          // and listing since theirs would read thousands of runs ("listing too long").
+          self->list_from(listing_since(std::span(creates).first(members),
+                                        self->client_->accounting().clock_offset_or_default(),
                                         self->options().margin));
         });
       });
@@ -271,7 +275,7 @@ BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
     if (const auto skew = client_->accounting().clock_offset()) {
       std::size_t members = 0;
       const auto creates = creates_of_version(members);
-      const auto narrower = listing_since(creates, *skew, options().margin);
+      const auto narrower = listing_since(std::span(creates).first(members), *skew, options().margin);
       if (narrower > since_) return list_from(narrower);
     }
   }
