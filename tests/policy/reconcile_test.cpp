@@ -309,6 +309,16 @@ TEST_CASE("creates whose run may exist are noted per version, to explain listed 
   accounting.forget_unsettled_outcome(r);
   CHECK(accounting.unsettled_outcomes("v2").empty());
   CHECK(accounting.unsettled_outcomes("v1").size() == 1);
+  // Two creates that look alike (one version, the same millisecond) are forgotten one at a time.
+  bp::create_record twin = r;
+  twin.prompt_version_id = "v4";
+  accounting.note_unsettled_outcome(twin);
+  twin.failed_at += std::chrono::microseconds(300);
+  accounting.note_unsettled_outcome(twin);
+  accounting.forget_unsettled_outcome(twin);
+  const auto left = accounting.unsettled_outcomes("v4");
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].failed_at == r.failed_at);  // the identical one went, not its look-alike
   // Past the memory's horizon, a note is forgotten.
   r.failed_at = std::chrono::system_clock::now() - 1h;
   r.prompt_version_id = "v1";

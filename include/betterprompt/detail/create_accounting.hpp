@@ -13,6 +13,7 @@
 #include <betterprompt/detail/fsm/reconcile.hpp>
 #include <betterprompt/detail/run_memory.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -42,12 +43,32 @@ inline std::chrono::milliseconds run_memory_horizon(std::chrono::milliseconds lo
 
 class reconcile_group;
 
-/// The same create: a record that went through JSON keeps its times to the millisecond.
+/// Possibly the same create: a record that went through JSON keeps its times to the millisecond.
+/// Two creates of one version sent and failed within the same millisecond (a stalled proxy
+/// failing a burst at once) look alike too: records are matched one to one (take_same_create),
+/// never all at once, so that neither disappears.
 inline bool same_create(const create_record& a, const create_record& b) {
   const auto close = [](auto x, auto y) { return (x > y ? x - y : y - x) <= std::chrono::milliseconds(1); };
   return a.prompt_version_id == b.prompt_version_id &&
          a.sent_at.has_value() == b.sent_at.has_value() &&
          (!a.sent_at || close(*a.sent_at, *b.sent_at)) && close(a.failed_at, b.failed_at);
+}
+
+/// Removes from `records` the one record of `record`'s create: the identical one if there is
+/// one, else the first that same_create matches. False when none matches.
+template <class Records>
+bool take_same_create(Records& records, const create_record& record) {
+  const auto identical = [&](const create_record& r) {
+    return r.prompt_version_id == record.prompt_version_id && r.sent_at == record.sent_at &&
+           r.failed_at == record.failed_at;
+  };
+  auto it = std::find_if(records.begin(), records.end(), identical);
+  if (it == records.end())
+    it = std::find_if(records.begin(), records.end(),
+                      [&](const create_record& r) { return same_create(r, record); });
+  if (it == records.end()) return false;
+  records.erase(it);
+  return true;
 }
 
 class create_accounting {
@@ -184,7 +205,7 @@ class create_accounting {
   /// reconciliations. (A not_found answer keeps it: its run may still surface.)
   void forget_unsettled_outcome(const create_record& record) {
     std::lock_guard lock(mutex_);
-    std::erase_if(unknowns_, [&](const create_record& r) { return same_create(r, record); });
+    take_same_create(unknowns_, record);
   }
 
   /// The creates of `version` noted by note_unsettled_outcome and not yet forgotten.

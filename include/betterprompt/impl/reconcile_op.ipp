@@ -185,15 +185,15 @@ BETTERPROMPT_DECL std::vector<unknown_create> reconcile_group::creates_of_versio
   std::vector<unknown_create> out;
   for (const auto& m : members_) out.push_back(unknown_of(m->record, false));
   members = out.size();
-  const auto known = [&](const create_record& r) {
-    return std::any_of(members_.begin(), members_.end(),
-                       [&](const auto& m) { return same_create(m->record, r); }) ||
-           std::any_of(answered_.begin(), answered_.end(),
-                       [&](const auto& a) { return same_create(a, r); });
-  };
-  for (const auto& r : answered_) out.push_back(unknown_of(r, true));
-  for (const auto& r : client_->accounting().unsettled_outcomes(version_))
-    if (!known(r)) out.push_back(unknown_of(r, true));
+  // The noted creates that are neither a member nor answered here, one for one: two creates that
+  // look alike (same version, same millisecond) stay two.
+  auto others = client_->accounting().unsettled_outcomes(version_);
+  for (const auto& m : members_) take_same_create(others, m->record);
+  for (const auto& r : answered_) {
+    take_same_create(others, r);
+    out.push_back(unknown_of(r, true));
+  }
+  for (const auto& r : others) out.push_back(unknown_of(r, true));
   return out;
 }
 
