@@ -19,6 +19,7 @@
 #include <betterprompt/models/skill.hpp>
 #include <betterprompt/prompts.hpp>
 #include <betterprompt/reconcile.hpp>
+#include <betterprompt/close_gracefully.hpp>
 #include <betterprompt/resources.hpp>
 #include <betterprompt/result.hpp>
 #include <betterprompt/run_prompt.hpp>

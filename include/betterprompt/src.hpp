@@ -25,6 +25,7 @@
 #include <betterprompt/impl/prompt_json.ipp>
 #include <betterprompt/impl/prompts.ipp>
 #include <betterprompt/impl/reconcile_op.ipp>
+#include <betterprompt/impl/drain_op.ipp>
 #include <betterprompt/impl/resources.ipp>
 #include <betterprompt/impl/resources_json.ipp>
 #include <betterprompt/impl/run_json.ipp>

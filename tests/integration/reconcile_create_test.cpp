@@ -425,3 +425,55 @@ TEST_CASE("run_prompt's failure after reconciling says what it answered", "[reco
     CHECK(diag.message.find("reconciled: not_found") != std::string::npos);
   });
 }
+
+TEST_CASE("close_gracefully lets the written creates finish, sends no new one, then closes",
+          "[drain]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = quick_options(f, 0);
+    opts.max_connections = 1;  // the second create waits for the first one's connection
+    auto c = f.make_client(opts);
+    f.emu.set_response_delay(routes::create_run, 400ms);
+    completion<bp::run> written, queued;
+    bp::create_run(c, topic_request(demo::text_prompt_version_id, "written"), written.handler());
+    bp::create_run(c, topic_request(demo::text_prompt_version_id, "queued"), queued.handler());
+    for (int i = 0; i < 500 && f.emu.run_count() == 0; ++i) co_await sleep_for(2ms);
+    REQUIRE(f.emu.run_count() == 1);  // the first is written and being answered
+
+    const bp::drain_result drained = co_await bp::close_gracefully(c, 5s);
+    CHECK(drained.waited_for == 1);
+    CHECK(drained.cut_off == 0);
+    co_await until_done(written);
+    co_await until_done(queued);
+    CHECK_FALSE(*written.ec);  // it finished, with its run
+    CHECK(written.value.run_id == f.emu.runs().front().run_id);
+    CHECK(*queued.ec == bp::error::client_closed);  // never sent
+    CHECK(f.emu.run_count() == 1);
+    const auto e = co_await expect_error(bp::get_run(c, written.value.run_id));
+    CHECK(e.code() == bp::error::client_closed);  // closed
+  });
+}
+
+TEST_CASE("close_gracefully cuts off the creates still running when its grace ends", "[drain]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client(quick_options(f, 0));
+    f.emu.set_response_delay(routes::create_run, 3s);
+    completion<bp::run> slow;
+    bp::diagnostics diag;
+    bp::create_run(c, topic_request(demo::text_prompt_version_id, "slow"), diag, slow.handler());
+    for (int i = 0; i < 500 && f.emu.run_count() == 0; ++i) co_await sleep_for(2ms);
+    REQUIRE(f.emu.run_count() == 1);
+    const auto start = std::chrono::steady_clock::now();
+    const bp::drain_result drained = co_await bp::close_gracefully(c, 100ms);
+    CHECK(elapsed_since(start) < 2s);
+    CHECK(drained.waited_for == 1);
+    CHECK(drained.cut_off == 1);
+    co_await until_done(slow);
+    CHECK(*slow.ec == bp::error::client_closed);
+    REQUIRE(diag.create);
+    CHECK(diag.create->outcome == bp::create_outcome::unknown);  // its run exists, unclaimed
+    const auto e = co_await expect_error(bp::close_gracefully(c, -1ms));
+    CHECK(e.code() == bp::error::invalid_argument);
+  });
+}

@@ -101,6 +101,9 @@ class connection_pool {
   /// ones, and closes idle connections.
   void close() noexcept;
   bool is_closed() const noexcept { return operations_.closed(); }
+  /// From now on, creates that have not written end at their write point (close_gracefully).
+  void begin_drain() noexcept { draining_.store(true, std::memory_order_relaxed); }
+  bool draining() const noexcept { return draining_.load(std::memory_order_relaxed); }
 
  private:
   boost::asio::any_io_executor executor_;
@@ -127,6 +130,7 @@ class connection_pool {
   /// serially: a strand's locks then cost a call as much CPU as the rest of its path.
   std::vector<boost::asio::any_io_executor> strands_;
   std::atomic<unsigned> next_strand_{0};
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace betterprompt::detail

@@ -107,10 +107,23 @@ class create_accounting {
 
   using ticket = create_ledger::ticket;
 
-  /// A create of `version` starts: before it queues for a rate-limiter token or a slot.
-  ticket begin_create(const std::string& version) {
+  /// A create of `version` by `owner` (its client's pool) starts: before it queues for a
+  /// rate-limiter token or a slot.
+  ticket begin_create(const std::string& version, const void* owner = nullptr) {
     std::lock_guard lock(mutex_);
-    return ledger_.begin(version);
+    return ledger_.begin(version, owner);
+  }
+
+  /// The creates of `owner` written and not settled (what a graceful close waits for).
+  std::vector<ticket> written_creates_of(const void* owner) const {
+    std::lock_guard lock(mutex_);
+    return ledger_.written_by(owner);
+  }
+
+  /// How many of `awaited` have not settled.
+  std::size_t unsettled_count(const std::vector<ticket>& awaited) const {
+    std::lock_guard lock(mutex_);
+    return ledger_.unsettled(awaited);
   }
 
   /// Whether create `t` may write its request now. True marks it written (a reconciliation that

@@ -214,7 +214,7 @@ struct endpoint_launch {
           }
           // A request with side effects (a create) is accounted for until its end is known.
           const std::uint64_t ticket =
-              call->settle ? state->accounting().begin_create(call->context) : 0;
+              call->settle ? state->accounting().begin_create(call->context, &state->pool()) : 0;
           call->request.create_ticket = ticket;
           if (ticket) call->request.create_version = call->context;
           accounted_create create = ticket ? accounted_create(state, ticket) : accounted_create();

@@ -5,6 +5,7 @@
 // reconciling operation and the call layer ask and are told whom to wake.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -18,11 +19,27 @@ class create_ledger {
   /// One create, from its start to its end.
   using ticket = std::uint64_t;
 
-  /// A create of `prompt_version_id` starts (before it queues for a slot or a rate-limiter token).
-  ticket begin(const std::string& prompt_version_id) {
+  /// A create of `prompt_version_id` starts (before it queues for a slot or a rate-limiter token),
+  /// by `owner` (the client it belongs to: the ledger is shared by an account's clients).
+  ticket begin(const std::string& prompt_version_id, const void* owner = nullptr) {
     const ticket t = next_++;
-    creates_.emplace(t, entry{prompt_version_id, false});
+    creates_.emplace(t, entry{prompt_version_id, false, owner});
     return t;
+  }
+
+  /// The creates of `owner` that are written and not settled: the ones a drain waits for.
+  std::vector<ticket> written_by(const void* owner) const {
+    std::vector<ticket> out;
+    for (const auto& [t, e] : creates_)
+      if (e.owner == owner && e.written) out.push_back(t);
+    return out;
+  }
+
+  /// How many of `awaited` have not settled.
+  std::size_t unsettled(const std::vector<ticket>& awaited) const {
+    std::size_t n = 0;
+    for (ticket t : awaited) n += creates_.count(t);
+    return n;
   }
 
   /// Whether `t` may write its request now; false while its version is held. A create told
@@ -94,6 +111,7 @@ class create_ledger {
   struct entry {
     std::string version;
     bool written;
+    const void* owner;
   };
   ticket next_ = 1;
   std::map<ticket, entry> creates_;
