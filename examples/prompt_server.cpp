@@ -2,7 +2,8 @@
 // An async HTTP server whose handler runs a prompt per request through one shared client: the
 // design card's first use. Several threads run one io_context; each connection is a coroutine on
 // its own strand; every request has a deadline, and when the caller hangs up before the answer,
-// the run's wait is cancelled (the run itself goes on at the API).
+// the run's wait is cancelled (the run itself goes on at the API). SIGINT/SIGTERM close the
+// client gracefully (close_gracefully): the creates already sent finish first.
 //
 //   prompt_server [--port N] [--threads N] [--deadline-ms N]
 //   GET /run?prompt=<promptId>&topic=<text>  →  200 {"runId", "status", "text"}
@@ -203,12 +204,19 @@ int main(int argc, char** argv) {
   std::atomic<int> cancelled{0};
   asio::co_spawn(ioc, listen(acceptor, c, opts, cancelled), asio::detached);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  // A shutdown lets the runs already sent to the API finish (for at most 10 s), so that none is
+  // billed while its caller is told the server failed; a request that arrives meanwhile starts no
+  // new run.
   signals.async_wait([&](boost::system::error_code, int) {
     boost::system::error_code ignored;
     acceptor.close(ignored);
-    c.close();
-    if (emu) emu->stop();
-    ioc.stop();
+    bp::close_gracefully(c, std::chrono::seconds(10),
+                         [&](boost::system::error_code, bp::drain_result drained) {
+                           std::cerr << "prompt_server: waited for " << drained.waited_for
+                                     << " run create(s); " << drained.cut_off << " cut off\n";
+                           if (emu) emu->stop();
+                           ioc.stop();
+                         });
   });
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < opts.threads; ++i) threads.emplace_back([&] { ioc.run(); });
