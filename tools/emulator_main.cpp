@@ -4,12 +4,14 @@
 //   betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE] [--api-key KEY]...
 //                         [--sync-window-ms N] [--seed FILE] [--rate-limit N]
 //                         [--rate-limit-burst N] [--clock-offset-ms [-]N] [--listing-lag-ms N]
-//                         [--fault SPEC]... [--quiet]
+//                         [--fault SPEC]... [--proxy-faults P [--proxy-seed N]
+//                         [--proxy-stall-ms N]] [--quiet]
 //   betterprompt-emulator --version
 //
 // Prints the base URL on the first line of standard output, its catalogue (prompts, skills,
 // models) on standard error unless --quiet, then serves until SIGINT/SIGTERM.
 #include <betterprompt/testing/emulator.hpp>
+#include <betterprompt/testing/fault_proxy.hpp>
 #include <betterprompt/version.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -33,7 +35,8 @@ namespace {
       << "                             [--api-key KEY]... [--sync-window-ms N] [--seed FILE]\n"
       << "                             [--rate-limit N] [--rate-limit-burst N]\n"
       << "                             [--clock-offset-ms [-]N] [--listing-lag-ms N]\n"
-      << "                             [--fault SPEC]... [--quiet]\n"
+      << "                             [--fault SPEC]... [--proxy-faults P [--proxy-seed N]\n"
+      << "                             [--proxy-stall-ms N]] [--quiet]\n"
       << "       betterprompt-emulator --version\n"
       << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n"
       << "--rate-limit N answers 429 + Retry-After beyond N requests per second (0: off)\n"
@@ -48,6 +51,11 @@ namespace {
       << "  routes: get_prompt get_prompt_version create_run get_run list_runs\n"
       << "          list_prompt_versions search_prompts get_account get_credits\n"
       << "          get_resources search_skills get_skill, or *\n"
+      << "--proxy-faults P serves behind a fault proxy (the printed URL is the proxy's; plain\n"
+      << "  http only): each request, at P per kind, has its connection reset before or after\n"
+      << "  it is relayed, its answer stalled, cut or closed after, or is answered 502/503 or\n"
+      << "  429 by the proxy (8 kinds; P = 0.02 is about 15 %); --proxy-seed N (default 1)\n"
+      << "  draws them, --proxy-stall-ms N (default 10000) is how long a stall holds\n"
       << "--quiet does not print the catalogue on start\n"
       << "GET /v1/health answers without a key (emulator only)\n";
   std::exit(2);
@@ -75,6 +83,8 @@ int main(int argc, char** argv) {
   std::vector<betterprompt::testing::fault_spec> faults;
   bool custom_keys = false;
   bool quiet = false;
+  std::optional<double> proxy_faults;
+  betterprompt::testing::fault_proxy_options proxy_options;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     auto value = [&]() -> std::string {
@@ -114,6 +124,22 @@ int main(int argc, char** argv) {
       } catch (const std::runtime_error& e) {
         usage(std::string("--fault: ") + e.what());
       }
+    } else if (arg == "--proxy-faults") {
+      const std::string text = value();
+      std::size_t used = 0;
+      double p = -1;
+      try {
+        p = std::stod(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != text.size() || !(p >= 0 && p <= 0.125))
+        usage("--proxy-faults needs a probability per kind from 0 to 0.125");
+      proxy_faults = p;
+    } else if (arg == "--proxy-seed") {
+      proxy_options.seed = parse_number(arg, value(), 4'000'000'000UL);
+    } else if (arg == "--proxy-stall-ms") {
+      proxy_options.stall = std::chrono::milliseconds(parse_number(arg, value(), 600'000));
     } else if (arg == "--quiet") {
       quiet = true;
     } else if (arg == "--version") {
@@ -127,6 +153,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!ca_out.empty() && !options.tls) usage("--ca-out needs --tls");
+  if (proxy_faults && options.tls) usage("--proxy-faults relays plain http only: drop --tls");
 
   try {
     boost::asio::io_context ioc;
@@ -139,6 +166,8 @@ int main(int argc, char** argv) {
       seed = betterprompt::testing::parse_emulator_seed(text.str());
       if (!seed->api_keys.empty()) options.api_keys = seed->api_keys;
     }
+    const std::uint16_t requested_port = options.port;
+    if (proxy_faults) options.port = 0;
     betterprompt::testing::emulator emu(ioc, options);
     if (seed) emu.apply_seed(*seed);
     for (auto& spec : faults) emu.inject_fault(spec.route, spec.what);
@@ -147,16 +176,34 @@ int main(int argc, char** argv) {
       out << emu.ca_certificate_pem();
       if (!out.flush()) usage("cannot write " + ca_out);
     }
-    std::cout << emu.base_url() << std::endl;
+    // With --proxy-faults, clients talk to the proxy, on the port asked for; the emulator
+    // behind it takes any free one.
+    std::optional<betterprompt::testing::fault_proxy> proxy;
+    if (proxy_faults) {
+      proxy_options.upstream = emu.base_url();
+      proxy_options.address = options.address;
+      proxy_options.port = requested_port;
+      proxy_options.faults = betterprompt::testing::every_proxy_fault(*proxy_faults);
+      proxy.emplace(ioc, proxy_options);
+    }
+    const std::string served = proxy ? proxy->base_url() : emu.base_url();
+    std::cout << served << std::endl;
+    if (proxy)
+      std::cerr << "betterprompt-emulator: behind a fault proxy, " << *proxy_faults * 800
+                << " % of requests faulted (seed " << proxy_options.seed
+                << "); the emulator itself: " << emu.base_url() << "\n";
     // The keys themselves are never printed: logs get collected, and --api-key may be real.
-    std::cerr << "betterprompt-emulator: serving " << emu.base_url() << "; requests need "
+    std::cerr << "betterprompt-emulator: serving " << served << "; requests need "
               << (custom_keys || (seed && !seed->api_keys.empty())
                       ? "one of the configured API keys"
                       : "the demo API key (betterprompt::testing::demo::api_key, see the README)")
               << " as 'Authorization: Bearer <key>'; Ctrl-C stops\n";
     if (!quiet) std::cerr << emu.describe_catalogue() << std::flush;
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code&, int) { emu.stop(); });
+    signals.async_wait([&](const boost::system::error_code&, int) {
+      if (proxy) proxy->stop();
+      emu.stop();
+    });
     ioc.run();
   } catch (const std::exception& e) {
     std::cerr << "betterprompt-emulator: " << e.what() << "\n";

@@ -46,7 +46,7 @@ for i in 1 2 3 4; do
   [ "$(count_runs "online-$i")" -eq 1 ] || fail "online-$i: $(count_runs "online-$i") runs"
 done
 
-# Each case below waits out its window (margin 2 s, widened by the whole seconds of Date headers
+# Each case below waits out its window (offline margin 2 s, widened by the whole seconds of Date headers
 # and floored to a second) first: a run of an earlier case inside a window
 # would be another creator's, and rightly make the answer ambiguous.
 pause() { sleep 5; }

@@ -26,6 +26,10 @@ using time_point = std::chrono::system_clock::time_point;
 
 namespace {
 
+/// The margin of an offline reconciliation's windows, at least (the library's default is for a
+/// create whose end the client saw).
+constexpr std::chrono::milliseconds offline_margin{2000};
+
 std::string string_of(const json::object& obj, std::string_view key) {
   const auto* v = obj.if_contains(key);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
@@ -180,7 +184,10 @@ asio::awaitable<void> list_unclaimed(context& ctx, const file_facts& facts, outp
 
 asio::awaitable<offline_reconciliation> reconcile_output(context& ctx, const std::string& out_path,
                                                          output_file& out,
-                                                         const bp::reconcile_options& options) {
+                                                         bp::reconcile_options options) {
+  // A row the file leaves at "sending" was cut off by the process's end, which is known only to
+  // be after the file's last record: its request may have reached the server a little later.
+  options.margin = std::max(options.margin, offline_margin);
   offline_reconciliation result;
   const file_facts facts = read_facts(out_path);
   ctx.client.remember_runs({facts.run_ids.begin(), facts.run_ids.end()});
@@ -209,7 +216,8 @@ asio::awaitable<offline_reconciliation> reconcile_output(context& ctx, const std
 
 asio::awaitable<std::vector<bp::run>> unclaimed_runs(context& ctx, const std::string& out_path,
                                                      output_file& out,
-                                                     const bp::reconcile_options& options) {
+                                                     bp::reconcile_options options) {
+  options.margin = std::max(options.margin, offline_margin);
   offline_reconciliation result;
   co_await list_unclaimed(ctx, read_facts(out_path), out, options, result);
   co_return std::move(result.unclaimed);

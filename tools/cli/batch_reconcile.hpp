@@ -28,17 +28,19 @@ struct offline_reconciliation {
 };
 
 /// Reconciles the rows of `out_path` that may have made a run, appending its answers to `out`:
-/// per prompt version the window is [earliest send - margin, latest record time + margin], and
-/// every run id the file names is the client's already. Then lists the unclaimed runs.
+/// per prompt version the window is [earliest send - margin, latest record time + margin], with
+/// a margin of at least 2 s (a killed process's last request may arrive after its last record),
+/// and every run id the file names is the client's already. Then lists the unclaimed runs.
 boost::asio::awaitable<offline_reconciliation> reconcile_output(
     context& ctx, const std::string& out_path, output_file& out,
-    const betterprompt::reconcile_options& options);
+    betterprompt::reconcile_options options);
 
 /// The runs of the file's prompt versions created in its window that no record names (nor the
-/// client holds), each also written as {"unclaimed": <run>}: billed, and no row's.
+/// client holds), each also written as {"unclaimed": <run>}: billed, and no row's. The window's
+/// margin is at least 2 s, as reconcile_output's.
 boost::asio::awaitable<std::vector<betterprompt::run>> unclaimed_runs(
     context& ctx, const std::string& out_path, output_file& out,
-    const betterprompt::reconcile_options& options);
+    betterprompt::reconcile_options options);
 
 /// The reconciliation options of the command line: --reconcile-grace-ms N (0 to 60 000).
 betterprompt::reconcile_options reconcile_options_of(const arguments& args);
