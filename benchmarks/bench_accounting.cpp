@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   bp_accounting::config cfg;
   cfg.operations = 10000;
   cfg.limit = std::chrono::seconds(3600);
+  bool explain = false;  // --explain 1: whose runs made each ambiguous answer ambiguous
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     const char* value = argv[i + 1];
@@ -30,6 +31,10 @@ int main(int argc, char** argv) {
       cfg.reconcile = std::string_view(value) == "1";
     else if (flag == "--resend")
       cfg.resend = std::string_view(value) == "1";
+    else if (flag == "--explain")
+      explain = std::string_view(value) == "1";
+    else if (flag == "--margin-ms")
+      cfg.margin = std::chrono::milliseconds(std::strtoll(value, nullptr, 10));
     else if (flag == "--grace-ms")
       cfg.grace = std::chrono::milliseconds(std::strtoll(value, nullptr, 10));
     else {
@@ -42,9 +47,12 @@ int main(int argc, char** argv) {
             << ", seed " << cfg.seed << ", " << cfg.fault_probability << " per fault kind ("
             << 8 * cfg.fault_probability * 100 << " % of requests), "
             << (cfg.versions == 1 ? "one prompt version" : "two prompt versions")
-            << (cfg.reconcile ? ", reconciled (grace " + std::to_string(cfg.grace.count()) + " ms)"
+            << (cfg.reconcile ? ", reconciled (grace " + std::to_string(cfg.grace.count()) +
+                                    " ms, margin " + std::to_string(cfg.margin.count()) + " ms)"
                               : std::string(", not reconciled"))
             << (cfg.resend ? ", resent after not_found" : "") << "\n\n"
             << r.table();
+  if (explain)
+    for (const auto& line : r.ambiguities) std::cout << "ambiguous: " << line << "\n";
   return 0;
 }

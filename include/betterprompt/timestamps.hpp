@@ -66,6 +66,20 @@ inline std::optional<std::chrono::system_clock::time_point> from_iso8601(std::st
                                                  seconds(second) + milliseconds(millis));
 }
 
+/// How finely an ISO 8601 time such as from_iso8601 reads is stamped: 1 s with no fraction,
+/// 100 ms, 10 ms, or 1 ms for three digits or more. A server that cuts createdAt to whole seconds
+/// made the run up to a second after (or, rounding, before) what it says.
+inline std::chrono::milliseconds iso8601_precision(std::string_view text) {
+  const auto dot = text.find('.');
+  if (dot == std::string_view::npos) return std::chrono::seconds(1);
+  std::size_t digits = 0;
+  while (dot + 1 + digits < text.size() && text[dot + 1 + digits] >= '0' &&
+         text[dot + 1 + digits] <= '9')
+    ++digits;
+  if (digits == 0) return std::chrono::seconds(1);
+  return std::chrono::milliseconds(digits == 1 ? 100 : digits == 2 ? 10 : 1);
+}
+
 namespace detail {
 inline constexpr const char* http_days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 inline constexpr const char* http_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

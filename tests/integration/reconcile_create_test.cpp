@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // reconcile_create against the emulator: an unknown create's run is found, a create that made no
 // run is not found after its grace, two unknowns that cannot be told apart are ambiguous, a second
-// client of the account shares what reconciliation knows, another creator is never taken for ours, new creates wait while a reconciliation lists (and a held
+// client of the account shares what reconciliation knows, a server stamping on another clock is
+// learned, another creator is never taken for ours, new creates wait while a reconciliation lists (and a held
 // create ends not created at its deadline), and cancellation, close() and a broken listing end it.
 #include "support/fixture.hpp"
 
@@ -229,6 +230,27 @@ TEST_CASE("a second client of the same account is not another creator", "[reconc
     const bp::reconcile_result r2 = co_await bp::reconcile_create(c, second, quick_reconcile());
     CHECK(r2.status == bp::reconcile_status::not_found);
     CHECK(r2.candidates.empty());
+  });
+}
+
+TEST_CASE("a server that stamps runs on another clock is learned from answered creates",
+          "[reconcile]") {
+  // createdAt 2.5 s past what the Date headers say: without learning it, our run would lie
+  // past our window's end and look like another creator's.
+  bp::testing::emulator_options late;
+  late.stamp_offset = 2500ms;
+  fixture f{late};
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = no_retry_client(f);
+    co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "answered"));
+    f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
+    const bp::create_record record =
+        co_await unknown_create(c, fault_kind::reset_after_processing, "lost");
+    const std::string made = f.emu.runs().back().run_id;
+    const bp::reconcile_result r = co_await bp::reconcile_create(c, record, quick_reconcile());
+    CHECK(r.status == bp::reconcile_status::found);
+    REQUIRE(r.run);
+    CHECK(r.run->run_id == made);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <betterprompt/detail/fsm/create_ledger.hpp>
 #include <betterprompt/detail/fsm/reconcile.hpp>
 #include <betterprompt/detail/run_memory.hpp>
+#include <betterprompt/timestamps.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -29,12 +30,13 @@ bp::detail::listed_run run_at(int ms) { return {at(std::chrono::milliseconds(ms)
 
 std::vector<bp::detail::reconcile_answer> decide(std::vector<bp::detail::unknown_create> group,
                                                  std::vector<bp::detail::listed_run> runs,
-                                                 int now_ms = 100'000, bool complete = true) {
+                                                 int now_ms = 100'000, bool complete = true,
+                                                 std::chrono::milliseconds margin = 100ms) {
   bp::detail::reconcile_facts f;
   f.group = group;
   f.runs = runs;
   f.skew = {0ms, 0ms};
-  f.margin = 100ms;
+  f.margin = margin;
   f.grace = 10s;
   f.now = at(std::chrono::milliseconds(now_ms));
   f.memory_complete = complete;
@@ -188,6 +190,76 @@ TEST_CASE("which run each unknown create made: a table", "[policy][reconcile]") 
     CHECK(a[0].verdict == v::found);
     CHECK(a[1].verdict == v::not_found);
   }
+  SECTION("a createdAt cut to whole seconds counts a second on either side") {
+    // Made at 2.6 s, stamped "…:02Z": 2000 is 500 ms before the window [2100, 3100] (margin 100),
+    // yet the run may be inside: found. At millisecond precision the same stamp is outside.
+    auto coarse = run_at(2000);
+    coarse.precision = 1s;
+    CHECK(decide({unknown(2200, 3000)}, {coarse})[0].verdict == v::found);
+    const auto fine = decide({unknown(2200, 3000)}, {run_at(2000)});
+    CHECK(fine[0].verdict == v::ambiguous);
+    CHECK(fine[0].another_creator);
+  }
+  SECTION("two creates 300 ms apart: a 2 s margin cannot tell them apart, 100 ms can") {
+    // The stall of the first (sent at 1000) made it fail 2 s later, after the second (sent at 1300,
+    // failed at 1400 when its answer was cut) ended.
+    const std::vector group{unknown(1000, 3000), unknown(1300, 1400)};
+    const std::vector runs{run_at(1001), run_at(1301)};
+    const auto narrow = decide(group, runs);
+    CHECK(narrow[0].verdict == v::found);
+    CHECK(narrow[0].runs == std::vector<std::size_t>{0});
+    CHECK(narrow[1].verdict == v::found);
+    CHECK(narrow[1].runs == std::vector<std::size_t>{1});
+    const auto wide = decide(group, runs, 100'000, true, 2s);
+    CHECK(wide[0].verdict == v::ambiguous);
+    CHECK(wide[1].verdict == v::ambiguous);
+  }
+}
+
+TEST_CASE("createdAt's clock: the Date headers' bounds, widened when answered creates disagree",
+          "[policy][reconcile]") {
+  // The least createdAt - sent and the greatest createdAt - received.
+  bp::detail::stamp_span stamps;
+  CHECK_FALSE(stamps.span());
+  stamps.observe(at(1000ms), at(1500ms), at(1200ms));
+  REQUIRE(stamps.span());
+  CHECK(stamps.span()->low == 200ms);
+  CHECK(stamps.span()->high == -300ms);
+  stamps.observe(at(5000ms), at(5050ms), at(5040ms));
+  CHECK(stamps.span()->low == 40ms);
+  CHECK(stamps.span()->high == -10ms);
+  stamps.observe(at(6000ms), at(5000ms), at(0ms));  // our clock stepped back: no fact
+  CHECK(stamps.span()->low == 40ms);
+  CHECK(bp::detail::hull({-10ms, 5ms}, {20ms, 40ms}).low == -10ms);
+  CHECK(bp::detail::hull({-10ms, 5ms}, {20ms, 40ms}).high == 40ms);
+
+  bp::detail::create_accounting accounting(20s);
+  CHECK_FALSE(accounting.created_at_offset());  // no Date yet: the default bound
+  CHECK(accounting.created_at_offset_or_default().high == 60s);
+  accounting.observe_date(at(0ms), at(10ms), at(0ms));  // the Date clock: [-10 ms, 1 s]
+  REQUIRE(accounting.created_at_offset());
+  CHECK(accounting.created_at_offset()->low == -10ms);
+  CHECK(accounting.created_at_offset()->high == 1000ms);
+  // Stamps on the Date clock leave the bounds alone, a quick create as a slow one (stamped
+  // early in a 3 s exchange).
+  accounting.observe_created(at(1000ms), at(1100ms), at(1050ms));
+  accounting.observe_created(at(2000ms), at(5000ms), at(2100ms));
+  CHECK(accounting.created_at_offset()->low == -10ms);
+  CHECK(accounting.created_at_offset()->high == 1000ms);
+  // A server that stamps 2.5 s late (a database's clock): the windows reach its stamps.
+  accounting.observe_created(at(6000ms), at(6100ms), at(8550ms));
+  CHECK(accounting.created_at_offset()->low == -10ms);
+  CHECK(accounting.created_at_offset()->high == 2450ms);  // 8550 - 6100
+  CHECK(accounting.clock_offset()->high == 1000ms);      // the Date clock itself is unchanged
+}
+
+TEST_CASE("an ISO 8601 time's precision is what its fraction says", "[policy][reconcile]") {
+  CHECK(bp::iso8601_precision("2026-12-05T12:00:00Z") == 1s);
+  CHECK(bp::iso8601_precision("2026-12-05T12:00:00.1Z") == 100ms);
+  CHECK(bp::iso8601_precision("2026-12-05T12:00:00.12Z") == 10ms);
+  CHECK(bp::iso8601_precision("2026-12-05T12:00:00.123Z") == 1ms);
+  CHECK(bp::iso8601_precision("2026-12-05T12:00:00.123456Z") == 1ms);
+  CHECK(bp::iso8601_precision("2026-12-05T12:00:00.Z") == 1s);
 }
 
 TEST_CASE("the memory of the client's runs is bounded by time and count", "[policy][reconcile]") {

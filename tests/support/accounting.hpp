@@ -43,6 +43,7 @@ struct config {
   bool reconcile = false;    ///< Reconcile every create whose run may exist.
   bool resend = false;       ///< After not_found, create again (at most twice): may bill twice.
   std::chrono::milliseconds grace{2000};  ///< Reconciliation's grace (the emulator does not lag).
+  std::chrono::milliseconds margin = bp::reconcile_options{}.margin;  ///< Reconciliation's margin.
 };
 
 /// What a create's failure said about its run.
@@ -122,6 +123,8 @@ struct report {
   std::map<std::string, std::size_t> create_errors;  ///< "code: stated" → count.
   std::map<std::string, std::size_t> wait_errors;    ///< Codes of lost waits.
   std::vector<std::string> problems;                 ///< One line per failed check (first 20).
+  /// Per ambiguous answer, whose runs its candidates are and when they were made (first 200).
+  std::vector<std::string> ambiguities;
 
   void problem(std::string line) {
     if (problems.size() < 20) problems.push_back(std::move(line));
@@ -203,6 +206,7 @@ inline asio::awaitable<std::optional<bp::run>> create_step(bp::client& c, const 
     if (!cfg.reconcile || !may_have_run(ec, op.create_diag)) co_return std::nullopt;
     bp::reconcile_options options;
     options.grace = cfg.grace;
+    options.margin = cfg.margin;
     bp::diagnostics diag;
     auto [rec, answer] = co_await bp::reconcile_create(c, *op.create_diag.create, options, diag,
                                                        asio::as_tuple(asio::use_awaitable));
@@ -275,10 +279,42 @@ inline report check(const std::vector<operation>& ops,
              std::to_string(op.reconciled.back().candidates.size()) + " candidates";
     return out + ")";
   };
+  std::map<std::string, std::string> maker;  // run id → the topic of the create that made it
   for (const auto& run : runs) {
     const auto it = run.text_inputs.find("topic");
-    if (it != run.text_inputs.end()) runs_of[it->second].push_back(run.run_id);
+    if (it == run.text_inputs.end()) continue;
+    runs_of[it->second].push_back(run.run_id);
+    maker[run.run_id] = it->second;
   }
+  std::map<std::string, const operation*> by_topic;
+  for (const auto& op : ops) by_topic[op.topic] = &op;
+  // An ambiguous answer: each candidate's run, made when against this failure, by whom, and
+  // what that create told its caller.
+  const auto explain = [&](const operation& op, const bp::reconcile_result& answer) {
+    const auto ms = [](auto d) {
+      return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+    };
+    const auto failed = op.create_diag.create ? op.create_diag.create->failed_at
+                                              : std::chrono::system_clock::time_point{};
+    std::string out = op.topic + " (" + answer.reason + "):";
+    for (const auto& id : answer.candidates) {
+      const auto* other = by_topic.count(maker[id]) ? by_topic[maker[id]] : nullptr;
+      out += " [" + (other == &op ? std::string("own") : maker[id]) + " made " +
+             ms(created_at[id] - failed) + " ms after failure; ";
+      if (!other) {
+        out += "no operation]";
+        continue;
+      }
+      if (other->create_error)
+        out += std::string("its create failed (") + to_string(statement_of(other->create_error,
+                                                             other->create_diag)) +
+               "), " + std::to_string(other->reconciled.size()) + " reconciliations";
+      else
+        out += other->found ? "found by reconciliation" : "answered";
+      out += "]";
+    }
+    return out;
+  };
   std::map<std::string, std::size_t> faults_on;  // topic → faults on its create
   for (const auto& f : faults) {
     if (f.method != "POST") continue;
@@ -322,6 +358,7 @@ inline report check(const std::vector<operation>& ops,
         const auto& c = answer.candidates;
         if (!exists || std::find(c.begin(), c.end(), made[0]) != c.end()) {
           ++r.unresolved_ambiguous;
+          if (r.ambiguities.size() < 200) r.ambiguities.push_back(explain(op, answer));
         } else {
           ++r.ambiguous_missing;
           r.problem(op.topic + ": ambiguous, and its run " + made[0] + " is not a candidate" +

@@ -99,6 +99,33 @@ class create_accounting {
     return skew_.bounds();
   }
 
+  /// A create answered with its run stamped `created_at` (the server's createdAt): sent and
+  /// received on our clock. Thread-safe.
+  void observe_created(std::chrono::system_clock::time_point sent,
+                       std::chrono::system_clock::time_point received,
+                       std::chrono::system_clock::time_point created_at) {
+    std::lock_guard lock(mutex_);
+    stamps_.observe(sent, received, created_at);
+  }
+
+  /// Where runs' createdAt lies against ours: clock_offset(), widened to hold the stamp_span of
+  /// answered creates when it reaches past it (a server that stamps on a database's clock, or
+  /// late), so that no run falls outside its own create's window. None before the first Date.
+  /// Thread-safe.
+  std::optional<clock_offset_bounds> created_at_offset() const {
+    std::lock_guard lock(mutex_);
+    const auto dated = skew_.bounds();
+    const auto stamped = stamps_.span();
+    if (!dated || !stamped) return dated;
+    return hull(*dated, *stamped);
+  }
+
+  /// created_at_offset(), or ±unknown_skew_bound before the first Date. Thread-safe.
+  clock_offset_bounds created_at_offset_or_default() const {
+    return created_at_offset().value_or(clock_offset_bounds{
+        -std::chrono::milliseconds(unknown_skew_bound), std::chrono::milliseconds(unknown_skew_bound)});
+  }
+
   /// clock_offset(), or ±unknown_skew_bound before the first Date. Thread-safe.
   clock_offset_bounds clock_offset_or_default() const {
     std::lock_guard lock(mutex_);
@@ -260,6 +287,7 @@ class create_accounting {
   run_memory runs_;
   mutable std::mutex mutex_;  // guards everything below
   clock_skew skew_;
+  stamp_span stamps_;  // from the createdAt of answered creates
   create_ledger ledger_;
   std::map<ticket, std::function<void()>> wakers_;
   std::vector<settle_watcher> watchers_;

@@ -14,8 +14,10 @@
 
 #include <boost/asio/async_result.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -42,8 +44,10 @@ struct endpoint_call {
   /// and may turn its code into one that says so. Called for every failure, refusals included.
   failure_settler settle = nullptr;
   /// For an answer the client keeps account of (the run a create returned): called with the
-  /// decoded value before the caller gets it.
-  void (*record_value)(client_impl& client, const T& value) = nullptr;
+  /// decoded value and when its request went out, before the caller gets it.
+  using value_recorder = void (*)(client_impl& client, const T& value,
+                                  std::optional<std::chrono::system_clock::time_point> sent_at);
+  value_recorder record_value = nullptr;
   /// Set when the arguments were refused (an empty id): the operation completes with it, sends
   /// nothing.
   boost::system::error_code refused;
@@ -168,14 +172,15 @@ struct decoding_handler {
   std::string context;
   std::string run_id;
   failure_settler settle;
-  void (*record_value)(client_impl&, const T&);
+  typename endpoint_call<T>::value_recorder record_value;
   accounted_create create;  ///< Only for a create.
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
     const auto sent_at = answer.exchange.sent_at;
     ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle);
-    if (!ec && record_value && create.client()) record_value(*create.client(), result.value);
+    if (!ec && record_value && create.client())
+      record_value(*create.client(), result.value, sent_at);
     if (ec) create.failed(result.diag);
     if (create.client()) {
       std::string_view answered;

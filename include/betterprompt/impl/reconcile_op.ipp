@@ -210,11 +210,11 @@ BETTERPROMPT_DECL void reconcile_group::round() {
           if (generation != self->generation_ || self->closed_) return;
           std::size_t members = 0;
           const auto creates = self->creates_of_version(members);
-          self->since_without_skew_ = !self->client_->accounting().clock_offset();
+          self->since_without_skew_ = !self->client_->accounting().created_at_offset();
           // From the members' windows only: the creates that only explain runs may be minutes old,
           // and listing since theirs would read thousands of runs ("listing too long").
           self->list_from(listing_since(std::span(creates).first(members),
-                                        self->client_->accounting().clock_offset_or_default(),
+                                        self->client_->accounting().created_at_offset_or_default(),
                                         self->options().margin));
         });
       });
@@ -272,7 +272,7 @@ BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
     // A fresh client (a rerun, `betterprompt reconcile`): a minute of other creators' runs would
     // otherwise make every answer ambiguous. This page's Date narrows the listing.
     since_without_skew_ = false;
-    if (const auto skew = client_->accounting().clock_offset()) {
+    if (const auto skew = client_->accounting().created_at_offset()) {
       std::size_t members = 0;
       const auto creates = creates_of_version(members);
       const auto narrower = listing_since(std::span(creates).first(members), *skew, options().margin);
@@ -290,7 +290,7 @@ BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
 
 BETTERPROMPT_DECL void reconcile_group::decide() {
   const reconcile_options opts = options();
-  const clock_offset_bounds skew = client_->accounting().clock_offset_or_default();
+  const clock_offset_bounds skew = client_->accounting().created_at_offset_or_default();
   std::size_t members = 0;
   const std::vector<unknown_create> creates = creates_of_version(members);
   run_memory& memory = client_->accounting().runs();
@@ -303,7 +303,8 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
     if (!row.prompt_version_id.empty() && row.prompt_version_id != version_) continue;
     if (memory.holds(row.run_id)) continue;
     runs.push_back({from_iso8601(row.created_at)
-                        .value_or(std::chrono::system_clock::time_point::min())});
+                        .value_or(std::chrono::system_clock::time_point::min()),
+                    iso8601_precision(row.created_at)});
     row_of.push_back(i);
   }
   reconcile_facts facts;

@@ -6,6 +6,7 @@
 #include <betterprompt/detail/run_answer.hpp>
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/runs.hpp>
+#include <betterprompt/timestamps.hpp>
 
 #include <boost/asio/error.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -86,8 +87,15 @@ BETTERPROMPT_DECL void settle_create(boost::system::error_code& ec, const exchan
 }
 
 /// A created run is remembered: reconciling an unknown create must never take it for its own.
-inline void remember_created_run(client_impl& client, const run& created) {
-  client.accounting().runs().remember(created.run_id, std::chrono::system_clock::now());
+/// Its createdAt against when it was asked for says whether the server stamps on the clock of its
+/// Date headers (create_accounting::created_at_offset).
+inline void remember_created_run(client_impl& client, const run& created,
+                                 std::optional<std::chrono::system_clock::time_point> sent_at) {
+  const auto now = std::chrono::system_clock::now();
+  client.accounting().runs().remember(created.run_id, now);
+  if (!sent_at) return;
+  if (const auto stamped = from_iso8601(created.created_at))
+    client.accounting().observe_created(*sent_at, now, *stamped);
 }
 
 BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {

@@ -203,6 +203,10 @@ struct emulator_options {
   /// by it, as a server whose clock is off would send them (reconciliation reads both).
   /// Default: 0.
   std::chrono::milliseconds clock_offset{0};
+  /// Added to the runs' createdAt alone, on top of clock_offset: a server that stamps runs on
+  /// another clock than the one that dates its answers (a database's), or late. Reconciliation
+  /// must learn it from answered creates. Default: 0.
+  std::chrono::milliseconds stamp_offset{0};
   /// How long a new run takes to appear in GET /v1/runs, as a listing served from a lagging
   /// replica would; GET /v1/runs/{id} sees it at once. Default: 0.
   std::chrono::milliseconds listing_lag{0};

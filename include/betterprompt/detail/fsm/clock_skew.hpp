@@ -6,6 +6,7 @@
 
 #include <betterprompt/server_clock.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -53,5 +54,36 @@ class clock_skew {
  private:
   std::optional<clock_offset_bounds> bounds_;
 };
+
+/// Where answered creates' runs were stamped against their exchanges: the least createdAt - sent
+/// and the greatest createdAt - received seen. A server that stamps createdAt on the clock that
+/// dates its answers keeps both within the Date bounds, however long its creates take; one that
+/// stamps on another clock (a database's), or late, shows here by how much.
+class stamp_span {
+ public:
+  using time_point = std::chrono::system_clock::time_point;
+
+  void observe(time_point sent, time_point received, time_point created_at) {
+    if (received < sent) return;  // our clock stepped back during the exchange: no fact
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
+    const clock_offset_bounds seen{duration_cast<milliseconds>(created_at - sent),
+                                   duration_cast<milliseconds>(created_at - received)};
+    span_ = span_ ? clock_offset_bounds{std::min(span_->low, seen.low),
+                                        std::max(span_->high, seen.high)}
+                  : seen;
+  }
+
+  /// The extremes so far; none before the first answered create.
+  std::optional<clock_offset_bounds> span() const noexcept { return span_; }
+
+ private:
+  std::optional<clock_offset_bounds> span_;
+};
+
+/// The smallest interval holding both.
+inline clock_offset_bounds hull(clock_offset_bounds a, clock_offset_bounds b) noexcept {
+  return {std::min(a.low, b.low), std::max(a.high, b.high)};
+}
 
 }  // namespace betterprompt::detail

@@ -42,6 +42,9 @@ struct unknown_create {
 /// A run of the version the listing returned that the client neither holds nor has handed out.
 struct listed_run {
   std::chrono::system_clock::time_point created_at;  ///< Its createdAt, on the server's clock.
+  /// How finely createdAt is stamped (iso8601_precision): the run was made within this much of
+  /// it, on either side (a server may cut or round).
+  std::chrono::milliseconds precision{1};
 };
 
 /// The server-clock interval in which an unknown's run, if any, was created.
@@ -50,6 +53,10 @@ struct reconcile_window {
   std::chrono::system_clock::time_point to;
   bool contains(std::chrono::system_clock::time_point t) const noexcept {
     return from <= t && t <= to;
+  }
+  /// Whether a run stamped `r.created_at` to `r.precision` may have been made inside.
+  bool may_hold(const listed_run& r) const noexcept {
+    return from <= r.created_at + r.precision && r.created_at - r.precision <= to;
   }
 };
 
@@ -107,7 +114,7 @@ inline std::vector<reconcile_answer> decide_reconcile(const reconcile_facts& f) 
   std::vector<std::vector<std::size_t>> makers(nr);  // per run: the unknowns that could have made it
   for (std::size_t r = 0; r < nr; ++r)
     for (std::size_t u = 0; u < nu; ++u)
-      if (windows[u].contains(f.runs[r].created_at)) makers[r].push_back(u);
+      if (windows[u].may_hold(f.runs[r])) makers[r].push_back(u);
 
   // Attribute by elimination: a run that only one unassigned unknown can explain is that one's (a
   // create makes at most one run). A run nobody is left to explain means another creator.
@@ -146,7 +153,7 @@ inline std::vector<reconcile_answer> decide_reconcile(const reconcile_facts& f) 
       continue;
     }
     for (std::size_t r = 0; r < nr; ++r)
-      if (!assigned[r] && windows[u].contains(f.runs[r].created_at)) a.runs.push_back(r);
+      if (!assigned[r] && windows[u].may_hold(f.runs[r])) a.runs.push_back(r);
     if (!a.runs.empty()) {
       a.verdict = reconcile_verdict::ambiguous;
       continue;

@@ -113,7 +113,8 @@ inline emulated_response handle_list_runs(emulator_state& state, std::string_vie
   if (auto invalid = parse_list_runs_query(query, q)) return std::move(*invalid);
   std::lock_guard lock(state.store.mutex);
   const auto now = clock::now();
-  const auto listed_until = state.store.server_now() - state.options.listing_lag;
+  const auto listed_until =
+      state.store.server_now() + state.store.stamp_offset - state.options.listing_lag;
   const auto& order = state.store.run_order();  // oldest first
   const std::string* cursor = q.starting_after  ? &*q.starting_after
                               : q.ending_before ? &*q.ending_before

@@ -23,6 +23,7 @@ struct emulator_state {
         rate_tokens(rate_burst),
         rate_refilled(clock::now()) {
     store.clock_offset = options.clock_offset;
+    store.stamp_offset = options.stamp_offset;
   }
 
   emulator_options options;

@@ -57,6 +57,8 @@ class emulator_store {
   std::mutex mutex;
   /// Added to the host's clock for every time the server states (emulator_options::clock_offset).
   std::chrono::milliseconds clock_offset{0};
+  /// Added to server_now() for the runs' createdAt alone (emulator_options::stamp_offset).
+  std::chrono::milliseconds stamp_offset{0};
 
   /// The server's clock, now.
   std::chrono::system_clock::time_point server_now() const {
@@ -197,7 +199,7 @@ class emulator_store {
     record.final_state.credits = record.final_state.tokens;
     record.started = clock::now();
     record.duration = p.run_duration;
-    record.created_at = server_now();
+    record.created_at = server_now() + stamp_offset;
     record.final_state.created_at = betterprompt::to_iso8601(record.created_at);
     record.created_unix =
         std::chrono::duration_cast<std::chrono::seconds>(record.created_at.time_since_epoch())
