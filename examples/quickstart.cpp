@@ -35,7 +35,7 @@ asio::awaitable<void> run_prompt(betterprompt::client_options options, std::stri
   std::cout << "run " << done.run_id << ": " << betterprompt::to_string(done.status) << ", "
             << done.tokens << " tokens\n";
   for (const auto& out : done.outputs)
-    std::cout << "[" << out.type_name << "] " << out.data << "\n";
+    std::cout << "[" << betterprompt::to_string(out.type) << "] " << out.data << "\n";
 }
 
 int main() {

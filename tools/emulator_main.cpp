@@ -5,7 +5,8 @@
 //                         [--sync-window-ms N] [--seed FILE] [--rate-limit N]
 //                         [--rate-limit-burst N] [--clock-offset-ms [-]N] [--listing-lag-ms N]
 //                         [--fault SPEC]... [--proxy-faults P [--proxy-seed N]
-//                         [--proxy-stall-ms N]] [--quiet]
+//                         [--proxy-stall-ms N]] [--edition current|newer]
+//                         [--numeric-output-types] [--skillmd-base URL] [--quiet]
 //   betterprompt-emulator --version
 //
 // Prints the base URL on the first line of standard output, its catalogue (prompts, skills,
@@ -36,7 +37,8 @@ namespace {
       << "                             [--rate-limit N] [--rate-limit-burst N]\n"
       << "                             [--clock-offset-ms [-]N] [--listing-lag-ms N]\n"
       << "                             [--fault SPEC]... [--proxy-faults P [--proxy-seed N]\n"
-      << "                             [--proxy-stall-ms N]] [--quiet]\n"
+      << "                             [--proxy-stall-ms N]] [--edition current|newer]\n"
+      << "                             [--numeric-output-types] [--skillmd-base URL] [--quiet]\n"
       << "       betterprompt-emulator --version\n"
       << "--seed FILE loads prompts, runs, keys and credits from JSON (see the README)\n"
       << "--rate-limit N answers 429 + Retry-After beyond N requests per second (0: off)\n"
@@ -56,8 +58,13 @@ namespace {
       << "  it is relayed, its answer stalled, cut or closed after, or is answered 502/503 or\n"
       << "  429 by the proxy (8 kinds; P = 0.02 is about 15 %); --proxy-seed N (default 1)\n"
       << "  draws them, --proxy-stall-ms N (default 10000) is how long a stall holds\n"
+      << "--edition newer answers skills as the newest official client reads them\n"
+      << "  (latestPromptVersionId, metadata.skillmdUrl; default: current, as documented)\n"
+      << "--numeric-output-types sends output type as 0 text, 1 image, 2 error, 3 video\n"
+      << "--skillmd-base URL: newer skills' SKILL.md lie at URL/skills/<name>/SKILL.md\n"
+      << "GET /v1/runs takes since/until in Unix seconds, or milliseconds above 10^11\n"
       << "--quiet does not print the catalogue on start\n"
-      << "GET /v1/health answers without a key (emulator only)\n";
+      << "GET /v1/health (emulator only) and GET /v1/ answer without a key\n";
   std::exit(2);
 }
 
@@ -140,6 +147,21 @@ int main(int argc, char** argv) {
       proxy_options.seed = parse_number(arg, value(), 4'000'000'000UL);
     } else if (arg == "--proxy-stall-ms") {
       proxy_options.stall = std::chrono::milliseconds(parse_number(arg, value(), 600'000));
+    } else if (arg == "--edition") {
+      const std::string text = value();
+      if (text == "current")
+        options.edition = betterprompt::testing::api_edition::current;
+      else if (text == "newer")
+        options.edition = betterprompt::testing::api_edition::newer;
+      else
+        usage("--edition is current or newer");
+    } else if (arg == "--numeric-output-types") {
+      options.numeric_output_types = true;
+    } else if (arg == "--skillmd-base") {
+      options.skillmd_base_url = value();
+      if (!options.skillmd_base_url.starts_with("https://"))
+        usage("--skillmd-base needs an https:// URL");
+      while (options.skillmd_base_url.ends_with('/')) options.skillmd_base_url.pop_back();
     } else if (arg == "--quiet") {
       quiet = true;
     } else if (arg == "--version") {

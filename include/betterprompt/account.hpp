@@ -29,7 +29,8 @@ auto get_account(client& c, CompletionToken&& token = {}) {
                                std::forward<CompletionToken>(token));
 }
 
-/// get_account, writing the failure's diagnostics to `diag` before completing.
+/// get_account, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto get_account(client& c, diagnostics& diag, CompletionToken&& token = {}) {
   return detail::initiate_call(c, detail::get_account_call(), &diag,
@@ -46,7 +47,8 @@ auto get_credits(client& c, CompletionToken&& token = {}) {
                                std::forward<CompletionToken>(token));
 }
 
-/// get_credits, writing the failure's diagnostics to `diag` before completing.
+/// get_credits, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto get_credits(client& c, diagnostics& diag, CompletionToken&& token = {}) {
   return detail::initiate_call(c, detail::get_credits_call(), &diag,

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace betterprompt {
 
@@ -100,6 +101,32 @@ struct timeout_options {
   std::chrono::milliseconds total{std::chrono::minutes(5)};
 };
 
+/// How SKILL.md texts are fetched from skill::skillmd_url (fetch_skillmd): another host than
+/// the API's, so nothing of the API's goes there.
+struct skillmd_options {
+  /// Hosts fetched from: "host" (any port) or "host:port", compared case-insensitively; any other
+  /// host is refused with error::invalid_argument, nothing sent. Default: the host the official
+  /// data uses, {"raw.githubusercontent.com"}.
+  std::vector<std::string> allowed_hosts{"raw.githubusercontent.com"};
+  /// Largest text accepted; larger → error::response_too_large. Default: 1 MiB.
+  std::size_t max_bytes = 1024 * 1024;
+  /// The whole fetch, retries included (each phase also keeps client_options::timeouts).
+  /// Default: 30 s.
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  /// Texts kept by URL (the URLs are pinned to a commit: a text never changes); 0: none kept.
+  /// Default: 32.
+  std::size_t cache_entries = 32;
+};
+
+/// One extra request header field (client_options::extra_headers, call_options::extra_headers),
+/// e.g. `{"traceparent", "00-4bf9…-01"}`.
+struct header_field {
+  /// An RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~), compared case-insensitively.
+  std::string name;
+  /// Sent as given; CR, LF and NUL are refused. Never logged and never put in errors.
+  std::string value;
+};
+
 /// Options of a client. An aggregate: set what you need, the rest keeps its documented default.
 struct client_options {
   /// Scheme (case-insensitive), host, optional port and path prefix of the API. http:// is
@@ -119,6 +146,17 @@ struct client_options {
   tls_options tls;
   /// The User-Agent header. Default: "betterprompt-cpp/<version>".
   std::string user_agent = "betterprompt-cpp/" BETTERPROMPT_VERSION_STRING;
+  /// Header fields added to every request to the API (tracing such as `traceparent`, a
+  /// gateway's own fields), after the SDK's own. They go to the API's host only: never in a
+  /// proxy's CONNECT, never to a SKILL.md host. Their values are never logged or put in errors.
+  /// Refused with error::invalid_argument when the client is made: a name that is not a token, a
+  /// value with CR, LF or NUL, a name given twice, and the fields the SDK owns: Host,
+  /// Authorization (api_key), Proxy-Authorization (proxy), Content-Length, Transfer-Encoding,
+  /// Connection, Keep-Alive, TE, Trailer, Upgrade, Expect, cli-agent (the resources cache),
+  /// User-Agent (user_agent), Accept and Content-Type (the SDK speaks JSON). Default: none.
+  std::vector<header_field> extra_headers{};
+  /// How SKILL.md texts are fetched (fetch_skillmd): allowed hosts, size, time, cache.
+  skillmd_options skillmd{};
   /// Time limits by phase and per call. Default: see timeout_options.
   timeout_options timeouts;
   /// Largest response body accepted; larger → error::response_too_large. Default: 8 MiB.
@@ -157,6 +195,10 @@ struct call_options {
   std::optional<retry_policy> retry;
   /// Replaces client_options::timeouts. Default: unset.
   std::optional<timeout_options> timeouts;
+  /// Added to the client's extra_headers; a field of the same name (case-insensitive) replaces
+  /// the client's. Same rules as client_options::extra_headers, checked by client::with().
+  /// Default: none.
+  std::vector<header_field> extra_headers{};
 };
 
 }  // namespace betterprompt

@@ -107,6 +107,12 @@ struct diagnostics {
   /// For a failed create (create_run, run_prompt's create step): what it left behind, whatever
   /// the code (cancellation and close() included). Empty for every other operation.
   std::optional<create_record> create;
+  /// Requests the operation sent: retries, resends, polls (wait_for_run, run_prompt) and steps
+  /// (run_prompt) included; 0 when nothing was sent.
+  unsigned attempts = 0;
+  /// run_prompt: the create's `x-request-id` (request_id is then the last poll's, or the
+  /// create's when it answered with the finished run). Empty otherwise.
+  std::string create_request_id;
 };
 
 /// The exception operations throw with the default token (and with with_diagnostics): an

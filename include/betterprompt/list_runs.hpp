@@ -60,7 +60,8 @@ auto list_runs(client& c, CompletionToken&& token = {}) {
   return list_runs(c, list_runs_options{}, std::forward<CompletionToken>(token));
 }
 
-/// list_runs, writing the failure's diagnostics to `diag` before completing.
+/// list_runs, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto list_runs(client& c, list_runs_options options, diagnostics& diag,
                CompletionToken&& token = {}) {
@@ -83,6 +84,11 @@ class run_pager {
   template <class CompletionToken = default_completion_token_t>
   requires detail::token_not<CompletionToken>
   auto next(CompletionToken&& token = {});
+
+  /// next(), writing the page's diagnostics to `diag` before completing: on success its status,
+  /// request id and attempts; on failure what happened.
+  template <class CompletionToken = default_completion_token_t>
+  auto next(diagnostics& diag, CompletionToken&& token = {});
 
   /// True once the last page was returned.
   bool done() const noexcept { return done_; }
@@ -136,10 +142,8 @@ struct pager_handler {
 
   void operator()(boost::system::error_code ec, outcome<page<run>> read) {
     outcome<std::vector<run>> rows;
-    if (ec)
-      rows.diag = std::move(read.diag);
-    else
-      rows.value = next_page_launch::advance(*pager, std::move(read.value));
+    rows.diag = std::move(read.diag);  // on success too: what answered
+    if (!ec) rows.value = next_page_launch::advance(*pager, std::move(read.value));
     std::move(handler)(ec, std::move(rows));
   }
 };
@@ -153,6 +157,12 @@ template <class CompletionToken>
 requires detail::token_not<CompletionToken>
 auto run_pager::next(CompletionToken&& token) {
   return detail::initiate_composed<std::vector<run>>(detail::next_page_launch{this}, nullptr,
+                                                     std::forward<CompletionToken>(token));
+}
+
+template <class CompletionToken>
+auto run_pager::next(diagnostics& diag, CompletionToken&& token) {
+  return detail::initiate_composed<std::vector<run>>(detail::next_page_launch{this}, &diag,
                                                      std::forward<CompletionToken>(token));
 }
 

@@ -72,7 +72,8 @@ auto get_prompt_version(client& c, std::string prompt_version_id, CompletionToke
                                nullptr, std::forward<CompletionToken>(token));
 }
 
-/// get_prompt_version, writing the failure's diagnostics to `diag` before completing.
+/// get_prompt_version, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto get_prompt_version(client& c, std::string prompt_version_id, diagnostics& diag,
                         CompletionToken&& token = {}) {
@@ -90,7 +91,8 @@ auto list_prompt_versions(client& c, std::string prompt_id, CompletionToken&& to
                                std::forward<CompletionToken>(token));
 }
 
-/// list_prompt_versions, writing the failure's diagnostics to `diag` before completing.
+/// list_prompt_versions, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto list_prompt_versions(client& c, std::string prompt_id, diagnostics& diag,
                           CompletionToken&& token = {}) {
@@ -108,7 +110,8 @@ auto search_prompts(client& c, std::string query, CompletionToken&& token = {}) 
                                std::forward<CompletionToken>(token));
 }
 
-/// search_prompts, writing the failure's diagnostics to `diag` before completing.
+/// search_prompts, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto search_prompts(client& c, std::string query, diagnostics& diag, CompletionToken&& token = {}) {
   return detail::initiate_call(c, detail::search_prompts_call(std::move(query)), &diag,

@@ -95,7 +95,8 @@ auto get_resources(client& c, CompletionToken&& token = {}) {
                                std::forward<CompletionToken>(token));
 }
 
-/// get_resources, writing the failure's diagnostics to `diag` before completing.
+/// get_resources, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto get_resources(client& c, diagnostics& diag, CompletionToken&& token = {}) {
   return detail::initiate_call(c, detail::get_resources_call(), &diag,
@@ -124,7 +125,8 @@ class resource_cache {
                                                 std::forward<CompletionToken>(token));
   }
 
-  /// get(), writing the failure's diagnostics to `diag` before completing.
+  /// get(), writing its diagnostics to `diag` before completing (on success
+  /// too: HTTP status, request id, attempts).
   template <class CompletionToken = default_completion_token_t>
   auto get(diagnostics& diag, CompletionToken&& token = {}) {
     return detail::initiate_composed<resources>(detail::cached_resources_launch{state_}, &diag,

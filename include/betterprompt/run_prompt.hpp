@@ -69,7 +69,8 @@ auto run_prompt(client& c, prompt_ref which, run_inputs inputs, CompletionToken&
                     std::forward<CompletionToken>(token));
 }
 
-/// run_prompt, writing the failure's diagnostics to `diag` before completing.
+/// run_prompt, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options,
                 diagnostics& diag, CompletionToken&& token = {}) {

@@ -58,7 +58,8 @@ auto create_run(client& c, run_request request, CompletionToken&& token = {}) {
                                std::forward<CompletionToken>(token));
 }
 
-/// create_run, writing the failure's diagnostics to `diag` before completing.
+/// create_run, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto create_run(client& c, run_request request, diagnostics& diag, CompletionToken&& token = {}) {
   return detail::initiate_call(c, detail::create_run_call(std::move(request)), &diag,
@@ -76,7 +77,8 @@ auto get_run(client& c, std::string run_id, CompletionToken&& token = {}) {
                                std::forward<CompletionToken>(token));
 }
 
-/// get_run, writing the failure's diagnostics to `diag` before completing.
+/// get_run, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto get_run(client& c, std::string run_id, diagnostics& diag, CompletionToken&& token = {}) {
   return detail::initiate_call(c, detail::get_run_call(std::move(run_id)), &diag,

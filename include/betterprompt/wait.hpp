@@ -61,7 +61,8 @@ auto wait_for_run(client& c, std::string run_id, CompletionToken&& token) {
   return wait_for_run(c, std::move(run_id), wait_options{}, std::forward<CompletionToken>(token));
 }
 
-/// wait_for_run, writing the failure's diagnostics to `diag` before completing.
+/// wait_for_run, writing its diagnostics to `diag` before completing (on success
+/// too: HTTP status, request id, attempts).
 template <class CompletionToken = default_completion_token_t>
 auto wait_for_run(client& c, std::string run_id, wait_options options, diagnostics& diag,
                   CompletionToken&& token = {}) {

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
-// A client's life: per-call overrides (with), close() and destruction cancelling work, timeouts
-// by phase.
+// A client's life: per-call overrides (with), extra headers, diagnostics on success, close()
+// and destruction cancelling work, timeouts by phase.
 #include "support/cancel.hpp"
 #include "support/fixture.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include <optional>
 
@@ -229,5 +232,157 @@ TEST_CASE("wait_for_run backs off between polls and waits out 429s", "[lifecycle
     bp::run finished = co_await bp::wait_for_run(c, second.run_id, growing);
     CHECK(finished.status == bp::run_status::succeeded);
     CHECK(elapsed_since(start) >= 1900ms);  // two Retry-After: 1 honoured
+  });
+}
+
+TEST_CASE("extra headers of a client and of a with() handle reach the API on the wire",
+          "[lifecycle][headers]") {
+  fixture f;
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.extra_headers.push_back({"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"});
+    opts.extra_headers.push_back({"X-Gateway-Tenant", "blue"});
+    bp::client c{f.ioc, opts};
+    bp::call_options tenant;
+    tenant.extra_headers.push_back({"x-gateway-tenant", "green"});  // replaces, any case
+    tenant.extra_headers.push_back({"X-Call", "7"});
+    bp::client handle = c.with(tenant);
+
+    bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
+    CHECK(p.prompt_id == demo::text_prompt_id);
+    bp::run r = co_await bp::create_run(handle, topic_request(demo::text_prompt_version_id, "t"));
+    bp::run polled = co_await bp::wait_for_run(handle, r.run_id);
+    CHECK(polled.status == bp::run_status::succeeded);
+
+    const auto seen = f.emu.received_requests();
+    REQUIRE(seen.size() >= 3);
+    const auto& plain = seen[seen.size() - 3];
+    CHECK(plain.method == "GET");
+    CHECK(plain.field("traceparent") == opts.extra_headers[0].value);
+    CHECK(plain.field("x-gateway-tenant") == std::optional<std::string>("blue"));
+    CHECK_FALSE(plain.field("x-call"));
+    for (std::size_t i = seen.size() - 2; i < seen.size(); ++i) {  // the create and the poll
+      CHECK(seen[i].field("traceparent") == opts.extra_headers[0].value);
+      CHECK(seen[i].field("X-Gateway-Tenant") == std::optional<std::string>("green"));
+      CHECK(seen[i].field("x-call") == std::optional<std::string>("7"));
+      std::size_t tenants = 0;
+      for (const auto& field : seen[i].fields)
+        tenants += boost::beast::iequals(field.name, "x-gateway-tenant") ? 1 : 0;
+      CHECK(tenants == 1);
+      // The SDK's own fields stay its own.
+      CHECK(seen[i].field("Authorization") == "Bearer " + std::string(bp::testing::demo::api_key));
+      CHECK(seen[i].field("user-agent") == c.options().user_agent);
+    }
+  });
+}
+
+TEST_CASE("extra headers that break the rules are refused, naming the field and never its value",
+          "[lifecycle][headers]") {
+  fixture f;
+  const std::string secret = "s3cr3t-value";
+  auto refused = [&](bp::header_field field, const std::string& says) {
+    auto opts = f.client_options();
+    opts.extra_headers.push_back(field);
+    try {
+      bp::client c{f.ioc, opts};
+      FAIL("accepted " << field.name);
+    } catch (const bp::error_with_diagnostics& e) {
+      CHECK(e.code() == bp::error::invalid_argument);
+      const std::string what = e.what();
+      CHECK(what.find(says) != std::string::npos);
+      CHECK(what.find(secret) == std::string::npos);
+    }
+    // The same through with().
+    bp::client c = f.make_client();
+    bp::call_options call;
+    call.extra_headers.push_back(field);
+    CHECK_THROWS_AS(c.with(call), bp::error_with_diagnostics);
+  };
+  for (const char* owned : {"Host", "authorization", "Proxy-Authorization", "Content-Length",
+                            "Transfer-Encoding", "Connection", "Keep-Alive", "TE", "Trailer",
+                            "Upgrade", "Expect", "cli-agent", "User-Agent", "Accept",
+                            "content-type"})
+    refused({owned, secret}, "is the SDK's own");
+  refused({"bad name", secret}, "a name is a token");
+  refused({"x-a:b", secret}, "a name is a token");
+  refused({"", secret}, "the name is empty");
+  refused({"x-trace", secret + "\r\nX-Injected: 1"}, "contains CR, LF or NUL");
+  refused({"x-trace", std::string("a\0b", 3)}, "contains CR, LF or NUL");
+  refused({"x-trace", secret + "\n"}, "contains CR, LF or NUL");
+
+  auto opts = f.client_options();
+  opts.extra_headers = {{"x-trace", "1"}, {"X-Trace", secret}};
+  CHECK_THROWS_WITH(bp::client(f.ioc, opts), Catch::Contains("given twice"));
+  opts.extra_headers = {{"x-ok", "tab\tand spaces are fine"}};
+  CHECK_NOTHROW(bp::client(f.ioc, opts));
+}
+
+TEST_CASE("diagnostics tell what answered a call that succeeded: status, request id, attempts",
+          "[lifecycle][diagnostics]") {
+  fixture f(short_sync_window(50ms));
+  f.emu.add_prompt(timed_prompt(running_version, 300ms));
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto opts = f.client_options();
+    opts.retry.initial_backoff = 10ms;
+    bp::client c{f.ioc, opts};
+
+    bp::diagnostics got;
+    bp::prompt p = co_await bp::get_prompt_version(c, demo::text_prompt_version_id, got);
+    CHECK(p.prompt_id == demo::text_prompt_id);
+    CHECK(got.http_status == 200);
+    CHECK(got.request_id.rfind("req_", 0) == 0);
+    CHECK(got.attempts == 1);
+    CHECK(got.message.empty());
+
+    // A retried call counts its attempts; its request id is the answer's.
+    auto burst = make_fault(fault_kind::server_error);
+    burst.status = 503;
+    f.emu.inject_fault(routes::get_prompt_version, burst);
+    bp::diagnostics retried;
+    co_await bp::get_prompt_version(c, demo::text_prompt_version_id, retried);
+    CHECK(retried.attempts == 2);
+    CHECK(retried.request_id != got.request_id);
+
+    // Any token: as_tuple with a callback-style completion fills it too.
+    bp::diagnostics tupled;
+    auto [ec, r] = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "t"),
+                                           tupled, asio::as_tuple(asio::use_awaitable));
+    CHECK_FALSE(ec);
+    CHECK(tupled.http_status == 200);
+    CHECK_FALSE(tupled.request_id.empty());
+
+    // A wait: the last poll's request id, and every poll counted.
+    bp::run pending = co_await bp::create_run(c, topic_request(running_version, "w"));
+    CHECK(pending.status != bp::run_status::succeeded);
+    bp::diagnostics waited;
+    bp::wait_options quick;
+    quick.poll_interval = 50ms;
+    bp::run done = co_await bp::wait_for_run(c, pending.run_id, quick, waited);
+    CHECK(done.status == bp::run_status::succeeded);
+    CHECK(waited.http_status == 200);
+    CHECK(waited.attempts >= 2);
+    CHECK_FALSE(waited.request_id.empty());
+
+    // run_prompt: the create's request id and the last poll's, and every request counted.
+    bp::run_inputs inputs;
+    inputs.text_inputs["topic"] = "rp";
+    bp::run_prompt_options rp;
+    rp.wait = quick;
+    bp::diagnostics whole;
+    bp::run finished = co_await bp::run_prompt(c, bp::prompt_ref::version(running_version),
+                                               std::move(inputs), rp, whole);
+    CHECK(finished.status == bp::run_status::succeeded);
+    CHECK_FALSE(whole.create_request_id.empty());
+    CHECK_FALSE(whole.request_id.empty());
+    CHECK(whole.create_request_id != whole.request_id);
+    CHECK(whole.attempts >= 3);  // the version, the create, at least one poll
+
+    // The pager: the last page's.
+    bp::run_pager pager{c};
+    bp::diagnostics paged;
+    std::vector<bp::run> rows = co_await pager.next(paged);
+    CHECK_FALSE(rows.empty());
+    CHECK(paged.http_status == 200);
+    CHECK_FALSE(paged.request_id.empty());
   });
 }

@@ -207,8 +207,49 @@ TEST_CASE(
   CHECK(tls.tunnel_request().rfind("CONNECT api.example:8443 HTTP/1.1\r\n", 0) == 0);
   CHECK(tls.tunnel_request().find("Proxy-Authorization: Basic") != std::string::npos);
   CHECK(tls.tunnel_request().find("sk-test") == std::string::npos);  // the API key neither
-  CHECK(tls.connect_host() == "127.0.0.1");
-  CHECK(tls.connect_port() == "3128");
+  CHECK(tls.api_origin().connect_host() == "127.0.0.1");
+  CHECK(tls.api_origin().connect_port() == "3128");
+}
+
+TEST_CASE(
+    "another host's origin (SKILL.md) decides its own proxy, NO_PROXY included, and carries none "
+    "of the API's fields",
+    "[unit][proxy][security]") {
+  asio::io_context ioc;
+  bp::client_options opts;
+  opts.api_key = "sk-test";
+  opts.proxy = "http://127.0.0.1:3128";
+  opts.base_url = "https://api.example/v1";
+  bp::detail::connection_pool pool(ioc.get_executor(), opts);
+  const auto md = bp::detail::parse_base_url(
+      "https://raw.githubusercontent.com/BetterPromptme/skills/0123/skills/x/SKILL.md");
+  bp::detail::origin& o = pool.origin_for(md);
+  CHECK(&pool.origin_for(md) == &o);  // one per host: its idle connections are its own
+  CHECK_FALSE(o.is_api);
+  REQUIRE(o.proxy);
+  CHECK(o.tunnel_request.rfind("CONNECT raw.githubusercontent.com:443 HTTP/1.1\r\n", 0) == 0);
+  CHECK(o.tls != nullptr);
+  bp::detail::api_request req = bp::detail::api_request::get(bp::detail::routes::fetch_skillmd, "");
+  req.what = "GET " + md.path_prefix;
+  const std::string wire = pool.serialize(req, "X-Trace: 1\r\n", &o);
+  CHECK(wire.find("Host: raw.githubusercontent.com\r\n") != std::string::npos);
+  CHECK(wire.find("sk-test") == std::string::npos);
+  CHECK(wire.find("Authorization") == std::string::npos);
+  CHECK(wire.find("X-Trace") == std::string::npos);
+  CHECK(wire.find("cli-agent") == std::string::npos);
+  CHECK(pool.serialize(req, "X-Trace: 1\r\n").find("X-Trace: 1") != std::string::npos);  // the API
+
+  // From the environment: NO_PROXY exempts the SKILL.md host, not the API's.
+  opts.proxy.reset();
+  ::setenv("https_proxy", "http://127.0.0.1:3128", 1);
+  ::setenv("no_proxy", "githubusercontent.com", 1);
+  bp::detail::connection_pool from_env(ioc.get_executor(), opts);
+  const bool api_proxied = from_env.api_origin().proxy.has_value();
+  const bool md_proxied = from_env.origin_for(md).proxy.has_value();
+  ::unsetenv("https_proxy");
+  ::unsetenv("no_proxy");
+  CHECK(api_proxied);
+  CHECK_FALSE(md_proxied);
 }
 
 TEST_CASE("plain http through tinyproxy goes in absolute form with Basic credentials", "[proxy]") {

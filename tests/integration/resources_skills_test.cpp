@@ -351,3 +351,207 @@ TEST_CASE("prompt search rows carry the documented listing fields", "[prompts]")
     CHECK_FALSE(plain.slug.has_value());
   });
 }
+
+TEST_CASE("an emulator in the newer edition: skills by latestPromptVersionId and skillmdUrl, runnable",
+          "[skills][editions]") {
+  emulator_options opts;
+  opts.edition = bp::testing::api_edition::newer;
+  fixture f(opts);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    bp::page<bp::skill> found = co_await bp::search_skills(c, "haiku");
+    REQUIRE(found.rows.size() == 1);
+    const bp::skill& row = found.rows[0];
+    CHECK(row.skill_version_id == demo::text_prompt_version_id);
+    CHECK(row.raw.contains("latestPromptVersionId"));
+    CHECK_FALSE(row.raw.contains("skillVersionId"));
+    CHECK_FALSE(row.skillmd.has_value());
+    REQUIRE(row.skillmd_url.has_value());
+    CHECK(*row.skillmd_url == emulator_options{}.skillmd_base_url + "/skills/haiku-writer/SKILL.md");
+    CHECK(row.input_metadata.variables.empty());  // newer rows carry no inputMetadata
+
+    bp::skill detail = co_await bp::get_skill(c, demo::image_skill);
+    CHECK(detail.skill_version_id == demo::image_prompt_version_id);
+    CHECK_FALSE(detail.skillmd.has_value());
+    REQUIRE(detail.skillmd_url.has_value());
+    REQUIRE(detail.input_metadata.variables.size() == 1);  // the detail does
+    CHECK(detail.input_metadata.variables[0].type == bp::skill_variable_type::select);
+    bp::run captioned =
+        co_await bp::create_run(c, caption_request(detail.skill_version_id, "poetic"));
+    CHECK(captioned.status == bp::run_status::succeeded);
+  });
+}
+
+TEST_CASE("numeric output types from the emulator decode as their types on every run route",
+          "[runs][editions]") {
+  emulator_options opts;
+  opts.numeric_output_types = true;
+  fixture f(opts);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    auto c = f.make_client();
+    bp::run created = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "tides"));
+    REQUIRE(created.outputs.size() == 1);
+    CHECK(created.outputs[0].type == bp::output_type::text);
+    CHECK(created.outputs[0].type_code == std::optional<std::int64_t>(0));
+    CHECK(created.text().find("tides") != std::string::npos);
+    bp::run polled = co_await bp::get_run(c, created.run_id);
+    REQUIRE(polled.outputs.size() == 1);
+    CHECK(polled.outputs[0].type == bp::output_type::text);
+    bp::list_runs_options recent;
+    recent.since = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 60s;
+    bp::page<bp::run> listed = co_await bp::list_runs(c, recent);
+    REQUIRE(listed.rows.size() == 1);
+    REQUIRE(listed.rows[0].outputs.size() == 1);
+    CHECK(listed.rows[0].outputs[0].type == bp::output_type::text);
+    CHECK(listed.rows[0].outputs[0].type_code == std::optional<std::int64_t>(0));
+  });
+}
+
+namespace {
+/// Two TLS emulators: `emu` serves SKILL.md as its own host would, `api` the API in the newer
+/// edition, whose skills' skillmdUrl point at `emu`.
+struct skill_hosts : fixture {
+  skill_hosts() : fixture(tls_only()), api(ioc, newer_pointing_at(emu)) {}
+
+  static emulator_options tls_only() {
+    emulator_options opts;
+    opts.tls = true;
+    return opts;
+  }
+  static emulator_options newer_pointing_at(const bp::testing::emulator& host) {
+    emulator_options opts = tls_only();
+    opts.edition = bp::testing::api_edition::newer;
+    std::string base = host.base_url();
+    base.resize(base.size() - std::string_view("/v1").size());
+    opts.skillmd_base_url = base + "/BetterPromptme/skills/0123456789abcdef0123456789abcdef01234567";
+    return opts;
+  }
+  /// Reaches `api`, trusts both CAs, and allows the SKILL.md host (127.0.0.1).
+  bp::client_options both() const {
+    auto opts = api.make_client_options();
+    opts.tls.ca_pem = api.ca_certificate_pem() + emu.ca_certificate_pem();
+    opts.skillmd.allowed_hosts = {"127.0.0.1"};
+    opts.extra_headers.push_back({"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"});
+    return opts;
+  }
+  std::size_t skillmd_requests() const {
+    std::size_t n = 0;
+    for (const auto& r : emu.received_requests()) n += r.target.ends_with("/SKILL.md") ? 1 : 0;
+    return n;
+  }
+
+  bp::testing::emulator api;
+};
+}  // namespace
+
+TEST_CASE("fetch_skillmd reads a newer skill's SKILL.md from its own host, without the key",
+          "[skills][editions][skillmd]") {
+  skill_hosts hosts;
+  hosts.run([](fixture& base) -> asio::awaitable<void> {
+    auto& f = static_cast<skill_hosts&>(base);
+    bp::client c{f.ioc, f.both()};
+    bp::resource_cache models{c};
+    co_await models.get();  // every API request now announces cli-agent
+    bp::skill s = co_await bp::get_skill(c, demo::text_skill);
+    REQUIRE(s.skillmd_url.has_value());
+    CHECK_FALSE(s.skillmd.has_value());
+    const std::string text = co_await bp::fetch_skillmd(c, s);
+    CHECK(text.find("# ") == 0);
+    CHECK(text.find(demo::text_prompt_version_id) != std::string::npos);
+
+    // The SKILL.md host saw none of the API's fields.
+    REQUIRE(f.skillmd_requests() == 1);
+    for (const auto& r : f.emu.received_requests()) {
+      CHECK_FALSE(r.field("Authorization"));
+      CHECK_FALSE(r.field("cli-agent"));
+      CHECK_FALSE(r.field("traceparent"));
+      CHECK(r.field("Host") == s.skillmd_url->substr(8, s.skillmd_url->find('/', 8) - 8));
+    }
+    // The API did (its connections are its own: a reused SKILL.md connection would be a 404).
+    const auto api_seen = f.api.received_requests();
+    CHECK(api_seen.back().field("Authorization").has_value());
+    CHECK(api_seen.back().field("cli-agent").has_value());
+    bp::skill again = co_await bp::get_skill(c, demo::image_skill);
+    CHECK(again.skillmd_url.has_value());
+
+    // Cached by URL: no second request; another skill's text reuses the host's connection.
+    const std::string cached = co_await bp::fetch_skillmd(c, *s.skillmd_url);
+    CHECK(cached == text);
+    CHECK(f.skillmd_requests() == 1);
+    const std::string other = co_await bp::fetch_skillmd(c, again);
+    CHECK(other != text);
+    CHECK(f.skillmd_requests() == 2);
+    CHECK(f.emu.connection_count() == 1);
+
+    // An inline skillmd (current edition) is the answer, nothing sent.
+    bp::skill inline_md = s;
+    inline_md.skillmd = "# inline";
+    const std::string inline_text = co_await bp::fetch_skillmd(c, inline_md);
+    CHECK(inline_text == "# inline");
+    CHECK(f.skillmd_requests() == 2);
+    f.api.stop();
+  });
+}
+
+TEST_CASE("fetch_skillmd refuses what breaks its rules, follows no redirect, bounds size and time",
+          "[skills][editions][skillmd]") {
+  skill_hosts hosts;
+  hosts.run([](fixture& base) -> asio::awaitable<void> {
+    auto& f = static_cast<skill_hosts&>(base);
+    bp::client c{f.ioc, f.both()};
+    bp::skill s = co_await bp::get_skill(c, demo::text_skill);
+    const std::string url = *s.skillmd_url;
+    const std::string host_base = url.substr(0, url.find("/skills/"));
+
+    // Refused, nothing sent.
+    std::string plain = url;
+    plain.replace(0, 5, "http");
+    auto http = co_await expect_error(bp::fetch_skillmd(c, plain));
+    CHECK(http.code() == bp::error::invalid_argument);
+    CHECK(std::string(http.what()).find("https only") != std::string::npos);
+    auto foreign = co_await expect_error(
+        bp::fetch_skillmd(c, "https://example.com/BetterPromptme/skills/x/SKILL.md"));
+    CHECK(foreign.code() == bp::error::invalid_argument);
+    CHECK(std::string(foreign.what()).find("allowed_hosts") != std::string::npos);
+    std::string with_user = url;
+    with_user.insert(8, "me:pw@");
+    auto user = co_await expect_error(bp::fetch_skillmd(c, with_user));
+    CHECK(user.code() == bp::error::invalid_argument);
+    CHECK(std::string(user.what()).find("pw") == std::string::npos);
+    bp::skill neither = s;
+    neither.skillmd_url.reset();
+    auto none = co_await expect_error(bp::fetch_skillmd(c, neither));
+    CHECK(none.code() == bp::error::not_found);
+    CHECK(f.skillmd_requests() == 0);
+
+    // A 404 of the host, and a redirect that is not followed.
+    auto missing = co_await expect_error(bp::fetch_skillmd(c, host_base + "/skills/nope/SKILL.md"));
+    CHECK(missing.code() == bp::error::not_found);
+    CHECK(missing.get_diagnostics().http_status == 404);
+    auto moved = make_fault(bp::testing::fault_kind::server_error);
+    moved.status = 302;
+    f.emu.inject_fault(bp::testing::routes::skillmd, moved);
+    auto redirect = co_await expect_error(bp::fetch_skillmd(c, url));
+    CHECK(redirect.code() == bp::error::bad_response);
+    CHECK(redirect.get_diagnostics().http_status == 302);
+    CHECK(std::string(redirect.what()).find("redirects are not followed") != std::string::npos);
+
+    // Size and time are bounded by client_options::skillmd.
+    auto small = f.both();
+    small.skillmd.max_bytes = 16;
+    bp::client tight{f.ioc, small};
+    auto too_large = co_await expect_error(bp::fetch_skillmd(tight, url));
+    CHECK(too_large.code() == bp::error::response_too_large);
+    auto quick = f.both();
+    quick.skillmd.timeout = 200ms;
+    bp::client hurried{f.ioc, quick};
+    f.emu.set_response_delay(bp::testing::routes::skillmd, 2s);
+    auto late = co_await expect_error(bp::fetch_skillmd(hurried, url));
+    CHECK(late.code() == bp::error::timeout);
+    f.emu.set_response_delay(bp::testing::routes::skillmd, 0ms);
+    // Nothing failed was cached: the text still comes.
+    const std::string text = co_await bp::fetch_skillmd(c, url);
+    CHECK(text.find("# ") == 0);
+    f.api.stop();
+  });
+}

@@ -109,9 +109,12 @@ void check_round_trip(const std::string& fixture) {
   const json::value data = fixture_data(fixture);
   const T decoded = json::value_to<T>(data);
   std::string why;
-  CHECK(contains_all(data, json::value_from(decoded), "data", why));
+  const json::value encoded = json::value_from(decoded);
+  CHECK(contains_all(data, encoded, "data", why));
   INFO(why);
   CHECK(why.empty());
+  // Decoded again, it is the same model: it encodes the same.
+  CHECK(json::value_from(json::value_to<T>(encoded)) == encoded);
 }
 
 /// What the emulator answers to `target` (any method but POST is a GET).
@@ -142,10 +145,60 @@ TEST_CASE("the contract's documents decode and encode back unchanged", "[unit][c
   check_round_trip<bp::resources>("contract_resources.json");
   check_round_trip<bp::page<bp::skill>>("contract_skills_search.json");
   check_round_trip<bp::skill>("contract_skill_detail.json");
+  check_round_trip<bp::page<bp::skill>>("contract_skills_search_newer.json");
+  check_round_trip<bp::skill>("contract_skill_detail_newer.json");
+  check_round_trip<bp::run>("contract_run_outputs_numeric.json");
   check_round_trip<bp::page<bp::prompt>>("contract_search_row.json");
   check_round_trip<bp::run>("contract_run_outputs.json");
   check_round_trip<bp::run>("run_succeeded.json");
   check_round_trip<bp::prompt>("contract_prompt.json");
+}
+
+TEST_CASE("the newer editions read: skills by latestPromptVersionId and a SKILL.md URL, "
+          "numeric output types", "[unit][contract]") {
+  const auto row = json::value_to<bp::page<bp::skill>>(
+                       fixture_data("contract_skills_search_newer.json"))
+                       .rows.at(0);
+  CHECK(row.skill_version_id == "0b8e3c52-7d1f-4a96-b2e4-5c3f9a1d8e70");
+  REQUIRE(row.skillmd_url);
+  CHECK(row.skillmd_url->find("/skills/haiku-writer/SKILL.md") != std::string::npos);
+  CHECK_FALSE(row.skillmd);
+  CHECK(row.input_metadata.variables.empty());
+  CHECK_FALSE(json::value_from(row).as_object().contains("inputMetadata"));  // none made up
+  CHECK_FALSE(json::value_from(row).as_object().contains("skillVersionId"));
+
+  const auto detail = json::value_to<bp::skill>(fixture_data("contract_skill_detail_newer.json"));
+  CHECK(detail.input_metadata.variables.at(0).name == "topic");
+  CHECK(detail.skillmd_url == row.skillmd_url);
+
+  // Both ids sent: skillVersionId wins, the other is kept as sent.
+  json::value both = fixture_data("contract_skill_detail_newer.json");
+  both.as_object()["skillVersionId"] = "c7e2a4d8-6b13-4f59-a0d2-8e4b1f7c3a96";
+  const auto s = json::value_to<bp::skill>(both);
+  CHECK(s.skill_version_id == "c7e2a4d8-6b13-4f59-a0d2-8e4b1f7c3a96");
+  CHECK(s.raw.at("latestPromptVersionId").as_string() == "0b8e3c52-7d1f-4a96-b2e4-5c3f9a1d8e70");
+  // Neither: a clear error naming both.
+  json::value neither = fixture_data("contract_skill_detail_newer.json");
+  neither.as_object().erase("latestPromptVersionId");
+  CHECK_THROWS_WITH(json::value_to<bp::skill>(neither),
+                    Catch::Contains("skillVersionId") && Catch::Contains("latestPromptVersionId"));
+
+  // 0 text, 1 image, 2 error, 3 video: not the order of the strings; others unknown, kept.
+  const auto r = json::value_to<bp::run>(fixture_data("contract_run_outputs_numeric.json"));
+  REQUIRE(r.outputs.size() == 5);
+  CHECK(r.outputs[0].type == bp::output_type::text);
+  CHECK(r.outputs[1].type == bp::output_type::image);
+  CHECK(r.outputs[2].type == bp::output_type::error);
+  CHECK(r.outputs[3].type == bp::output_type::video);
+  CHECK(r.outputs[4].type == bp::output_type::unknown);
+  CHECK(r.outputs[4].type_code == 7);
+  CHECK(r.outputs[4].type_name == "7");
+  CHECK(r.text() == "A haiku…");
+  CHECK(json::value_from(r.outputs[4]).at("type").as_int64() == 7);
+  // A type of another JSON kind is unknown, not an error, and kept.
+  const auto odd = json::value_to<bp::output_item>(json::parse(R"({"type": {"k": 1}, "data": "x"})"));
+  CHECK(odd.type == bp::output_type::unknown);
+  CHECK(json::value_from(odd).at("type") == json::parse(R"({"k": 1})"));
 }
 
 TEST_CASE("the emulator produces the contract's shapes on the same routes", "[unit][contract]") {
@@ -170,6 +223,32 @@ TEST_CASE("the emulator produces the contract's shapes on the same routes", "[un
   CHECK(json::value_to<bp::skill>(emulated(state, "/v1/skills/haiku-writer")).skillmd);
 }
 
+TEST_CASE("the emulator's newer edition produces the newer fixtures' shapes", "[unit][contract]") {
+  bpt::emulator_options opts;
+  opts.edition = bpt::api_edition::newer;
+  opts.numeric_output_types = true;
+  bpt::detail::emulator_state state{opts};
+  const json::value rows = emulated(state, "/v1/skills?q=haiku");
+  check_shape("contract_skills_search_newer.json", rows);
+  const json::value detail = emulated(state, "/v1/skills/haiku-writer");
+  check_shape("contract_skill_detail_newer.json", detail);
+  for (const json::value* v : {&rows.at("rows").at(0), &detail}) {
+    CHECK_FALSE(v->as_object().contains("skillVersionId"));
+    CHECK_FALSE(v->as_object().contains("skillmd"));
+  }
+  CHECK_FALSE(rows.at("rows").at(0).as_object().contains("inputMetadata"));
+  const std::string create = std::string(R"({"promptVersionId": ")") +
+                             bpt::demo::text_prompt_version_id +
+                             R"(", "inputs": {"textInputs": {"topic": "tides"}}})";
+  const json::value created = emulated(state, "/v1/runs", create);
+  check_shape("contract_run_outputs_numeric.json", created);
+  CHECK(created.at("outputs").at(0).at("type") == 0);
+  const auto decoded = json::value_to<bp::skill>(detail);
+  CHECK(decoded.skill_version_id == bpt::demo::text_prompt_version_id);
+  CHECK(decoded.skillmd_url == opts.skillmd_base_url + "/skills/haiku-writer/SKILL.md");
+  CHECK(json::value_to<bp::run>(created).text().find("tides") != std::string::npos);
+}
+
 TEST_CASE("the health route needs no key and is emulator-only, the stale hash protocol",
           "[unit][contract]") {
   using boost::beast::http::verb;
@@ -179,6 +258,9 @@ TEST_CASE("the health route needs no key and is emulator-only, the stale hash pr
   CHECK(json::parse(health.body).at("data").at("status") == "ok");
   const auto me = bpt::detail::handle_request(state, verb::get, "/v1/me", {"", ""}, "");
   CHECK(me.status == 401);
+  // The API's root, as the official client's doctor calls it: no key, below 500.
+  for (const char* root : {"/v1/", "/v1", "/"})
+    CHECK(bpt::detail::handle_request(state, verb::get, root, {"", ""}, "").status == 200);
   const std::string auth = std::string("Bearer ") + bpt::demo::api_key;
   const std::string agent_current = "resources_hash=" + state.store.models.hash();
   CHECK_FALSE(bpt::detail::handle_request(state, verb::get, "/v1/me", {auth, agent_current}, "")

@@ -42,7 +42,9 @@ void print_run(context& ctx, const bp::run& r) {
   ctx.out << "Run " << r.run_id << ": " << bp::to_string(r.status);
   if (r.finished()) ctx.out << ", " << r.tokens << " tokens";
   ctx.out << '\n';
-  for (const auto& item : r.outputs) ctx.out << "[" << item.type_name << "] " << item.data << '\n';
+  for (const auto& item : r.outputs)
+    ctx.out << "[" << (item.type == bp::output_type::unknown ? item.type_name : bp::to_string(item.type))
+            << "] " << item.data << '\n';
 }
 
 void print_prompt(context& ctx, const bp::prompt& p) {
@@ -150,7 +152,10 @@ asio::awaitable<int> skill(context& ctx) {
   }
   for (const auto& image : s.input_metadata.images)
     ctx.out << "    image: " << image.description.value_or("(any)") << '\n';
-  if (s.skillmd) ctx.out << '\n' << *s.skillmd << '\n';
+  if (s.skillmd)
+    ctx.out << '\n' << *s.skillmd << '\n';
+  else if (s.skillmd_url)
+    ctx.out << "  SKILL.md: " << *s.skillmd_url << '\n';
   co_return success;
 }
 

@@ -111,6 +111,10 @@ class call_operation final : public registered_operation,
   void release_attempt_resources(bool keep_connection);
 
   step_limit limit_for(std::chrono::milliseconds phase_budget) const;
+  /// The largest answer body taken: the request's own bound, else the client's.
+  std::size_t body_limit() const noexcept {
+    return request_.max_body ? request_.max_body : client_->options().max_response_body;
+  }
   /// Limits the connection's I/O from now on to `phase_budget` (or what the total deadline
   /// leaves): when it runs out, the connection is closed and the pending step fails with
   /// beast::error::timeout (see io_step()).
@@ -133,6 +137,7 @@ class call_operation final : public registered_operation,
   auto io_step(F f);
 
   std::shared_ptr<client_impl> client_;
+  origin* origin_ = nullptr;  ///< Where the request goes: the API, or request_.host (the pool's).
   connection_pool& pool_;
   /// Runs the call's steps one at a time: one of the pool's strands, or the client's executor
   /// when that runs serially.
@@ -144,6 +149,7 @@ class call_operation final : public registered_operation,
   std::uint64_t generation_ = 0;  ///< Bumped when a step ends: older handlers do nothing.
   bool done_ = false;
   bool sent_ = false;  ///< Request bytes may have reached the server (in any attempt).
+  unsigned attempts_ = 0;  ///< Attempts that began writing the request (retries, resends).
   clock::time_point deadline_ = clock::time_point::max();
   call_phase phase_ = call_phase::queued;
   bool phase_limited_by_total_ = false;

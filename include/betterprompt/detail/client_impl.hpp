@@ -8,6 +8,7 @@
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/detail/connection_pool.hpp>
 #include <betterprompt/detail/create_accounting.hpp>
+#include <betterprompt/detail/extra_headers.hpp>
 #include <betterprompt/events.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -23,7 +24,8 @@ class client_impl {
   client_impl(boost::asio::any_io_executor ex, client_options opts)
       : pool_(std::make_shared<connection_pool>(std::move(ex), opts)),
         accounting_(shared_accounting(opts.base_url, opts.api_key, opts.timeouts.total)),
-        options_(std::move(opts)) {
+        options_(std::move(opts)),
+        extra_fields_(render_extra_headers(options_.extra_headers)) {
     if (!options_.on_event)
       if (const auto level = log_level_from_environment())
         options_.on_event = make_stream_logger(std::cerr, *level);
@@ -34,6 +36,11 @@ class client_impl {
       : pool_(base.pool_), accounting_(base.accounting_), options_(base.options_) {
     if (overrides.retry) options_.retry = *overrides.retry;
     if (overrides.timeouts) options_.timeouts = *overrides.timeouts;
+    if (!overrides.extra_headers.empty()) {
+      check_extra_headers(overrides.extra_headers);
+      options_.extra_headers = merge_extra_headers(options_.extra_headers, overrides.extra_headers);
+      extra_fields_ = render_extra_headers(options_.extra_headers);
+    }
     accounting_->cover_creates_of(options_.timeouts.total);
   }
 
@@ -42,11 +49,14 @@ class client_impl {
   connection_pool& pool() const noexcept { return *pool_; }
   const std::shared_ptr<connection_pool>& pool_ptr() const noexcept { return pool_; }
   create_accounting& accounting() const noexcept { return *accounting_; }
+  /// The extra header lines every request of this handle carries (checked; may be empty).
+  const std::string& extra_fields() const noexcept { return extra_fields_; }
 
  private:
   std::shared_ptr<connection_pool> pool_;
   std::shared_ptr<create_accounting> accounting_;
   client_options options_;
+  std::string extra_fields_;
 };
 
 }  // namespace betterprompt::detail

@@ -8,10 +8,12 @@
 #include <betterprompt/detail/connection_slots.hpp>
 #include <betterprompt/detail/http_types.hpp>
 #include <betterprompt/detail/operation_registry.hpp>
+#include <betterprompt/detail/origin.hpp>
 #include <betterprompt/detail/proxy.hpp>
 #include <betterprompt/detail/rate_limiter.hpp>
 #include <betterprompt/detail/resources_state.hpp>
 #include <betterprompt/detail/serial_executor.hpp>
+#include <betterprompt/detail/text_cache.hpp>
 #include <betterprompt/detail/url.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,6 +21,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
+#include <map>
 
 #include <memory>
 #include <mutex>
@@ -34,6 +37,8 @@ class connection_pool {
   /// Parses the base URL and builds the TLS context. Throws error::invalid_argument or
   /// error::tls_error. Only the pool-wide options (address, TLS, limits) are used.
   connection_pool(boost::asio::any_io_executor ex, const client_options& opts);
+  /// Sets TLS 1.2+, peer verification and the trust anchors of `tls` on `context`.
+  static void configure_tls(boost::asio::ssl::context& context, const tls_options& tls);
 
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
   /// The executor a new call runs its steps on, one at a time: the client's executor when it runs
@@ -49,31 +54,35 @@ class connection_pool {
     return boost::asio::make_strand(executor_);
   }
   const endpoint_address& address() const noexcept { return address_; }
-  /// The proxy connections go through, if any (client_options::proxy or the environment).
-  const std::optional<proxy_config>& proxy() const noexcept { return proxy_; }
-  /// Where connections go: the proxy's host and port, or the API's.
-  const std::string& connect_host() const noexcept { return proxy_ ? proxy_->host : address_.host; }
-  const std::string& connect_port() const noexcept { return proxy_ ? proxy_->port : address_.port; }
-  /// What messages call the place connections go: "api.example:443", or
-  /// "proxy http://host:port".
-  std::string connect_shown() const {
-    return proxy_ ? "proxy " + proxy_->shown : address_.host + ":" + address_.port;
-  }
+  /// The API's host: its proxy, its common header lines, its idle connections.
+  origin& api_origin() noexcept { return *api_; }
+  const origin& api_origin() const noexcept { return *api_; }
+  /// Another host the client fetches from (a SKILL.md host), made on first use with its own
+  /// proxy choice (NO_PROXY included) and idle connections; never the API's key or fields. Lives
+  /// as long as the pool. Thread-safe.
+  origin& origin_for(const endpoint_address& address);
+  /// The proxy the API's connections go through, if any (client_options::proxy or the
+  /// environment).
+  const std::optional<proxy_config>& proxy() const noexcept { return api_->proxy; }
   /// The CONNECT request that opens a tunnel through the proxy to the API host (https).
-  const std::string& tunnel_request() const noexcept { return tunnel_request_; }
-  /// The header lines every request carries (Host, User-Agent, Accept, Authorization), each
-  /// ending in CRLF: built once, checked free of control characters.
-  const std::string& common_fields() const noexcept { return common_fields_; }
-  /// `req` as sent: the request line (`req.what` is its method and target), the common fields,
-  /// the body's fields and the body.
-  std::string serialize(const api_request& req) const;
+  const std::string& tunnel_request() const noexcept { return api_->tunnel_request; }
+  /// The header lines every request to the API carries (Host, User-Agent, Accept,
+  /// Authorization), each ending in CRLF: built once, checked free of control characters.
+  const std::string& common_fields() const noexcept { return api_->common_fields; }
+  /// `req` as sent to `to` (default: the API): the request line (`req.what` is its method and
+  /// target), the origin's common fields, then, to the API only, `extra_fields` (the caller's,
+  /// checked lines) and `cli-agent`; the body's fields and the body.
+  std::string serialize(const api_request& req, std::string_view extra_fields = {},
+                        const origin* to = nullptr) const;
   rate_limiter& limiter() noexcept { return limiter_; }
   /// The resources hash announced on every request, and whether the server called it stale.
   resources_state& resources() noexcept { return resources_; }
   connection_slots& slots() noexcept { return slots_; }
+  /// The SKILL.md texts fetched so far, by URL (client_options::skillmd::cache_entries).
+  text_cache& skillmd_cache() noexcept { return skillmd_cache_; }
 
-  /// An idle connection still fit for a request, or null.
-  connection_ptr take_idle();
+  /// An idle connection to `from` still fit for a request, or null.
+  connection_ptr take_idle(origin& from);
   /// Notes, at `now`, a connection the server closed right after an answer without saying so.
   void note_silent_close(connection::clock::time_point now) noexcept {
     last_silent_close_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
@@ -84,14 +93,14 @@ class connection_pool {
         connection::clock::duration(last_silent_close_.load(std::memory_order_relaxed))};
     return create_may_reuse(now, last);
   }
-  /// Keeps a connection for reuse (or closes it when enough are idle).
-  void return_idle(connection_ptr conn);
+  /// Keeps a connection to `to` for reuse (or closes it when enough are idle).
+  void return_idle(origin& to, connection_ptr conn);
   /// Closes every idle connection.
   void close_idle() noexcept;
 
-  /// A new, unconnected connection (TLS when the base URL is https).
-  connection_ptr make_connection() {
-    return std::make_unique<connection>(executor_, tls_context_ ? &*tls_context_ : nullptr);
+  /// A new, unconnected connection to `to` (TLS when its URL is https).
+  connection_ptr make_connection(const origin& to) {
+    return std::make_unique<connection>(executor_, to.tls);
   }
 
   /// The operations in flight, which close() ends.
@@ -108,18 +117,21 @@ class connection_pool {
  private:
   boost::asio::any_io_executor executor_;
   endpoint_address address_;
-  std::optional<proxy_config> proxy_;
-  std::string common_fields_;
-  std::string absolute_prefix_;  ///< "http://host:port" before the path: plain http via a proxy.
-  std::string tunnel_request_;
+  std::optional<std::string> proxy_option_;  ///< client_options::proxy, for other origins.
+  std::string user_agent_;
+  std::unique_ptr<origin> api_;
+  std::map<std::string, std::unique_ptr<origin>> others_;  ///< Guarded by idle_mutex_.
   std::size_t max_idle_;
   std::chrono::milliseconds idle_timeout_;
-  std::optional<boost::asio::ssl::context> tls_context_;
+  tls_options tls_options_;
+  std::optional<boost::asio::ssl::context> tls_context_;  ///< The API's, when it is https.
+  /// Other origins' when the API is plain http (made on first use). Guarded by idle_mutex_.
+  std::unique_ptr<boost::asio::ssl::context> other_tls_;
   rate_limiter limiter_;
   resources_state resources_;
   connection_slots slots_;
+  text_cache skillmd_cache_;
   std::mutex idle_mutex_;
-  std::vector<connection_ptr> idle_;
   /// The last silent close seen (note_silent_close), as a steady_clock count; 0: none.
   std::atomic<connection::clock::rep> last_silent_close_{0};
   operation_registry operations_;

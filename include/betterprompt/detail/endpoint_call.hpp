@@ -37,6 +37,9 @@ struct endpoint_call {
   /// Reads a complete answer (any status); throws error_with_diagnostics. `context` is the
   /// endpoint's argument the decoder checks the answer against (a run id), or empty.
   T (*decode)(envelope&& answer, const std::string& context) = nullptr;
+  /// Instead of decode, for an answer that is not the API's envelope (a SKILL.md text): reads
+  /// the raw answer, any status; throws error_with_diagnostics.
+  T (*decode_raw)(api_response&& answer, const std::string& context) = nullptr;
   std::string context;
   /// Named in a timeout's diagnostics (data.runId) when set.
   std::string run_id;
@@ -45,9 +48,12 @@ struct endpoint_call {
   failure_settler settle = nullptr;
   /// For an answer the client keeps account of (the run a create returned): called with the
   /// decoded value and when its request went out, before the caller gets it.
-  using value_recorder = void (*)(client_impl& client, const T& value,
+  using value_recorder = void (*)(client_impl& client, const T& value, const std::string& context,
                                   std::optional<std::chrono::system_clock::time_point> sent_at);
   value_recorder record_value = nullptr;
+  /// Set when the answer is known without a request (a cached text): the operation completes
+  /// with it, sends nothing.
+  std::optional<T> known;
   /// Set when the arguments were refused (an empty id): the operation completes with it, sends
   /// nothing.
   boost::system::error_code refused;
@@ -83,9 +89,12 @@ template <class T>
 boost::system::error_code decode_call_answer(boost::system::error_code ec, api_response&& answer,
                                              T (*decode)(envelope&&, const std::string&),
                                              const std::string& context, const std::string& run_id,
-                                             outcome<T>& result, failure_settler settle = nullptr) {
+                                             outcome<T>& result, failure_settler settle = nullptr,
+                                             T (*decode_raw)(api_response&&,
+                                                             const std::string&) = nullptr) {
   answer_body body = answer_body::incomplete;
   const exchange_facts facts = answer.exchange;
+  const unsigned attempts = answer.attempts;
   if (ec) {
     result.diag = std::move(answer.failure);
     if (ec == error::timeout && !run_id.empty())
@@ -93,12 +102,24 @@ boost::system::error_code decode_call_answer(boost::system::error_code ec, api_r
   } else {
     body = answer_body::not_envelope;
     try {
+      // On success too, the diagnostics tell what answered: status, request id, attempts.
+      if (decode_raw) {
+        result.value = decode_raw(std::move(answer), context);
+        result.diag.http_status = answer.http_status;
+        result.diag.request_id = std::move(answer.request_id);
+        result.diag.attempts = attempts;
+        return {};
+      }
       envelope env = parse_envelope(std::move(answer));
       body = env.ok() ? answer_body::success_envelope : answer_body::error_envelope;
-      result.value = decode(std::move(env), context);
+      result.value = decode(std::move(env), context);  // moves the data only
+      result.diag.http_status = env.http_status;
+      result.diag.request_id = std::move(env.request_id);
+      result.diag.attempts = attempts;
       return {};
     } catch (const error_with_diagnostics& e) {
       result.diag = e.get_diagnostics();
+      result.diag.attempts = attempts;
       ec = e.code();
     }
   }
@@ -174,13 +195,19 @@ struct decoding_handler {
   failure_settler settle;
   typename endpoint_call<T>::value_recorder record_value;
   accounted_create create;  ///< Only for a create.
+  T (*decode_raw)(api_response&&, const std::string&) = nullptr;
+  std::shared_ptr<client_impl> recorder_client{};  ///< For record_value on a call that is not a create.
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
     const auto sent_at = answer.exchange.sent_at;
-    ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle);
+    ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle,
+                            decode_raw);
     if (!ec && record_value && create.client())
-      record_value(*create.client(), result.value, sent_at);
+      record_value(*create.client(), result.value, context, sent_at);
+    else if (!ec && record_value && recorder_client)
+      record_value(*recorder_client, result.value, context, sent_at);
+    recorder_client.reset();
     if (ec) create.failed(result.diag);
     if (create.client()) {
       std::string_view answered;
@@ -217,17 +244,23 @@ struct endpoint_launch {
             return complete_later(std::move(handler), state->executor(), call->refused,
                                   outcome<T>{{}, std::move(*call->refused_diag)});
           }
+          if (call->known)
+            return complete_later(std::move(handler), state->executor(),
+                                  boost::system::error_code(),
+                                  outcome<T>{std::move(*call->known), {}});
           // A request with side effects (a create) is accounted for until its end is known.
           const std::uint64_t ticket =
               call->settle ? state->accounting().begin_create(call->context, &state->pool()) : 0;
           call->request.create_ticket = ticket;
           if (ticket) call->request.create_version = call->context;
           accounted_create create = ticket ? accounted_create(state, ticket) : accounted_create();
+          std::shared_ptr<client_impl> recorder =
+              call->record_value && !ticket ? state : std::shared_ptr<client_impl>();
           async_call(std::move(state), std::move(call->request),
                      decoding_handler<handler_type, T>{
                          std::move(handler), call->decode, std::move(call->context),
                          std::move(call->run_id), call->settle, call->record_value,
-                         std::move(create)});
+                         std::move(create), call->decode_raw, std::move(recorder)});
         },
         token, std::move(state), std::move(call));
   }

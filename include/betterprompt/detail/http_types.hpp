@@ -2,12 +2,14 @@
 // What endpoints hand to the transport, and what it hands back.
 #pragma once
 
+#include <betterprompt/detail/url.hpp>
 #include <betterprompt/error.hpp>
 
 #include <boost/beast/http/verb.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -36,6 +38,8 @@ inline constexpr route get_credits{"get_credits", "/v1/me/credits"};
 inline constexpr route get_resources{"get_resources", "/v1/resources"};
 inline constexpr route search_skills{"search_skills", "/v1/skills"};
 inline constexpr route get_skill{"get_skill", "/v1/skills/{name}"};
+/// Not the API's: a SKILL.md text on its own host (skill::skillmd_url).
+inline constexpr route fetch_skillmd{"fetch_skillmd", "{skillmdUrl}"};
 }  // namespace routes
 
 /// One API call, before the transport adds host, prefix, headers and auth.
@@ -52,6 +56,11 @@ struct api_request {
   /// asks it before writing, and waits while a reconciliation holds the create's prompt version.
   std::uint64_t create_ticket = 0;
   std::string create_version{};  ///< A create's prompt version, for its events.
+  /// Another host than the API's (a SKILL.md host): the request goes there, with none of the
+  /// API's fields; its target is then empty (the path is the address's). Null: the API.
+  std::shared_ptr<const endpoint_address> host{};
+  /// The largest answer body taken; 0: client_options::max_response_body.
+  std::size_t max_body = 0;
 
   static api_request get(route which, std::string target) {
     api_request r;
@@ -88,6 +97,7 @@ struct api_response {
   std::string what{};            ///< "GET /v1/runs/…": names the request in messages.
   std::string note{};            ///< Why the transport handed back a retryable answer, if it did.
   diagnostics failure{};         ///< When the call failed: what happened.
+  unsigned attempts = 0;         ///< Attempts that wrote the request (retries and resends).
   exchange_facts exchange{};     ///< The last attempt, as the transport saw it.
 };
 

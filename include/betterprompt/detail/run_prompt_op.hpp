@@ -86,6 +86,7 @@ class run_prompt_state {
   bool sent_ = false;
   boost::system::error_code ec_;
   outcome<run> result_;  ///< The created run (its id while waiting), then the result.
+  unsigned requests_ = 0;  ///< Requests its steps sent, retries and polls included.
   /// A create of unknown outcome, while it is reconciled: what run_prompt fails with unless its
   /// run is found.
   struct {

@@ -47,10 +47,10 @@ inline bool is_loopback_host(std::string_view host) {
 /// Parses "http[s]://host[:port][/prefix]" (the scheme in any case); throws
 /// error::invalid_argument saying what is wrong, never echoing user information. A URL with a
 /// control character, a space or a non-ASCII byte is refused whole: it could split the request.
-inline endpoint_address parse_base_url(std::string_view url) {
+inline endpoint_address parse_base_url(std::string_view url, std::string_view name = "base_url") {
   auto fail = [&](const char* why) {
-    throw_client_error(error::invalid_argument,
-                       "invalid base_url '" + redacted_url(url) + "': " + why);
+    throw_client_error(error::invalid_argument, "invalid " + std::string(name) + " '" +
+                                                    redacted_url(url) + "': " + why);
   };
   for (unsigned char c : url)
     if (c <= 0x20 || c >= 0x7F)

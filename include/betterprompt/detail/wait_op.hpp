@@ -71,6 +71,7 @@ class wait_operation final : public registered_operation,
   clock::time_point deadline_ = clock::time_point::max();
   std::chrono::milliseconds interval_;
   run_status last_status_ = run_status::unknown;
+  unsigned requests_ = 0;  ///< Requests the polls sent, retries included.
   /// The last poll that failed and was polled past; behind a pointer, so that a waiting run that
   /// never met a failure holds no diagnostics (10 000 waiters are measured for memory).
   struct last_failure {

@@ -20,7 +20,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
   // with the lookup; the lookup never keeps the call alive.
   auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(pool_.executor());
   resolver->async_resolve(
-      pool_.connect_host(), pool_.connect_port(),
+      origin_->connect_host(), origin_->connect_port(),
       boost::asio::bind_executor(executor_,
                                  [weak = weak_from_this(), generation = generation_, resolver](
                                      const boost::system::error_code& ec, results_type endpoints) {
@@ -33,7 +33,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
                                    self->transient_ = true;
                                    diagnostics diag;
                                    diag.message = self->request_.what + ": cannot resolve " +
-                                                  self->pool_.connect_shown() + ": " + ec.message();
+                                                  self->origin_->connect_shown() + ": " + ec.message();
                                    self->attempt_failed(error::connection_failed, std::move(diag));
                                  }));
   const auto budget = client_->options().timeouts.resolve;
@@ -44,7 +44,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
     if (self.phase_limited_by_total_) return self.total_timeout();
     self.transient_ = true;
     diagnostics diag;
-    diag.message = self.request_.what + ": resolving " + self.pool_.connect_shown() +
+    diag.message = self.request_.what + ": resolving " + self.origin_->connect_shown() +
                    " took over " + std::to_string(budget.count()) + " ms";
     diag.data = {{"phase", to_string(call_phase::resolve)}};
     self.attempt_failed(error::timeout, std::move(diag));
@@ -52,7 +52,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
 }
 
 BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
-  connection_ = pool_.make_connection();
+  connection_ = pool_.make_connection(*origin_);
   phase_ = call_phase::connect;
   limit_io(client_->options().timeouts.connect);
   connection_->async_connect(
@@ -61,11 +61,11 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
         if (ec)
           return self.open_failed(ec, open_failure::connect, "connect failed: " + ec.message());
         std::string failure;
-        if (!self.connection_->prepare(self.pool_.address().host, failure))
+        if (!self.connection_->prepare(self.origin_->address.host, failure))
           return self.open_failed(boost::asio::error::invalid_argument,
                                   open_failure::host_verification, failure);
         if (!self.connection_->is_tls()) return self.opened();
-        if (self.pool_.proxy()) return self.tunnel();
+        if (self.origin_->proxy) return self.tunnel();
         self.handshake();
       }));
 }
@@ -74,7 +74,7 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
 // it. Under the connect phase's budget: the tunnel is part of reaching the host.
 BETTERPROMPT_DECL void call_operation::tunnel() {
   connection_->async_write_tunnel_request(
-      pool_.tunnel_request(), io_step([](call_operation& self, boost::system::error_code ec, auto) {
+      origin_->tunnel_request, io_step([](call_operation& self, boost::system::error_code ec, auto) {
         if (ec)
           return self.open_failed(ec, open_failure::connect,
                                   "sending CONNECT failed: " + ec.message());
@@ -107,7 +107,7 @@ BETTERPROMPT_DECL void call_operation::handshake() {
       return self.opened();
     }
     self.open_failed(ec, open_failure::tls_handshake,
-                     "TLS handshake with " + self.pool_.address().host +
+                     "TLS handshake with " + self.origin_->address.host +
                          " failed: " + self.connection_->tls_failure(ec));
   }));
 }

@@ -58,6 +58,7 @@ BETTERPROMPT_DECL void call_operation::write() {
   }
   phase_ = call_phase::write;
   written_ = sent_ = true;
+  ++attempts_;
   sent_at_ = std::chrono::system_clock::now();  // a create's record; the Date header's sample
   if (request_.create_ticket != 0)
     notify(event_kind::create_sent, [this](event& e) {
@@ -101,7 +102,7 @@ BETTERPROMPT_DECL void call_operation::held_too_long() {
 
 BETTERPROMPT_DECL void call_operation::expect_answer() {
   parser_.emplace();
-  parser_->body_limit(client_->options().max_response_body);
+  parser_->body_limit(body_limit());
   parser_->eager(true);  // the body is parsed as it arrives, with the header
 }
 

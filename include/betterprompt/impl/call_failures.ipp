@@ -59,7 +59,7 @@ BETTERPROMPT_DECL void call_operation::open_failed(const boost::system::error_co
   // Nothing was sent yet: worth another try, unless the certificate was rejected.
   transient_ = !connection_->certificate_rejected();
   connection_.reset();
-  const std::string where = pool_.connect_shown();
+  const std::string where = origin_->connect_shown();
   if (ec == boost::beast::error::timeout) {
     if (phase_limited_by_total_) return total_timeout();
     diagnostics diag;
@@ -81,8 +81,8 @@ BETTERPROMPT_DECL void call_operation::tunnel_refused(unsigned status, const std
   transient_ = false;  // the proxy's decision (credentials, policy) does not change on a retry
   diagnostics diag;
   diag.http_status = status;
-  const auto& address = pool_.address();
-  diag.message = request_.what + ": " + pool_.connect_shown() + " refused the tunnel to " +
+  const auto& address = origin_->address;
+  diag.message = request_.what + ": " + origin_->connect_shown() + " refused the tunnel to " +
                  address.host + ":" + address.port + ": " +
                  (status / 100 == 2 ? "bytes followed its answer"
                                     : "HTTP " + std::to_string(status) + " " +
@@ -108,7 +108,7 @@ BETTERPROMPT_DECL void call_operation::exchange_failed(const boost::system::erro
   }
   if (ec == boost::beast::http::error::body_limit) {
     diag.message = request_.what + ": response body exceeds " +
-                   std::to_string(client_->options().max_response_body) + " bytes";
+                   std::to_string(body_limit()) + " bytes";
     return attempt_failed(error::response_too_large, std::move(diag));
   }
   if (&ec.category() ==

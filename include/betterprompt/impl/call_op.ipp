@@ -68,8 +68,10 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> cl
       request_(std::move(request)),
       caller_(std::move(handler), pool_.executor()) {
   hooked_ = static_cast<bool>(client_->options().on_event);
+  origin_ = request_.host ? &pool_.origin_for(*request_.host) : &pool_.api_origin();
   const std::string_view method = http::to_string(request_.method);
-  const std::string& prefix = pool_.address().path_prefix;
+  // Another host's origin is shared by its URLs: the path is the request's own.
+  const std::string& prefix = request_.host ? request_.host->path_prefix : origin_->address.path_prefix;
   request_.what.reserve(method.size() + 1 + prefix.size() + request_.target.size());
   request_.what.append(method).append(" ").append(prefix).append(request_.target);
 }
@@ -108,7 +110,7 @@ BETTERPROMPT_DECL void call_operation::begin() {
   const auto total = client_->options().timeouts.total;
   if (total.count() > 0) deadline_ = clock::now() + total;
   deadline_ = std::min(deadline_, request_.deadline);
-  http_request_ = pool_.serialize(request_);
+  http_request_ = pool_.serialize(request_, client_->extra_fields(), origin_);
   started_ = stamp();
   notify(event_kind::call_started, [](event&) {});
   next_attempt();
@@ -137,7 +139,8 @@ BETTERPROMPT_DECL void call_operation::next_attempt() {
 
 BETTERPROMPT_DECL void call_operation::reserve_rate() {
   rate_limiter& limiter = pool_.limiter();
-  if (!limiter.enabled()) return acquire_slot();
+  // The limiter paces the API; another host (a SKILL.md host) is not the API's to pace.
+  if (!limiter.enabled() || !origin_->is_api) return acquire_slot();
   reservation_ = limiter.reserve();
   if (reservation_->wait <= clock::duration::zero()) {
     reservation_.reset();
@@ -193,7 +196,7 @@ BETTERPROMPT_DECL void call_operation::use_connection() {
   // meets it cannot be resent. Reads take them, and resend once if they meet such a close.
   const bool fresh = skip_idle_ || (request_.method != http::verb::get &&
                                     !pool_.creates_may_reuse(connection::clock::now()));
-  connection_ = fresh ? nullptr : pool_.take_idle();
+  connection_ = fresh ? nullptr : pool_.take_idle(*origin_);
   skip_idle_ = false;
   reused_ = connection_ != nullptr;
   if (reused_) {
@@ -224,13 +227,14 @@ BETTERPROMPT_DECL void call_operation::headed() {
       date = field.value();
   }
   // The server's clock, bounded by when this attempt went out and now (create reconciliation).
-  if (date && sent_at_)
+  // Another host's clock and fields are not the API's.
+  if (date && sent_at_ && origin_->is_api)
     if (const auto server_time = from_http_date(*date))
       client_->accounting().observe_date(*sent_at_, std::chrono::system_clock::now(), *server_time);
   last_answer_.status = attempt_status_;
   last_answer_.request_id.assign(request_id.value_or(""));
   last_answer_.retry_after_seconds = parse_retry_after(retry_after.value_or(""));
-  if (action && action->find("update-resources") != std::string_view::npos)
+  if (action && origin_->is_api && action->find("update-resources") != std::string_view::npos)
     pool_.resources().mark_stale();
 }
 
@@ -253,7 +257,7 @@ BETTERPROMPT_DECL void call_operation::answered() {
   const bool keep =
       may_reuse(connection_->facts(keep_alive, {}, false), client_->options().idle_timeout);
   release_attempt_resources(keep);
-  if (result_.http_status == 429) {
+  if (result_.http_status == 429 && origin_->is_api) {
     const retry_policy& policy = client_->options().retry;
     const auto asked =
         ask_of_retry_after(policy, result_.retry_after_seconds, std::chrono::milliseconds::max());
@@ -343,7 +347,7 @@ BETTERPROMPT_DECL void call_operation::release_attempt_resources(bool keep_conne
   }
   if (connection_) {
     if (keep_connection) {
-      pool_.return_idle(std::move(connection_));
+      pool_.return_idle(*origin_, std::move(connection_));
     } else {
       // Closed, not destroyed: after abort() a step may still be pending on it, and completes
       // (with an error, ignored) before the call is gone. The next attempt replaces it.
@@ -363,12 +367,14 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
   release_attempt_resources(false);
   pool_.operations().remove(*this);
   result_.exchange = {request_written_, attempt_status_, answer_complete_, sent_at_};
+  result_.attempts = attempts_;
   if (ec) {
     // Whatever ended the call, it keeps what the last answer already told.
     diagnostics& diag = result_.failure;
     if (diag.http_status == 0) diag.http_status = last_answer_.status;
     if (diag.request_id.empty()) diag.request_id = std::move(last_answer_.request_id);
     if (diag.retry_after_seconds < 0) diag.retry_after_seconds = last_answer_.retry_after_seconds;
+    diag.attempts = attempts_;
   } else {
     result_.request_id = std::move(last_answer_.request_id);  // the answer's own
   }

@@ -22,10 +22,14 @@ inline bool has_control_characters(std::string_view text) {
 inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const client_options& opts)
     : executor_(std::move(ex)),
       address_(parse_base_url(opts.base_url)),
+      proxy_option_(opts.proxy),
+      user_agent_(opts.user_agent),
       max_idle_(opts.max_idle_connections),
       idle_timeout_(opts.idle_timeout),
+      tls_options_(opts.tls),
       limiter_(opts.rate_limit),
-      slots_(opts.max_connections) {
+      slots_(opts.max_connections),
+      skillmd_cache_(opts.skillmd.cache_entries) {
   constexpr std::size_t strand_count = 16;
   if (!runs_serially(executor_)) {
     strands_.reserve(strand_count);
@@ -42,44 +46,30 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
     throw_client_error(error::invalid_argument, "api_key contains control characters");
   if (has_control_characters(opts.user_agent))
     throw_client_error(error::invalid_argument, "user_agent contains control characters");
-  common_fields_ = "Host: " + address_.host_header + "\r\nUser-Agent: " + opts.user_agent +
-                   "\r\nAccept: application/json\r\n";
-  if (!opts.api_key.empty()) common_fields_ += "Authorization: Bearer " + opts.api_key + "\r\n";
-  proxy_ = proxy_for(address_, opts.proxy, [](const char* name) { return std::getenv(name); });
-  if (proxy_) {
-    const bool v6 = address_.host.find(':') != std::string::npos;
-    const std::string authority =
-        (v6 ? "[" + address_.host + "]" : address_.host) + ":" + address_.port;
-    const std::string credentials = proxy_->authorization.empty()
-                                        ? ""
-                                        : "Proxy-Authorization: " + proxy_->authorization + "\r\n";
-    if (address_.tls) {
-      // The credentials go to the proxy in CONNECT only: never inside the tunnel to the API.
-      tunnel_request_ = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority +
-                        "\r\nUser-Agent: " + opts.user_agent + "\r\n" + credentials + "\r\n";
-    } else {
-      absolute_prefix_ = "http://" + authority;
-      common_fields_ += credentials;
-    }
-  }
+  api_ = make_origin(address_, opts.proxy, opts.user_agent, opts.api_key, true,
+                     "application/json");
   if (!address_.tls) return;
+  tls_context_.emplace(boost::asio::ssl::context::tls_client);
+  configure_tls(*tls_context_, tls_options_);
+  api_->tls = &*tls_context_;
+}
 
+inline void connection_pool::configure_tls(boost::asio::ssl::context& context,
+                                           const tls_options& tls) {
   namespace ssl = boost::asio::ssl;
-  tls_context_.emplace(ssl::context::tls_client);
-  tls_context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                            ssl::context::no_tlsv1_1);
-  tls_context_->set_verify_mode(ssl::verify_peer);
+  context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  context.set_verify_mode(ssl::verify_peer);
   boost::system::error_code ec;
-  if (opts.tls.use_system_trust_store) tls_context_->set_default_verify_paths(ec);
-  if (!opts.tls.ca_file.empty()) {
-    tls_context_->load_verify_file(opts.tls.ca_file, ec);
+  if (tls.use_system_trust_store) context.set_default_verify_paths(ec);
+  if (!tls.ca_file.empty()) {
+    context.load_verify_file(tls.ca_file, ec);
     if (ec)
       throw_client_error(error::tls_error,
-                         "cannot load CA file '" + opts.tls.ca_file + "': " + ec.message());
+                         "cannot load CA file '" + tls.ca_file + "': " + ec.message());
   }
-  if (!opts.tls.ca_pem.empty()) {
-    tls_context_->add_certificate_authority(boost::asio::buffer(opts.tls.ca_pem), ec);
+  if (!tls.ca_pem.empty()) {
+    context.add_certificate_authority(boost::asio::buffer(tls.ca_pem), ec);
     if (ec) throw_client_error(error::tls_error, "cannot load CA PEM: " + ec.message());
   }
 }
@@ -87,10 +77,15 @@ inline connection_pool::connection_pool(boost::asio::any_io_executor ex, const c
 // Every part is checked where it is made (percent-encoded targets, a validated base URL, no control
 // characters in the key or agent), so it is written as it is, without Beast's serializer and its
 // per-field allocations.
-inline std::string connection_pool::serialize(const api_request& req) const {
-  const std::string& fields = common_fields_;
+inline std::string connection_pool::serialize(const api_request& req,
+                                             std::string_view extra_fields,
+                                             const origin* to) const {
+  if (!to) to = api_.get();
+  const std::string& fields = to->common_fields;
+  const std::string& absolute_prefix_ = to->absolute_prefix;
+  if (!to->is_api) extra_fields = {};  // the caller's fields go to the API's host only
   std::string out;
-  out.reserve(req.what.size() + fields.size() + req.body.size() + 128);
+  out.reserve(req.what.size() + fields.size() + extra_fields.size() + req.body.size() + 128);
   if (absolute_prefix_.empty()) {
     out.append(req.what);
   } else {
@@ -98,8 +93,8 @@ inline std::string connection_pool::serialize(const api_request& req) const {
     const auto space = req.what.find(' ');
     out.append(req.what, 0, space + 1).append(absolute_prefix_).append(req.what, space + 1);
   }
-  out.append(" HTTP/1.1\r\n").append(fields);
-  resources_.append_field(out);
+  out.append(" HTTP/1.1\r\n").append(fields).append(extra_fields);
+  if (to->is_api) resources_.append_field(out);
   if (!req.body.empty())
     out.append("Content-Type: application/json\r\nContent-Length: ")
         .append(std::to_string(req.body.size()))
@@ -110,9 +105,10 @@ inline std::string connection_pool::serialize(const api_request& req) const {
   return out;
 }
 
-inline connection_pool::connection_ptr connection_pool::take_idle() {
+inline connection_pool::connection_ptr connection_pool::take_idle(origin& from) {
   const auto now = connection::clock::now();
   std::lock_guard lock(idle_mutex_);
+  auto& idle_ = from.idle;
   while (!idle_.empty()) {
     connection_ptr conn = std::move(idle_.back());
     idle_.pop_back();
@@ -124,19 +120,43 @@ inline connection_pool::connection_ptr connection_pool::take_idle() {
   return nullptr;
 }
 
-inline void connection_pool::return_idle(connection_ptr conn) {
+inline void connection_pool::return_idle(origin& to, connection_ptr conn) {
   conn->idle_since = connection::clock::now();
   std::lock_guard lock(idle_mutex_);
-  if (idle_.size() < max_idle_ && !is_closed())
-    idle_.push_back(std::move(conn));
+  if (to.idle.size() < max_idle_ && !is_closed())
+    to.idle.push_back(std::move(conn));
   else
     conn->close();
 }
 
 inline void connection_pool::close_idle() noexcept {
   std::lock_guard lock(idle_mutex_);
-  for (auto& conn : idle_) conn->close();
-  idle_.clear();
+  for (auto& conn : api_->idle) conn->close();
+  api_->idle.clear();
+  for (auto& [key, o] : others_) {
+    for (auto& conn : o->idle) conn->close();
+    o->idle.clear();
+  }
+}
+
+inline origin& connection_pool::origin_for(const endpoint_address& address) {
+  std::lock_guard lock(idle_mutex_);
+  std::string key = (address.tls ? "https://" : "http://") + address.host + ":" + address.port;
+  auto& slot = others_[std::move(key)];
+  if (slot) return *slot;
+  auto made = make_origin(address, proxy_option_, user_agent_, {}, false,
+                          "text/markdown, text/plain;q=0.9, */*;q=0.1");
+  if (address.tls) {
+    // The same trust anchors as the API's; made here when the API itself is plain http.
+    if (!tls_context_ && !other_tls_) {
+      auto context = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+      configure_tls(*context, tls_options_);
+      other_tls_ = std::move(context);
+    }
+    made->tls = tls_context_ ? &*tls_context_ : other_tls_.get();
+  }
+  slot = std::move(made);
+  return *slot;
 }
 
 inline void connection_pool::close() noexcept {

@@ -68,16 +68,7 @@ BETTERPROMPT_DECL image_input image_input::from_file(const std::string& path,
   return base64(detail::base64_encode(bytes));
 }
 
-namespace detail {
-inline output_type output_type_from_string(std::string_view s) noexcept {
-  if (s == "text") return output_type::text;
-  if (s == "image") return output_type::image;
-  if (s == "video") return output_type::video;
-  if (s == "error") return output_type::error;
-  return output_type::unknown;
-}
-
-inline std::string_view to_string(output_type t) noexcept {
+BETTERPROMPT_DECL std::string_view to_string(output_type t) noexcept {
   switch (t) {
     case output_type::text:
       return "text";
@@ -91,6 +82,31 @@ inline std::string_view to_string(output_type t) noexcept {
       break;
   }
   return "unknown";
+}
+
+namespace detail {
+/// The newer edition's numeric output types: 0 text, 1 image, 2 error, 3 video.
+inline output_type output_type_from_code(std::int64_t code) noexcept {
+  switch (code) {
+    case 0:
+      return output_type::text;
+    case 1:
+      return output_type::image;
+    case 2:
+      return output_type::error;
+    case 3:
+      return output_type::video;
+    default:
+      return output_type::unknown;
+  }
+}
+
+inline output_type output_type_from_string(std::string_view s) noexcept {
+  if (s == "text") return output_type::text;
+  if (s == "image") return output_type::image;
+  if (s == "video") return output_type::video;
+  if (s == "error") return output_type::error;
+  return output_type::unknown;
 }
 
 inline boost::json::object string_map_to_json(const std::map<std::string, std::string>& m,
@@ -117,8 +133,19 @@ BETTERPROMPT_DECL output_item tag_invoke(boost::json::value_to_tag<output_item>,
                                          const boost::json::value& v) {
   const auto& obj = detail::as_object(v, "output item");
   output_item item;
-  item.type_name = detail::optional_string(obj, "type");
-  item.type = detail::output_type_from_string(item.type_name);
+  if (const auto* type = obj.if_contains("type")) {
+    if (type->is_string()) {
+      item.type_name = type->get_string();
+      item.type = detail::output_type_from_string(item.type_name);
+    } else if (const auto code = detail::exact_int64(*type)) {
+      // The newer edition's numbers: not the order of the strings.
+      item.type_code = *code;
+      item.type_name = std::to_string(*code);
+      item.type = detail::output_type_from_code(*code);
+    } else {
+      item.other.emplace("type", *type);  // neither: unknown, kept as sent
+    }
+  }
   if (const auto* data = obj.if_contains("data"); data && !data->is_null())
     item.data = data->is_string() ? std::string(data->get_string()) : boost::json::serialize(*data);
   item.thought_signature = detail::nullable_string(obj, "thoughtSignature");
@@ -131,9 +158,12 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
                                   const output_item& o) {
   std::string_view type = o.type == output_type::unknown && !o.type_name.empty()
                               ? std::string_view(o.type_name)
-                              : detail::to_string(o.type);
+                              : to_string(o.type);
   boost::json::object obj = o.other;
-  obj["type"] = type;
+  if (o.type_code)
+    obj["type"] = *o.type_code;
+  else if (!(o.type == output_type::unknown && o.type_name.empty() && obj.contains("type")))
+    obj["type"] = type;
   obj["data"] = o.data;
   if (o.thought_signature) obj["thoughtSignature"] = *o.thought_signature;
   v = std::move(obj);

@@ -165,6 +165,7 @@ BETTERPROMPT_DECL run_prompt_step run_prompt_state::begin() {
 BETTERPROMPT_DECL run_prompt_step
 run_prompt_state::resources_read(boost::system::error_code ec, outcome<resources>&& answer,
                                  boost::asio::cancellation_type_t cancelled) {
+  requests_ += answer.diag.attempts;
   if (ec) return fail(ec, std::move(answer.diag));
   try {
     validate_run_options(answer.value, request_);
@@ -177,6 +178,7 @@ run_prompt_state::resources_read(boost::system::error_code ec, outcome<resources
 BETTERPROMPT_DECL run_prompt_step
 run_prompt_state::prompt_read(boost::system::error_code ec, outcome<prompt>&& answer,
                               boost::asio::cancellation_type_t cancelled) {
+  requests_ += answer.diag.attempts;
   if (ec) return fail(ec, std::move(answer.diag));
   request_.prompt_version_id = answer.value.prompt_version_id;
   if (options_.validate) {
@@ -192,6 +194,7 @@ run_prompt_state::prompt_read(boost::system::error_code ec, outcome<prompt>&& an
 BETTERPROMPT_DECL run_prompt_step
 run_prompt_state::run_answered(boost::system::error_code ec, outcome<run>&& answer,
                                boost::asio::cancellation_type_t cancelled) {
+  requests_ += answer.diag.attempts;
   if (ec && step_ == run_prompt_step::create) {
     const bool may_exist =
         answer.diag.create && answer.diag.create->outcome != create_outcome::not_created;
@@ -207,6 +210,11 @@ run_prompt_state::run_answered(boost::system::error_code ec, outcome<run>&& answ
   const bool finished = answer.value.finished();
   const run_prompt_step done = step_;
   result_.value = std::move(answer.value);
+  // What answered, on success too: the create's request id, then the last poll's.
+  if (done == run_prompt_step::create) result_.diag.create_request_id = answer.diag.request_id;
+  result_.diag.http_status = answer.diag.http_status;
+  result_.diag.request_id = std::move(answer.diag.request_id);
+  result_.diag.attempts = requests_;
   if (done == run_prompt_step::wait) return step_ = run_prompt_step::finish;
   return go(next_step(plan_, done, finished, cancelled));
 }
@@ -276,6 +284,9 @@ BETTERPROMPT_DECL run_prompt_step run_prompt_state::fail(boost::system::error_co
     if (auto* data = diag.data.if_object()) (*data)["runId"] = created;
   }
   ec_ = ec;
+  diag.attempts = requests_;
+  if (diag.create_request_id.empty())
+    diag.create_request_id = std::move(result_.diag.create_request_id);
   result_ = {{}, std::move(diag)};
   return step_ = run_prompt_step::finish;
 }

@@ -89,7 +89,7 @@ BETTERPROMPT_DECL void settle_create(boost::system::error_code& ec, const exchan
 /// A created run is remembered: reconciling an unknown create must never take it for its own.
 /// Its createdAt against when it was asked for says whether the server stamps on the clock of its
 /// Date headers (create_accounting::created_at_offset).
-inline void remember_created_run(client_impl& client, const run& created,
+inline void remember_created_run(client_impl& client, const run& created, const std::string&,
                                  std::optional<std::chrono::system_clock::time_point> sent_at) {
   const auto now = std::chrono::system_clock::now();
   client.accounting().runs().remember(created.run_id, now);

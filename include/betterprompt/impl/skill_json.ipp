@@ -123,7 +123,17 @@ BETTERPROMPT_DECL skill tag_invoke(boost::json::value_to_tag<skill>, const boost
   skill s;
   s.raw = obj;
   s.skill_id = detail::optional_string(obj, "skillId");
-  s.skill_version_id = detail::required_string(obj, "skillVersionId");
+  // The current edition names the version skillVersionId, the newer latestPromptVersionId.
+  const auto* current = obj.if_contains("skillVersionId");
+  const auto* newer = obj.if_contains("latestPromptVersionId");
+  if (current && current->is_string())
+    s.skill_version_id = current->get_string();
+  else if (newer && newer->is_string())
+    s.skill_version_id = newer->get_string();
+  else
+    throw detail::decode_error(
+        "field 'skillVersionId' (or, newer edition, 'latestPromptVersionId') is missing or not a "
+        "string");
   s.name = detail::required_string(obj, "name");
   s.title = detail::optional_string(obj, "title");
   s.author = detail::nullable_string(obj, "author");
@@ -132,6 +142,9 @@ BETTERPROMPT_DECL skill tag_invoke(boost::json::value_to_tag<skill>, const boost
   if (const auto* metadata = obj.if_contains("inputMetadata"))
     s.input_metadata = boost::json::value_to<skill_input_metadata>(*metadata);
   s.skillmd = detail::nullable_string(obj, "skillmd");
+  if (const auto* metadata = obj.if_contains("metadata"); metadata && metadata->is_object())
+    if (const auto* url = metadata->get_object().if_contains("skillmdUrl"); url && url->is_string())
+      s.skillmd_url = std::string(url->get_string());
   return s;
 }
 
@@ -139,14 +152,25 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
                                   const skill& s) {
   boost::json::object obj = s.raw;
   obj["skillId"] = s.skill_id;
-  obj["skillVersionId"] = s.skill_version_id;
+  if (obj.contains("skillVersionId") || !obj.contains("latestPromptVersionId"))
+    obj["skillVersionId"] = s.skill_version_id;
+  else
+    obj["latestPromptVersionId"] = s.skill_version_id;
   obj["name"] = s.name;
   obj["title"] = s.title;
   obj["author"] = detail::nullable_json(s.author);
   obj["description"] = detail::nullable_json(s.description);
   obj["sample"] = s.sample.is_null() ? boost::json::value(boost::json::object()) : s.sample;
-  obj["inputMetadata"] = boost::json::value_from(s.input_metadata);
+  // The newer edition's rows carry no inputMetadata: none is made up for them.
+  const bool newer_row = obj.contains("latestPromptVersionId") && !obj.contains("inputMetadata");
+  if (!newer_row || !s.input_metadata.variables.empty() || !s.input_metadata.images.empty())
+    obj["inputMetadata"] = boost::json::value_from(s.input_metadata);
   if (s.skillmd) obj["skillmd"] = *s.skillmd;
+  if (s.skillmd_url) {
+    boost::json::value& metadata = obj["metadata"];
+    if (!metadata.is_object()) metadata = boost::json::object();
+    metadata.get_object()["skillmdUrl"] = *s.skillmd_url;
+  }
   v = std::move(obj);
 }
 

@@ -6,6 +6,11 @@
 #include <betterprompt/detail/url.hpp>
 #include <betterprompt/skills.hpp>
 
+#include <boost/beast/core/string.hpp>
+
+#include <chrono>
+#include <memory>
+
 namespace betterprompt {
 namespace detail {
 
@@ -51,6 +56,86 @@ BETTERPROMPT_DECL endpoint_call<skill> get_skill_call(std::string name, skill_op
     call.request = api_request::get(routes::get_skill, std::move(target));
     call.decode = &decode_answer<skill>;
     return call;
+  });
+}
+
+/// A SKILL.md answer: the text on 200; anything else an error that says what the host answered.
+inline std::string decode_skillmd(api_response&& answer, const std::string& url) {
+  if (answer.http_status == 200) return std::move(answer.body);
+  diagnostics diag;
+  diag.http_status = answer.http_status;
+  diag.request_id = std::move(answer.request_id);
+  diag.data = {{"url", redacted_url(url)}};
+  boost::system::error_code code = error::bad_response;
+  std::string why;
+  if (answer.http_status / 100 == 3) {
+    why = " (redirects are not followed)";
+  } else if (answer.http_status == 404 || answer.http_status == 410) {
+    code = error::not_found;
+  } else if (answer.http_status >= 500) {
+    code = error::server_error;
+  }
+  diag.message = "SKILL.md at " + redacted_url(url) + ": the host answered HTTP " +
+                 std::to_string(answer.http_status) + why;
+  throw error_with_diagnostics(code, std::move(diag));
+}
+
+inline void keep_skillmd(client_impl& client, const std::string& text, const std::string& url,
+                         std::optional<std::chrono::system_clock::time_point>) {
+  client.pool().skillmd_cache().put(url, text);
+}
+
+/// Whether `a` is on `allowed` ("host" or "host:port", case-insensitive).
+inline bool skillmd_host_allowed(const endpoint_address& a, const std::vector<std::string>& allowed) {
+  const std::string with_port = a.host + ":" + a.port;
+  for (const auto& entry : allowed)
+    if (boost::beast::iequals(entry, a.host) || boost::beast::iequals(entry, with_port))
+      return true;
+  return false;
+}
+
+BETTERPROMPT_DECL endpoint_call<std::string> fetch_skillmd_call(const client& c, std::string url) {
+  return build_endpoint_call<std::string>([&] {
+    const auto state = impl_of(c);
+    const skillmd_options& options = state->options().skillmd;
+    if (url.empty()) throw_client_error(error::invalid_argument, "SKILL.md URL is empty");
+    auto address = std::make_shared<endpoint_address>(parse_base_url(url, "SKILL.md URL"));
+    if (!address->tls)
+      throw_client_error(error::invalid_argument,
+                         "SKILL.md URL '" + redacted_url(url) + "': https only");
+    if (!skillmd_host_allowed(*address, options.allowed_hosts))
+      throw_client_error(error::invalid_argument,
+                         "SKILL.md URL '" + redacted_url(url) + "': host '" + address->host +
+                             "' is not on client_options::skillmd::allowed_hosts");
+    endpoint_call<std::string> call;
+    if (auto cached = state->pool().skillmd_cache().find(url)) {
+      call.known = std::move(*cached);
+      return call;
+    }
+    state->pool().origin_for(*address);  // made now: a TLS setup failure is a refusal
+    call.request = api_request::get(routes::fetch_skillmd, std::string());
+    call.request.host = std::move(address);
+    call.request.max_body = options.max_bytes;
+    if (options.timeout.count() > 0)
+      call.request.deadline = std::chrono::steady_clock::now() + options.timeout;
+    call.decode_raw = &decode_skillmd;
+    call.record_value = &keep_skillmd;
+    call.context = std::move(url);
+    return call;
+  });
+}
+
+BETTERPROMPT_DECL endpoint_call<std::string> fetch_skillmd_call(const client& c, const skill& s) {
+  if (s.skillmd) {
+    endpoint_call<std::string> call;
+    call.known = *s.skillmd;
+    return call;
+  }
+  if (s.skillmd_url) return fetch_skillmd_call(c, *s.skillmd_url);
+  return build_endpoint_call<std::string>([&]() -> endpoint_call<std::string> {
+    diagnostics diag;
+    diag.message = "skill '" + s.name + "' carries neither skillmd nor metadata.skillmdUrl";
+    throw error_with_diagnostics(error::not_found, std::move(diag));
   });
 }
 

@@ -81,6 +81,7 @@ BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_
   if (ec == error::client_closed) return closed();
   outcome<run> polled_run;
   ec = decode_call_answer(ec, std::move(answer), &decode_run_answer, run_id_, run_id_, polled_run);
+  requests_ += polled_run.diag.attempts;
   poll_result result = poll_result::failed;
   if (!ec) {
     last_status_ = polled_run.value.status;
@@ -174,6 +175,7 @@ BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
 BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec, outcome<run> result) {
   done_ = true;
   client_->pool().operations().remove(*this);
+  result.diag.attempts = requests_;  // every poll's, retries included
   caller_.complete(ec, std::move(result));
 }
 

@@ -41,15 +41,24 @@ enum class output_type {
   unknown,  ///< A type this library does not know; see output_item::type_name.
 };
 
+/// The API's string spelling of an output type ("text", "image", "error", "video"); "unknown"
+/// for output_type::unknown.
+BETTERPROMPT_DECL std::string_view to_string(output_type t) noexcept;
+
 /// One output of a run.
 struct output_item {
   output_type type = output_type::unknown;  ///< Decoded type.
-  std::string type_name{};                  ///< The type string as sent (kept for unknown types).
+  /// The type string as sent (kept for unknown types); for a numeric type, its decimal text.
+  std::string type_name{};
   std::string data{};  ///< Text, URL or error message (non-string JSON is kept serialized).
   /// Text items: the model's thought signature, when the API sends one.
   std::optional<std::string> thought_signature{};
   /// Keys other than type, data and thoughtSignature, kept as sent (encoded back unchanged).
   boost::json::object other{};
+  /// Set when the API sent `type` as a number (the newer edition: 0 text, 1 image, 2 error,
+  /// 3 video, an order unlike the strings'); any other number decodes as unknown and is kept
+  /// here. Encoded back as that number. (Last, so that aggregate initialisation keeps its order.)
+  std::optional<std::int64_t> type_code{};
 };
 
 /// One image input of a run: a public HTTPS URL or raw base64 (no `data:` prefix).

@@ -62,14 +62,21 @@ struct skill_input_metadata {
 /// A skill, as search_skills lists it and get_skill returns it.
 struct skill {
   std::string skill_id{};                    ///< UUID of the skill.
-  std::string skill_version_id{};            ///< A prompt version id: what create_run takes.
+  /// A prompt version id: what create_run takes. From `skillVersionId`, or in the newer
+  /// edition `latestPromptVersionId`; when both are sent, `skillVersionId` (the other stays in
+  /// raw).
+  std::string skill_version_id{};
   std::string name{};                        ///< The handle get_skill takes, e.g. "react-hooks".
   std::string title{};                       ///< Display title.
   std::optional<std::string> author{};       ///< The author's username; the API may send null.
   std::optional<std::string> description{};  ///< The API may send null.
   boost::json::value sample{};               ///< Sample inputs and outputs, as sent.
   skill_input_metadata input_metadata{};     ///< Decoded inputMetadata.
-  std::optional<std::string> skillmd{};      ///< The SKILL.md text (get_skill only).
+  /// The SKILL.md text, when the API sends it inline (get_skill, current edition only).
+  std::optional<std::string> skillmd{};
+  /// Where the SKILL.md text lies (`metadata.skillmdUrl`, newer edition): a commit-pinned URL on
+  /// another host, fetched without the API key.
+  std::optional<std::string> skillmd_url{};
   boost::json::object raw{};                 ///< The row as sent, unknown keys included.
 };
 
@@ -87,8 +94,9 @@ struct skill_options {
   bool pricing = false;   ///< Ask for pricing (`pricing=true`).
 };
 
-/// JSON mapping of a skill row (and of the detail route's row plus `skillmd`). Decoding keeps
-/// unknown keys in `raw`; encoding starts from `raw` and writes the typed members over it.
+/// JSON mapping of a skill row (and of the detail route's row plus `skillmd`), in either edition
+/// (see skill::skill_version_id and skill::skillmd_url). Decoding keeps unknown keys in `raw`;
+/// encoding starts from `raw` and writes the typed members over it, under the names it came with.
 BETTERPROMPT_DECL skill tag_invoke(boost::json::value_to_tag<skill>, const boost::json::value& v);
 /// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,

@@ -86,7 +86,25 @@ inline constexpr const char* search_skills = "GET /v1/skills";
 inline constexpr const char* get_skill = "GET /v1/skills/{name}";
 /// Emulator only (not in the API): unauthenticated, not rate limited.
 inline constexpr const char* health = "GET /v1/health";
+/// GET {base}/ (and GET {base}): answered without a key, as the official client's `doctor`
+/// expects of a reachable API.
+inline constexpr const char* api_root = "GET /v1/";
+/// GET <path>/skills/{name}/SKILL.md outside /v1: the SKILL.md text the newer edition's
+/// skillmdUrl names, without a key, as its own host serves it (emulator only: point
+/// emulator_options::skillmd_base_url at an emulator to serve it).
+inline constexpr const char* skillmd = "GET {skillmdUrl}";
 }  // namespace routes
+
+/// Which edition of the API's shapes an emulator answers in (the contract's "Newer editions").
+enum class api_edition {
+  /// The documented shapes: a skill carries `skillVersionId` and `inputMetadata`, its detail the
+  /// inline `skillmd`. The default.
+  current,
+  /// The shapes the newest official client reads: a skill carries `latestPromptVersionId` and
+  /// `metadata.skillmdUrl` (no `skillVersionId`, no inline `skillmd`); only the detail carries
+  /// `inputMetadata`.
+  newer,
+};
 
 /// A prompt version the emulator serves, and how its deterministic "model" behaves.
 struct emulated_prompt {
@@ -172,6 +190,16 @@ struct emulated_run {
   std::chrono::system_clock::time_point created_at;  ///< When the emulator created it.
 };
 
+/// A request as the emulator received it (see emulator::received_requests): what a test checks
+/// its client sent, on the wire.
+struct received_request {
+  std::string method;                ///< e.g. "GET".
+  std::string target;                ///< Path and query, as sent.
+  std::vector<header_field> fields;  ///< Every header field, in the order sent.
+  /// The value of the first field named `name` (case-insensitive), or nullopt.
+  BETTERPROMPT_DECL std::optional<std::string> field(std::string_view name) const;
+};
+
 /// Options of an emulator.
 struct emulator_options {
   /// Address to listen on. Default: "127.0.0.1".
@@ -210,6 +238,17 @@ struct emulator_options {
   /// How long a new run takes to appear in GET /v1/runs, as a listing served from a lagging
   /// replica would; GET /v1/runs/{id} sees it at once. Default: 0.
   std::chrono::milliseconds listing_lag{0};
+  /// The edition of the skills' shapes (see api_edition). Default: api_edition::current.
+  api_edition edition = api_edition::current;
+  /// Send output `type` as a number (0 text, 1 image, 2 error, 3 video), as the newer client's
+  /// command specification describes it; the evidence is a specification, not traffic, hence
+  /// its own switch. Default: false (strings, as documented).
+  bool numeric_output_types = false;
+  /// Where the newer edition's `metadata.skillmdUrl` points: a skill's URL is this followed by
+  /// "/skills/<name>/SKILL.md". Default: the official data's host, at a fixed commit.
+  std::string skillmd_base_url =
+      "https://raw.githubusercontent.com/BetterPromptme/skills/"
+      "5f1c2a9e8d7b6c4a3e2f1d0c9b8a7e6d5c4b3a21";
 };
 
 /// Prompts, runs, keys and credits to load into an emulator (see emulator::apply_seed and the
@@ -315,6 +354,8 @@ class emulator {
   BETTERPROMPT_DECL std::size_t request_count() const;
   /// Connections accepted so far (shows keep-alive reuse).
   BETTERPROMPT_DECL std::size_t connection_count() const;
+  /// The last 256 requests received (every route, answered or not), oldest first.
+  BETTERPROMPT_DECL std::vector<received_request> received_requests() const;
 
   /// Stops accepting and closes every connection, ending delayed responses. Idempotent.
   BETTERPROMPT_DECL void stop();

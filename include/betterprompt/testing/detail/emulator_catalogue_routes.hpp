@@ -4,6 +4,7 @@
 
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/testing/detail/emulator_catalogue.hpp>
+#include <betterprompt/testing/detail/emulator_editions.hpp>
 #include <betterprompt/testing/detail/emulator_http.hpp>
 #include <betterprompt/testing/detail/emulator_state.hpp>
 #include <betterprompt/version.hpp>
@@ -25,6 +26,12 @@ inline emulated_response handle_health() {
 inline emulated_response handle_get_resources(emulator_state& state) {
   std::lock_guard lock(state.store.mutex);
   return envelope_success(boost::json::value_from(state.store.models.data()));
+}
+
+/// GET {base}/ without a key: the official client's `doctor` counts any answer below 500 as a
+/// reachable API.
+inline emulated_response handle_api_root() {
+  return envelope_success({{"service", "betterprompt-emulator"}, {"api", "v1"}});
 }
 
 /// The latest published version of a skill's prompt, or null (then the skill is not listed).
@@ -55,7 +62,7 @@ inline emulated_response handle_search_skills(emulator_state& state, std::string
     if (!matches) continue;
     if (type && to_string(state.store.modality_of(*latest)) != *type) continue;
     if (author && s.author != *author) continue;
-    rows.push_back(boost::json::value_from(skill_row(s, latest->version, false)));
+    rows.push_back(skill_json(state.options, s, latest->version, false));
   }
   return envelope_success({{"rows", std::move(rows)}});
 }
@@ -73,7 +80,19 @@ inline emulated_response handle_get_skill(emulator_state& state, const std::stri
     if (!p || p->version.prompt_id != s->prompt_id || p->retired)
       return envelope_error(404, "NOT_FOUND_ERROR", "Skill version not found");
   }
-  return envelope_success(boost::json::value_from(skill_row(*s, p->version, true)));
+  return envelope_success(skill_json(state.options, *s, p->version, true));
+}
+
+/// A skill's SKILL.md text at its latest version, as its own host serves it (no envelope).
+inline emulated_response handle_skillmd(emulator_state& state, const std::string& name) {
+  std::lock_guard lock(state.store.mutex);
+  const emulated_skill* s = state.store.find_skill(name);
+  const emulated_prompt* p = s ? latest_of_skill(state.store, *s) : nullptr;
+  if (!p) return {404, "404: Not Found", {}, "text/plain; charset=utf-8"};
+  emulated_response r;
+  r.body = *skill_row(*s, p->version, true).skillmd;
+  r.content_type = "text/markdown; charset=utf-8";
+  return r;
 }
 
 }  // namespace betterprompt::testing::detail

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <betterprompt/models/page.hpp>
+#include <betterprompt/testing/detail/emulator_editions.hpp>
 #include <betterprompt/testing/detail/emulator_http.hpp>
 #include <betterprompt/testing/detail/emulator_state.hpp>
 
 #include <boost/json/value_from.hpp>
 
+#include <chrono>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -77,8 +80,13 @@ struct list_runs_query {
   std::size_t limit = 10;
   std::optional<std::string> starting_after, ending_before;
   std::optional<run_status> status;
-  std::optional<std::int64_t> since, until;
+  /// Unix milliseconds: the API documents seconds, the newest official client sends
+  /// milliseconds, so a value above 10^11 (year 5138 in seconds, 1973 in ms) is taken as ms.
+  std::optional<std::int64_t> since_ms, until_ms;
 };
+
+/// Above this, a `since`/`until` is Unix milliseconds rather than seconds.
+inline constexpr std::int64_t milliseconds_threshold = 100'000'000'000;
 
 inline std::optional<emulated_response> parse_list_runs_query(std::string_view query,
                                                               list_runs_query& out) {
@@ -97,13 +105,16 @@ inline std::optional<emulated_response> parse_list_runs_query(std::string_view q
     if (*out.status == run_status::unknown)
       return validation_error("status must be queued, running, succeeded or failed", "status");
   }
-  for (auto [name, target] : {std::pair{"since", &out.since}, std::pair{"until", &out.until}}) {
+  for (auto [name, target] :
+       {std::pair{"since", &out.since_ms}, std::pair{"until", &out.until_ms}}) {
     if (auto text = query_param(query, name)) {
-      *target = parse_int(*text);
-      if (!*target) return validation_error(std::string(name) + " must be Unix seconds", name);
+      const auto value = parse_int(*text);
+      if (!value || *value < 0 || *value > std::numeric_limits<std::int64_t>::max() / 1000)
+        return validation_error(std::string(name) + " must be Unix seconds or milliseconds", name);
+      *target = *value > milliseconds_threshold ? *value : *value * 1000;
     }
   }
-  if (out.since && out.until && *out.since >= *out.until)
+  if (out.since_ms && out.until_ms && *out.since_ms >= *out.until_ms)
     return validation_error("since must be earlier than until", "since");
   return std::nullopt;
 }
@@ -131,8 +142,11 @@ inline emulated_response handle_list_runs(emulator_state& state, std::string_vie
     if (record.created_at > listed_until) continue;  // not in the lagging listing yet
     run visible = emulator_store::snapshot(record, now);
     if (q.status && visible.status != *q.status) continue;
-    if (q.since && record.created_unix < *q.since) continue;
-    if (q.until && record.created_unix >= *q.until) continue;
+    const auto created_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                record.created_at.time_since_epoch())
+                                .count();
+    if (q.since_ms && created_ms < *q.since_ms) continue;
+    if (q.until_ms && created_ms >= *q.until_ms) continue;
     (cursor_seen ? after_cursor : before_cursor).push_back(std::move(visible));
   }
   if (!cursor_seen)
@@ -155,6 +169,7 @@ inline emulated_response handle_list_runs(emulator_state& state, std::string_vie
   for (auto& row : data.at("rows").as_array()) {
     auto& obj = row.as_object();
     if (!obj.contains("credits")) obj["credits"] = nullptr;  // documented as int|null
+    render_output_types(state.options, row);
   }
   return envelope_success(std::move(data));
 }

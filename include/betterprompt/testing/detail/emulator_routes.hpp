@@ -99,7 +99,7 @@ inline emulated_response handle_create_run(emulator_state& state, std::string_vi
   const bool reasoning = model && model->find_option("reasoningEffort");
   const run_record& record = state.store.create_run(*p, req, reasoning);
   if (record.duration <= state.options.sync_window) {
-    auto response = envelope_success(boost::json::value_from(record.final_state));
+    auto response = envelope_success(run_json(state.options, record.final_state));
     response.delay = record.duration;
     return response;
   }
@@ -145,7 +145,7 @@ inline emulated_response handle_get_run(emulator_state& state, const std::string
   std::lock_guard lock(state.store.mutex);
   const run_record* record = state.store.find_run(run_id);
   if (!record) return envelope_error(404, "NOT_FOUND_ERROR", "Run not found");
-  return envelope_success(boost::json::value_from(emulator_store::snapshot(*record, clock::now())));
+  return envelope_success(run_json(state.options, emulator_store::snapshot(*record, clock::now())));
 }
 
 /// A request's route: the contract's name (one of routes::), its path id and its query.
@@ -177,6 +177,17 @@ inline matched_route match_route(boost::beast::http::verb method, std::string_vi
   if (method != verb::get) return m;
   if (path == "/v1/health")
     m.name = routes::health;
+  else if (path == "/" || path == "/v1" || path == "/v1/")
+    m.name = routes::api_root;
+  else if (!path.starts_with("/v1/") && path.ends_with("/SKILL.md")) {
+    // <anything>/skills/<name>/SKILL.md
+    const std::string_view rest = path.substr(0, path.size() - std::string_view("/SKILL.md").size());
+    const auto slash = rest.rfind('/');
+    if (slash != std::string_view::npos && rest.substr(0, slash).ends_with("/skills")) {
+      m.id = percent_decode(rest.substr(slash + 1));
+      if (m.id) m.name = routes::skillmd;
+    }
+  }
   else if (path == "/v1/resources")
     m.name = routes::get_resources;
   else if (path == "/v1/skills")
@@ -220,6 +231,7 @@ inline emulated_response dispatch(emulator_state& state, const matched_route& m,
   if (r == routes::get_resources) return handle_get_resources(state);
   if (r == routes::search_skills) return handle_search_skills(state, m.query);
   if (r == routes::get_skill) return handle_get_skill(state, *m.id, m.query);
+  if (r == routes::skillmd) return handle_skillmd(state, *m.id);
   return envelope_error(404, "NOT_FOUND_ERROR", "No route for this method and path");
 }
 
@@ -239,15 +251,9 @@ inline bool stale_resources_hash(std::string_view cli_agent, const std::string& 
   return announced != current;
 }
 
-/// Handles one request: auth, rate limit, injected faults, routing, the resources cache
-/// protocol, and its route's delay.
-inline emulated_response handle_request(emulator_state& state, boost::beast::http::verb method,
-                                        std::string_view target, const request_fields& fields,
-                                        std::string_view body) {
-  ++state.requests;
-  const std::string_view authorization = fields.authorization;
-  const matched_route route = match_route(method, target);
-  if (route.name == routes::health) return handle_health();
+/// The 401 of a missing or wrong key, or the 429 of the rate limit; nullopt to go on.
+inline std::optional<emulated_response> check_key_and_rate(emulator_state& state,
+                                                           std::string_view authorization) {
   constexpr std::string_view bearer = "Bearer ";
   bool authorized = false;
   if (authorization.substr(0, bearer.size()) == bearer) {
@@ -257,7 +263,22 @@ inline emulated_response handle_request(emulator_state& state, boost::beast::htt
         std::find(keys.begin(), keys.end(), authorization.substr(bearer.size())) != keys.end();
   }
   if (!authorized) return envelope_error(401, "UNAUTHORIZED_ERROR", "Missing or invalid API key");
-  if (auto limited = take_rate_limit(state)) return std::move(*limited);
+  return take_rate_limit(state);
+}
+
+/// Handles one request: auth, rate limit, injected faults, routing, the resources cache
+/// protocol, and its route's delay.
+inline emulated_response handle_request(emulator_state& state, boost::beast::http::verb method,
+                                        std::string_view target, const request_fields& fields,
+                                        std::string_view body) {
+  ++state.requests;
+  const matched_route route = match_route(method, target);
+  if (route.name == routes::health) return handle_health();
+  if (route.name == routes::api_root) return handle_api_root();
+  // SKILL.md lies on its own host, which takes no key and has no API rate limit.
+  if (route.name != routes::skillmd) {
+    if (auto refused = check_key_and_rate(state, fields.authorization)) return std::move(*refused);
+  }
   const std::optional<fault> injected = take_fault(state, route.name);
   if (injected) {
     if (auto replaced = fault_response(*injected)) return std::move(*replaced);

@@ -49,6 +49,16 @@ struct emulator_session {
   boost::asio::steady_timer delay_timer;
 };
 
+/// What a test reads of a received request: its line and its header fields, as sent.
+template <class Request>
+received_request received(const Request& req) {
+  received_request r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  for (const auto& f : req) r.fields.push_back({std::string(f.name_string()), std::string(f.value())});
+  return r;
+}
+
 class emulator_server : public std::enable_shared_from_this<emulator_server> {
  public:
   emulator_server(boost::asio::any_io_executor ex, emulator_options opts)
@@ -133,6 +143,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
         co_return;
       } else {
         const auto& req = parser.get();
+        self.state_->remember(received(req));
         reply = handle_request(*self.state_, req.method(), req.target(),
                                {req[http::field::authorization], req["cli-agent"]}, req.body());
         keep_alive = req.keep_alive();

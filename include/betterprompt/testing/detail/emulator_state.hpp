@@ -9,6 +9,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <string>
 
 namespace betterprompt::testing::detail {
@@ -30,12 +31,20 @@ struct emulator_state {
   emulator_store store;                                     // guarded by store.mutex
   std::map<std::string, std::chrono::milliseconds> delays;  // guarded by store.mutex
   std::map<std::string, std::deque<fault>> faults;          // guarded by store.mutex
+  std::deque<received_request> received;                    // guarded by store.mutex; last 256
   const double rate_burst;
   double rate_tokens = 0;             // guarded by store.mutex
   clock::time_point rate_refilled{};  // guarded by store.mutex
   std::atomic<std::size_t> rate_limited{0};
   std::atomic<std::size_t> requests{0};
   std::atomic<std::size_t> connections{0};
+
+  /// Keeps `r` among the last 256 requests received.
+  void remember(received_request r) {
+    std::lock_guard lock(store.mutex);
+    if (received.size() == 256) received.pop_front();
+    received.push_back(std::move(r));
+  }
 };
 
 }  // namespace betterprompt::testing::detail

@@ -27,7 +27,6 @@ struct run_record {
   run final_state;  ///< What the run looks like once finished.
   clock::time_point started;
   std::chrono::milliseconds duration{0};
-  std::int64_t created_unix = 0;  ///< Creation time, Unix seconds (list filters).
   std::chrono::system_clock::time_point created_at{};  ///< Creation time, exact.
   std::map<std::string, std::string> text_inputs;      ///< As the create gave them.
   std::int64_t credit_estimate = 0;                    ///< Reserved until the run finishes.
@@ -201,9 +200,6 @@ class emulator_store {
     record.duration = p.run_duration;
     record.created_at = server_now() + stamp_offset;
     record.final_state.created_at = betterprompt::to_iso8601(record.created_at);
-    record.created_unix =
-        std::chrono::duration_cast<std::chrono::seconds>(record.created_at.time_since_epoch())
-            .count();
     record.text_inputs = req.text_inputs;
     record.credit_estimate = p.credit_estimate;
     if (record.duration.count() <= 0) {

@@ -6,6 +6,7 @@
 #include <betterprompt/testing/emulator.hpp>
 #include <betterprompt/testing/impl/emulator_seed.ipp>
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
@@ -187,6 +188,18 @@ BETTERPROMPT_DECL std::size_t emulator::request_count() const {
 
 BETTERPROMPT_DECL std::size_t emulator::connection_count() const {
   return server_->state().connections.load();
+}
+
+BETTERPROMPT_DECL std::vector<received_request> emulator::received_requests() const {
+  auto& state = server_->state();
+  std::lock_guard lock(state.store.mutex);
+  return {state.received.begin(), state.received.end()};
+}
+
+BETTERPROMPT_DECL std::optional<std::string> received_request::field(std::string_view name) const {
+  for (const auto& f : fields)
+    if (boost::beast::iequals(f.name, name)) return f.value;
+  return std::nullopt;
 }
 
 BETTERPROMPT_DECL void emulator::stop() { server_->stop(); }
