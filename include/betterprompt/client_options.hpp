@@ -121,7 +121,8 @@ struct skillmd_options {
 /// One extra request header field (client_options::extra_headers, call_options::extra_headers),
 /// e.g. `{"traceparent", "00-4bf9…-01"}`.
 struct header_field {
-  /// An RFC 9110 token (letters, digits and !#$%&'*+-.^_`|~), compared case-insensitively.
+  /// An RFC 9110 token (letters, digits and the symbols tchar allows), compared
+  /// case-insensitively.
   std::string name;
   /// Sent as given; CR, LF and NUL are refused. Never logged and never put in errors.
   std::string value;

@@ -89,7 +89,7 @@ inline constexpr const char* health = "GET /v1/health";
 /// GET {base}/ (and GET {base}): answered without a key, as the official client's `doctor`
 /// expects of a reachable API.
 inline constexpr const char* api_root = "GET /v1/";
-/// GET <path>/skills/{name}/SKILL.md outside /v1: the SKILL.md text the newer edition's
+/// GET {path}/skills/{name}/SKILL.md outside /v1: the SKILL.md text the newer edition's
 /// skillmdUrl names, without a key, as its own host serves it (emulator only: point
 /// emulator_options::skillmd_base_url at an emulator to serve it).
 inline constexpr const char* skillmd = "GET {skillmdUrl}";
