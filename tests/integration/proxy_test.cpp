@@ -197,16 +197,16 @@ TEST_CASE(
   CHECK(wire.rfind("GET http://127.0.0.1:8080/v1/runs/x HTTP/1.1\r\n", 0) == 0);
   CHECK(wire.find("Proxy-Authorization: Basic " + bp::detail::base64_encode("user:secret")) !=
         std::string::npos);
-  CHECK(plain.tunnel_request().empty());
+  CHECK(plain.api_origin().tunnel_request.empty());
 
   opts.base_url = "https://api.example:8443/v1";
   bp::detail::connection_pool tls(ioc.get_executor(), opts);
   const std::string inside = tls.serialize(req);
   CHECK(inside.rfind("GET /v1/runs/x HTTP/1.1\r\n", 0) == 0);
   CHECK(inside.find("Proxy-Authorization") == std::string::npos);  // never inside the tunnel
-  CHECK(tls.tunnel_request().rfind("CONNECT api.example:8443 HTTP/1.1\r\n", 0) == 0);
-  CHECK(tls.tunnel_request().find("Proxy-Authorization: Basic") != std::string::npos);
-  CHECK(tls.tunnel_request().find("sk-test") == std::string::npos);  // the API key neither
+  CHECK(tls.api_origin().tunnel_request.rfind("CONNECT api.example:8443 HTTP/1.1\r\n", 0) == 0);
+  CHECK(tls.api_origin().tunnel_request.find("Proxy-Authorization: Basic") != std::string::npos);
+  CHECK(tls.api_origin().tunnel_request.find("sk-test") == std::string::npos);  // the API key neither
   CHECK(tls.api_origin().connect_host() == "127.0.0.1");
   CHECK(tls.api_origin().connect_port() == "3128");
 }
@@ -231,13 +231,15 @@ TEST_CASE(
   CHECK(o.tls != nullptr);
   bp::detail::api_request req = bp::detail::api_request::get(bp::detail::routes::fetch_skillmd, "");
   req.what = "GET " + md.path_prefix;
-  const std::string wire = pool.serialize(req, "X-Trace: 1\r\n", &o);
+  req.to = &o;
+  const std::string wire = pool.serialize(req, "X-Trace: 1\r\n");
   CHECK(wire.find("Host: raw.githubusercontent.com\r\n") != std::string::npos);
   CHECK(wire.find("sk-test") == std::string::npos);
   CHECK(wire.find("Authorization") == std::string::npos);
   CHECK(wire.find("X-Trace") == std::string::npos);
   CHECK(wire.find("cli-agent") == std::string::npos);
-  CHECK(pool.serialize(req, "X-Trace: 1\r\n").find("X-Trace: 1") != std::string::npos);  // the API
+  req.to = nullptr;  // the API
+  CHECK(pool.serialize(req, "X-Trace: 1\r\n").find("X-Trace: 1") != std::string::npos);
 
   // From the environment: NO_PROXY exempts the SKILL.md host, not the API's.
   opts.proxy.reset();

@@ -137,7 +137,7 @@ class call_operation final : public registered_operation,
   auto io_step(F f);
 
   std::shared_ptr<client_impl> client_;
-  origin* origin_ = nullptr;  ///< Where the request goes: the API, or request_.host (the pool's).
+  origin* origin_ = nullptr;  ///< Where the request goes: the API's origin, or request_.to.
   connection_pool& pool_;
   /// Runs the call's steps one at a time: one of the pool's strands, or the client's executor
   /// when that runs serially.

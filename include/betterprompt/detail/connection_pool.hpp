@@ -57,23 +57,14 @@ class connection_pool {
   /// The API's host: its proxy, its common header lines, its idle connections.
   origin& api_origin() noexcept { return *api_; }
   const origin& api_origin() const noexcept { return *api_; }
-  /// Another host the client fetches from (a SKILL.md host), made on first use with its own
-  /// proxy choice (NO_PROXY included) and idle connections; never the API's key or fields. Lives
-  /// as long as the pool. Thread-safe.
+  /// Another host the client fetches from (a SKILL.md host): its scheme, host and port (the
+  /// path is ignored), made on first use with its own proxy choice (NO_PROXY included) and idle
+  /// connections; never the API's key or fields. Lives as long as the pool. Thread-safe.
   origin& origin_for(const endpoint_address& address);
-  /// The proxy the API's connections go through, if any (client_options::proxy or the
-  /// environment).
-  const std::optional<proxy_config>& proxy() const noexcept { return api_->proxy; }
-  /// The CONNECT request that opens a tunnel through the proxy to the API host (https).
-  const std::string& tunnel_request() const noexcept { return api_->tunnel_request; }
-  /// The header lines every request to the API carries (Host, User-Agent, Accept,
-  /// Authorization), each ending in CRLF: built once, checked free of control characters.
-  const std::string& common_fields() const noexcept { return api_->common_fields; }
-  /// `req` as sent to `to` (default: the API): the request line (`req.what` is its method and
-  /// target), the origin's common fields, then, to the API only, `extra_fields` (the caller's,
-  /// checked lines) and `cli-agent`; the body's fields and the body.
-  std::string serialize(const api_request& req, std::string_view extra_fields = {},
-                        const origin* to = nullptr) const;
+  /// `req` as sent to its origin (`req.to`, else the API): the request line (`req.what` is its
+  /// method and target), the origin's common fields, then, to the API only, `extra_fields` (the
+  /// caller's, checked lines) and `cli-agent`; the body's fields and the body.
+  std::string serialize(const api_request& req, std::string_view extra_fields = {}) const;
   rate_limiter& limiter() noexcept { return limiter_; }
   /// The resources hash announced on every request, and whether the server called it stale.
   resources_state& resources() noexcept { return resources_; }

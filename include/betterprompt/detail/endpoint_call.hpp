@@ -196,18 +196,15 @@ struct decoding_handler {
   typename endpoint_call<T>::value_recorder record_value;
   accounted_create create;  ///< Only for a create.
   T (*decode_raw)(api_response&&, const std::string&) = nullptr;
-  std::shared_ptr<client_impl> recorder_client{};  ///< For record_value on a call that is not a create.
+  std::shared_ptr<client_impl> recorder{};  ///< The client record_value keeps account in; set with it.
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
     const auto sent_at = answer.exchange.sent_at;
     ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle,
                             decode_raw);
-    if (!ec && record_value && create.client())
-      record_value(*create.client(), result.value, context, sent_at);
-    else if (!ec && record_value && recorder_client)
-      record_value(*recorder_client, result.value, context, sent_at);
-    recorder_client.reset();
+    if (!ec && recorder) record_value(*recorder, result.value, context, sent_at);
+    recorder.reset();
     if (ec) create.failed(result.diag);
     if (create.client()) {
       std::string_view answered;
@@ -255,7 +252,7 @@ struct endpoint_launch {
           if (ticket) call->request.create_version = call->context;
           accounted_create create = ticket ? accounted_create(state, ticket) : accounted_create();
           std::shared_ptr<client_impl> recorder =
-              call->record_value && !ticket ? state : std::shared_ptr<client_impl>();
+              call->record_value ? state : std::shared_ptr<client_impl>();
           async_call(std::move(state), std::move(call->request),
                      decoding_handler<handler_type, T>{
                          std::move(handler), call->decode, std::move(call->context),

@@ -2,19 +2,19 @@
 // What endpoints hand to the transport, and what it hands back.
 #pragma once
 
-#include <betterprompt/detail/url.hpp>
 #include <betterprompt/error.hpp>
 
 #include <boost/beast/http/verb.hpp>
 
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
 namespace betterprompt::detail {
+
+struct origin;
 
 /// Which endpoint a request calls: the operation's name and the path template, for events.
 struct route {
@@ -56,9 +56,10 @@ struct api_request {
   /// asks it before writing, and waits while a reconciliation holds the create's prompt version.
   std::uint64_t create_ticket = 0;
   std::string create_version{};  ///< A create's prompt version, for its events.
-  /// Another host than the API's (a SKILL.md host): the request goes there, with none of the
-  /// API's fields; its target is then empty (the path is the address's). Null: the API.
-  std::shared_ptr<const endpoint_address> host{};
+  /// Another host than the API's (a SKILL.md host), one of the pool's origins
+  /// (connection_pool::origin_for): the request goes there, with none of the API's fields, and
+  /// its target is the whole path. Null: the API.
+  origin* to = nullptr;
   /// The largest answer body taken; 0: client_options::max_response_body.
   std::size_t max_body = 0;
 

@@ -21,8 +21,8 @@ namespace betterprompt::detail {
 /// One host: its address, the proxy that reaches it (client_options::proxy, or the environment
 /// with NO_PROXY), the header lines every request to it starts with, and its idle connections.
 struct origin {
-  /// Scheme, host and port (and, for the API, its path prefix; another host's requests carry
-  /// their own path: api_request::host).
+  /// Scheme, host and port, and for the API its path prefix (another host's is empty: each of
+  /// its requests carries its whole path).
   endpoint_address address;
   std::optional<proxy_config> proxy;
   /// Host, User-Agent, Accept (and, for the API only, Authorization), each ending in CRLF.

@@ -68,10 +68,9 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> cl
       request_(std::move(request)),
       caller_(std::move(handler), pool_.executor()) {
   hooked_ = static_cast<bool>(client_->options().on_event);
-  origin_ = request_.host ? &pool_.origin_for(*request_.host) : &pool_.api_origin();
+  origin_ = request_.to ? request_.to : &pool_.api_origin();
   const std::string_view method = http::to_string(request_.method);
-  // Another host's origin is shared by its URLs: the path is the request's own.
-  const std::string& prefix = request_.host ? request_.host->path_prefix : origin_->address.path_prefix;
+  const std::string& prefix = origin_->address.path_prefix;  // empty for another host
   request_.what.reserve(method.size() + 1 + prefix.size() + request_.target.size());
   request_.what.append(method).append(" ").append(prefix).append(request_.target);
 }
@@ -110,7 +109,7 @@ BETTERPROMPT_DECL void call_operation::begin() {
   const auto total = client_->options().timeouts.total;
   if (total.count() > 0) deadline_ = clock::now() + total;
   deadline_ = std::min(deadline_, request_.deadline);
-  http_request_ = pool_.serialize(request_, client_->extra_fields(), origin_);
+  http_request_ = pool_.serialize(request_, client_->extra_fields());
   started_ = stamp();
   notify(event_kind::call_started, [](event&) {});
   next_attempt();

@@ -78,23 +78,21 @@ inline void connection_pool::configure_tls(boost::asio::ssl::context& context,
 // characters in the key or agent), so it is written as it is, without Beast's serializer and its
 // per-field allocations.
 inline std::string connection_pool::serialize(const api_request& req,
-                                             std::string_view extra_fields,
-                                             const origin* to) const {
-  if (!to) to = api_.get();
-  const std::string& fields = to->common_fields;
-  const std::string& absolute_prefix_ = to->absolute_prefix;
-  if (!to->is_api) extra_fields = {};  // the caller's fields go to the API's host only
+                                             std::string_view extra_fields) const {
+  const origin& to = req.to ? *req.to : *api_;
+  const std::string& fields = to.common_fields;
+  if (!to.is_api) extra_fields = {};  // the caller's fields go to the API's host only
   std::string out;
   out.reserve(req.what.size() + fields.size() + extra_fields.size() + req.body.size() + 128);
-  if (absolute_prefix_.empty()) {
+  if (to.absolute_prefix.empty()) {
     out.append(req.what);
   } else {
     // Through a proxy, plain http names the whole URL: "GET http://host:port/v1/… HTTP/1.1".
     const auto space = req.what.find(' ');
-    out.append(req.what, 0, space + 1).append(absolute_prefix_).append(req.what, space + 1);
+    out.append(req.what, 0, space + 1).append(to.absolute_prefix).append(req.what, space + 1);
   }
   out.append(" HTTP/1.1\r\n").append(fields).append(extra_fields);
-  if (to->is_api) resources_.append_field(out);
+  if (to.is_api) resources_.append_field(out);
   if (!req.body.empty())
     out.append("Content-Type: application/json\r\nContent-Length: ")
         .append(std::to_string(req.body.size()))
@@ -144,7 +142,9 @@ inline origin& connection_pool::origin_for(const endpoint_address& address) {
   std::string key = (address.tls ? "https://" : "http://") + address.host + ":" + address.port;
   auto& slot = others_[std::move(key)];
   if (slot) return *slot;
-  auto made = make_origin(address, proxy_option_, user_agent_, {}, false,
+  endpoint_address host = address;
+  host.path_prefix.clear();  // shared by every path on the host: each request carries its own
+  auto made = make_origin(std::move(host), proxy_option_, user_agent_, {}, false,
                           "text/markdown, text/plain;q=0.9, */*;q=0.1");
   if (address.tls) {
     // The same trust anchors as the API's; made here when the API itself is plain http.

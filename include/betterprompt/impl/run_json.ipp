@@ -4,6 +4,7 @@
 
 #include <betterprompt/detail/base64.hpp>
 #include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/detail/output_type_codes.hpp>
 #include <betterprompt/error.hpp>
 #include <betterprompt/models/run.hpp>
 
@@ -85,30 +86,6 @@ BETTERPROMPT_DECL std::string_view to_string(output_type t) noexcept {
 }
 
 namespace detail {
-/// The newer edition's numeric output types: 0 text, 1 image, 2 error, 3 video.
-inline output_type output_type_from_code(std::int64_t code) noexcept {
-  switch (code) {
-    case 0:
-      return output_type::text;
-    case 1:
-      return output_type::image;
-    case 2:
-      return output_type::error;
-    case 3:
-      return output_type::video;
-    default:
-      return output_type::unknown;
-  }
-}
-
-inline output_type output_type_from_string(std::string_view s) noexcept {
-  if (s == "text") return output_type::text;
-  if (s == "image") return output_type::image;
-  if (s == "video") return output_type::video;
-  if (s == "error") return output_type::error;
-  return output_type::unknown;
-}
-
 inline boost::json::object string_map_to_json(const std::map<std::string, std::string>& m,
                                               boost::json::storage_ptr storage = {}) {
   boost::json::object obj(m.size(), std::move(storage));

@@ -9,7 +9,6 @@
 #include <boost/beast/core/string.hpp>
 
 #include <chrono>
-#include <memory>
 
 namespace betterprompt {
 namespace detail {
@@ -99,22 +98,23 @@ BETTERPROMPT_DECL endpoint_call<std::string> fetch_skillmd_call(const client& c,
     const auto state = impl_of(c);
     const skillmd_options& options = state->options().skillmd;
     if (url.empty()) throw_client_error(error::invalid_argument, "SKILL.md URL is empty");
-    auto address = std::make_shared<endpoint_address>(parse_base_url(url, "SKILL.md URL"));
-    if (!address->tls)
+    const endpoint_address address = parse_base_url(url, "SKILL.md URL");
+    if (!address.tls)
       throw_client_error(error::invalid_argument,
                          "SKILL.md URL '" + redacted_url(url) + "': https only");
-    if (!skillmd_host_allowed(*address, options.allowed_hosts))
+    if (!skillmd_host_allowed(address, options.allowed_hosts))
       throw_client_error(error::invalid_argument,
-                         "SKILL.md URL '" + redacted_url(url) + "': host '" + address->host +
+                         "SKILL.md URL '" + redacted_url(url) + "': host '" + address.host +
                              "' is not on client_options::skillmd::allowed_hosts");
     endpoint_call<std::string> call;
     if (auto cached = state->pool().skillmd_cache().find(url)) {
       call.known = std::move(*cached);
       return call;
     }
-    state->pool().origin_for(*address);  // made now: a TLS setup failure is a refusal
-    call.request = api_request::get(routes::fetch_skillmd, std::string());
-    call.request.host = std::move(address);
+    // Chosen now, once: a TLS setup failure is then a refusal.
+    call.request = api_request::get(routes::fetch_skillmd,
+                                    address.path_prefix.empty() ? "/" : address.path_prefix);
+    call.request.to = &state->pool().origin_for(address);
     call.request.max_body = options.max_bytes;
     if (options.timeout.count() > 0)
       call.request.deadline = std::chrono::steady_clock::now() + options.timeout;

@@ -3,13 +3,13 @@
 // editions"): one place, so that every route answers in the same edition.
 #pragma once
 
+#include <betterprompt/detail/output_type_codes.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/testing/detail/emulator_catalogue.hpp>
 #include <betterprompt/testing/emulator.hpp>
 
 #include <boost/json/value_from.hpp>
 
-#include <string_view>
 
 namespace betterprompt::testing::detail {
 
@@ -39,12 +39,8 @@ inline void render_output_types(const emulator_options& options, boost::json::va
   for (auto& item : outputs->get_array()) {
     auto* type = item.is_object() ? item.get_object().if_contains("type") : nullptr;
     if (!type || !type->is_string()) continue;
-    const std::string_view name = type->get_string();
-    const int code = name == "text"    ? 0
-                     : name == "image" ? 1
-                     : name == "error" ? 2
-                     : name == "video" ? 3
-                                       : -1;
+    const int code = betterprompt::detail::output_type_code(
+        betterprompt::detail::output_type_from_string(type->get_string()));
     if (code >= 0) *type = code;
   }
 }
