@@ -489,6 +489,24 @@ TEST_CASE("fetch_skillmd reads a newer skill's SKILL.md from its own host, witho
     const std::string inline_text = co_await bp::fetch_skillmd(c, inline_md);
     CHECK(inline_text == "# inline");
     CHECK(f.skillmd_requests() == 2);
+
+    // The cache keeps skillmd.cache_entries texts, the most recently used: with 1, the older
+    // text is fetched again; with 0, every fetch is a request.
+    auto one = f.both();
+    one.skillmd.cache_entries = 1;
+    bp::client small{f.ioc, one};
+    co_await bp::fetch_skillmd(small, *s.skillmd_url);
+    co_await bp::fetch_skillmd(small, *again.skillmd_url);
+    co_await bp::fetch_skillmd(small, *again.skillmd_url);  // kept
+    CHECK(f.skillmd_requests() == 4);
+    co_await bp::fetch_skillmd(small, *s.skillmd_url);  // dropped for the other
+    CHECK(f.skillmd_requests() == 5);
+    auto none = f.both();
+    none.skillmd.cache_entries = 0;
+    bp::client uncached{f.ioc, none};
+    co_await bp::fetch_skillmd(uncached, *s.skillmd_url);
+    co_await bp::fetch_skillmd(uncached, *s.skillmd_url);
+    CHECK(f.skillmd_requests() == 7);
     f.api.stop();
   });
 }
