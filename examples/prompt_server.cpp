@@ -7,8 +7,13 @@
 //
 //   prompt_server [--port N] [--threads N] [--deadline-ms N]
 //   GET /run?prompt=<promptId>&topic=<text>  →  200 {"runId", "status", "text"}
+//     the caller's mistakes:                     400 {"error"} a malformed prompt id
+//                                                404 {"error"} no such prompt
+//                                                422 {"error", "field"} a missing or bad input
+//     the API's or the deadline's:               502 {"error", "requestId"} the API failed
 //                                                504 {"error", "runId"} past the deadline
-//                                                502 {"error", "requestId"} when the API failed
+// A server copies this split: a 502 tells the caller to retry later or page someone, a 4xx
+// tells them to fix their request; answering their own mistakes 502 hides them.
 //
 // Without BETTERPROMPT_API_KEY it serves an in-process emulator's demo prompts (its slow prompt
 // takes 3 s, so that a wait can be watched and cancelled). Prints "listening on <url>" first.
@@ -30,6 +35,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
+#include <cctype>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -81,6 +87,16 @@ std::string query_param(std::string_view target, std::string_view name) {
   return {};
 }
 
+bool looks_like_uuid(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (id[i] == '-') || (!dash && !std::isxdigit(static_cast<unsigned char>(id[i]))))
+      return false;
+  }
+  return true;
+}
+
 http::response<http::string_body> json_response(http::status status, boost::json::object body) {
   http::response<http::string_body> res{status, 11};
   res.set(http::field::content_type, "application/json");
@@ -97,7 +113,11 @@ asio::awaitable<http::response<http::string_body>> run_for(bp::client& c, std::s
   bp::run_inputs inputs;
   inputs.text_inputs["topic"] = std::move(topic);
   bp::run_prompt_options options;
+  // Tuned for a caller waiting on the line: poll soon and often (the defaults, 1 s growing to
+  // 10 s, suit a batch), and never past the request's own deadline.
   options.wait.poll_interval = std::chrono::milliseconds(200);
+  options.wait.poll_multiplier = 1.25;
+  options.wait.max_poll_interval = std::chrono::seconds(1);
   options.wait.timeout = deadline;
   bp::diagnostics diag;
   // Arguments built before the co_await (GCC 12: no temporaries with destructors inside it).
@@ -111,6 +131,18 @@ asio::awaitable<http::response<http::string_body>> run_for(bp::client& c, std::s
     if (const auto* data = diag.data.if_object(); data && data->contains("runId"))
       body["runId"] = data->at("runId");
     co_return json_response(http::status::gateway_timeout, std::move(body));
+  }
+  // The caller's own mistakes: caught before sending (invalid_input names the field), or
+  // refused by the API as the caller's (a bad id, an unknown prompt, an input it rejects).
+  if (ec == bp::error::invalid_input || ec == bp::error::validation ||
+      ec == bp::error::bad_request || ec == bp::error::not_found || ec == bp::error::gone) {
+    body["error"] = diag.message.empty() ? ec.message() : diag.message;
+    if (const auto* data = diag.data.if_object(); data && data->contains("field"))
+      body["field"] = data->at("field");
+    const auto status = ec == bp::error::not_found || ec == bp::error::gone
+                            ? http::status::not_found
+                            : http::status::unprocessable_entity;
+    co_return json_response(status, std::move(body));
   }
   if (ec) {
     body["error"] = diag.message.empty() ? ec.message() : diag.message;
@@ -145,6 +177,12 @@ asio::awaitable<void> session(tcp::socket socket, bp::client& c, server_options 
   }
   std::string prompt_id = query_param(target, "prompt");
   if (prompt_id.empty()) prompt_id = bp::testing::demo::text_prompt_id;
+  if (!looks_like_uuid(prompt_id)) {  // checked here: no call spent on a request that cannot be
+    boost::json::object bad{{"error", "prompt must be a prompt id (a UUID)"}};
+    auto res = json_response(http::status::bad_request, std::move(bad));
+    co_await http::async_write(socket, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_return;
+  }
   std::string topic = query_param(target, "topic");
   // The run, raced against the caller hanging up: whichever ends first cancels the other.
   auto run = run_for(c, std::move(prompt_id), std::move(topic), opts.deadline);

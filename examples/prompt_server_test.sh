@@ -49,6 +49,15 @@ grep -q "hung up; its wait was cancelled" "$out/main.log" || { echo "no cancella
 after=$(request "$url" "/run?topic=after")
 grep -q "A haiku about after" <<<"$after" || { echo "server unhealthy after a hang-up: $after"; exit 1; }
 
+# The caller's mistakes are 4xx, not 502: a malformed id, an unknown prompt, a missing input.
+bad=$(request "$url" "/run?prompt=not-a-uuid&topic=x")
+grep -q "^HTTP/1.1 400" <<<"$bad" || { echo "a malformed id: $bad"; exit 1; }
+unknown=$(request "$url" "/run?prompt=00000000-0000-4000-8000-000000000000&topic=x")
+grep -q "^HTTP/1.1 404" <<<"$unknown" || { echo "an unknown prompt: $unknown"; exit 1; }
+missing=$(request "$url" "/run")
+grep -q "^HTTP/1.1 422" <<<"$missing" || { echo "a missing input: $missing"; exit 1; }
+grep -q '"field":"inputs.textInputs.topic"' <<<"$missing" || { echo "422 without the field: $missing"; exit 1; }
+
 start_server short --deadline-ms 400
 late=$(request "$url" "/run?prompt=$slow&topic=late")
 echo "$late" | tail -1

@@ -29,10 +29,8 @@
 
 namespace {
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::cerr
-      << "betterprompt-emulator: " << problem << "\n"
-      << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
+void print_usage(std::ostream& out) {
+  out << "usage: betterprompt-emulator [--host ADDR] [--port N] [--tls] [--ca-out FILE]\n"
       << "                             [--api-key KEY]... [--sync-window-ms N] [--seed FILE]\n"
       << "                             [--rate-limit N] [--rate-limit-burst N]\n"
       << "                             [--clock-offset-ms [-]N] [--listing-lag-ms N]\n"
@@ -64,7 +62,15 @@ namespace {
       << "--skillmd-base URL: newer skills' SKILL.md lie at URL/skills/<name>/SKILL.md\n"
       << "GET /v1/runs takes since/until in Unix seconds, or milliseconds above 10^11\n"
       << "--quiet does not print the catalogue on start\n"
-      << "GET /v1/health (emulator only) and GET /v1/ answer without a key\n";
+      << "GET /v1/health (emulator only) and GET /v1/ answer without a key\n"
+      << "Without --api-key or keys in --seed, requests need the demo key, '"
+      << betterprompt::testing::demo::api_key << "'\n";
+}
+
+/// A mistake on the command line: what, then the usage, on stderr; exit status 2.
+[[noreturn]] void usage(const std::string& problem) {
+  std::cerr << "betterprompt-emulator: " << problem << "\n";
+  print_usage(std::cerr);
   std::exit(2);
 }
 
@@ -169,7 +175,9 @@ int main(int argc, char** argv) {
                 << " (BetterPrompt API v1)\n";
       return 0;
     } else if (arg == "--help" || arg == "-h") {
-      usage("serves the BetterPrompt API v1 emulator");
+      std::cout << "betterprompt-emulator: serves the BetterPrompt API v1 locally\n";
+      print_usage(std::cout);
+      return 0;
     } else {
       usage("unknown argument '" + std::string(arg) + "'");
     }
@@ -214,12 +222,16 @@ int main(int argc, char** argv) {
       std::cerr << "betterprompt-emulator: behind a fault proxy, " << *proxy_faults * 800
                 << " % of requests faulted (seed " << proxy_options.seed
                 << "); the emulator itself: " << emu.base_url() << "\n";
-    // The keys themselves are never printed: logs get collected, and --api-key may be real.
-    std::cerr << "betterprompt-emulator: serving " << served << "; requests need "
-              << (custom_keys || (seed && !seed->api_keys.empty())
-                      ? "one of the configured API keys"
-                      : "the demo API key (betterprompt::testing::demo::api_key, see the README)")
-              << " as 'Authorization: Bearer <key>'; Ctrl-C stops\n";
+    // Configured keys are never printed: logs get collected, and --api-key may be real. The
+    // demo key is public: printing it is what lets a first user try the CLI.
+    std::cerr << "betterprompt-emulator: serving " << served << "; requests need ";
+    if (custom_keys || (seed && !seed->api_keys.empty()))
+      std::cerr << "one of the configured API keys";
+    else
+      std::cerr << "the demo key: export BETTERPROMPT_API_KEY="
+                << betterprompt::testing::demo::api_key
+                << " BETTERPROMPT_BASE_URL=" << served;
+    std::cerr << "; Ctrl-C stops\n";
     if (!quiet) std::cerr << emu.describe_catalogue() << std::flush;
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {

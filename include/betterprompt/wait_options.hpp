@@ -3,8 +3,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 
 namespace betterprompt {
+
+struct run;
 
 /// How wait_for_run polls: the first poll is immediate, then the delay starts at poll_interval
 /// and grows by poll_multiplier up to max_poll_interval. A 429 answer does not end the wait: the
@@ -21,6 +24,11 @@ struct wait_options {
   /// Overall deadline of the wait, including requests in flight; zero means no deadline.
   /// Default: 10 minutes.
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+  /// Called after each poll that read the run, with the run as it is now and the delay before
+  /// the next poll (zero when the run finished, or when the wait ends on its deadline): what a
+  /// progress display needs. Not called for a failed poll. Called on the client's executor,
+  /// inside the wait (keep it short); an exception it throws is swallowed. Default: none.
+  std::function<void(const run&, std::chrono::milliseconds next_poll_in)> on_poll{};
 };
 
 }  // namespace betterprompt

@@ -38,7 +38,7 @@ err_has() { grep -q -- "$1" "$out/stderr" || { echo "stderr lacks '$1'"; cat "$o
 
 expect 0 whoami;                          has "Username: emulator"
 expect 0 whoami --json;                   json_lines >/dev/null; has '"username":"emulator"'
-expect 0 credits;                         has "Credits: 1000000.0"
+expect 0 credits;                         has "Credits: 1000000$"
 expect 0 credits --json;                  json_lines >/dev/null; has '"credits":1000000'
 expect 0 resources;                       has "reasoningEffort: low, medium, high"
 expect 0 resources --json;                json_lines >/dev/null
@@ -60,8 +60,8 @@ expect 0 run "$slow_version" --input topic=later --no-wait;  has "running\|queue
 
 # Exit statuses: 1 API error, 2 usage, 3 failed run, 4 timeout.
 expect 1 get 00000000-0000-4000-8000-000000000000;  err_has "request id"
-expect 1 run "$text_version" --input topic=x --run-option reasoningEffort=extreme
-err_has "runOptions.reasoningEffort"
+expect 2 run "$text_version" --input topic=x --run-option reasoningEffort=extreme
+err_has "does not accept 'extreme' (accepts: low, medium, high)"
 expect 2 frobnicate
 expect 2 search ab
 expect 2 whoami --api-key cli-key;        err_has "never\|not accepted"
@@ -135,5 +135,86 @@ kill -INT "$run_pid"
 rc=0
 wait "$run_pid" || rc=$?
 [ "$rc" -eq 130 ] || { echo "Ctrl-C: exit $rc"; cat "$out/stderr"; exit 1; }
-err_has "interrupted; the run goes on: betterprompt wait "
+err_has "^betterprompt: interrupted$"
+err_has "^betterprompt: the run goes on: betterprompt wait "
+# Conventions: --version, -h/--help everywhere, help COMMAND (stdout, exit 0).
+expect 0 --version;                       has "^betterprompt 0\.[0-9]*\.[0-9]* (betterprompt-cpp library"
+has "^API base URL: $BETTERPROMPT_BASE_URL$"
+for args in "-h" "--help" "help" "run --help" "run -h" "help run" "batch --help" "doctor -h"; do
+  expect 0 $args;                         has "^usage: betterprompt"
+done
+expect 0 help run;                        has "TARGET is a prompt version id, a prompt id"
+expect 0 help batch;                      has '"imageInputs": \["https://'
+expect 0 help runs;                       has "2026-12-01T10:00:00Z"
+# Refusals name what was meant; nothing is silently ignored.
+expect 2 credits --limit 5;               err_has "^betterprompt: unknown option --limit for credits$"
+expect 2 credits 5;                       err_has "unexpected argument '5' for credits"
+expect 2 wohami;                          err_has "unknown command 'wohami'; did you mean 'whoami'?"
+expect 2 runs --limt 5;                   err_has "did you mean '--limit'?"
+expect 2 help wohami;                     err_has "did you mean 'whoami'?"
+expect 2 run;                             err_has "run needs TARGET"
+expect 2 get a b;                         err_has "unexpected argument 'b' for get"
+expect 2 runs --json=yes;                 err_has "--json takes no value"
+# --since: relative, ISO and Unix forms; a future bound lists nothing.
+expect 2 runs --since yesterday;          err_has "--since takes 90s, 30m, 1h, 2d or 1w"
+expect 0 runs --since 1h --limit 1 --json;  json_lines >/dev/null
+expect 0 runs --since 2020-01-01 --until 2099-01-01T00:00:00Z --limit 1 --json; json_lines >/dev/null
+expect 0 runs --since "$(($(date +%s) - 3600))" --limit 1 --json; json_lines >/dev/null
+expect 0 runs --since 2099-01-01 --json;  [ ! -s "$out/stdout" ] || { echo "--since 2099 listed runs"; exit 1; }
+expect 2 runs --since 1h --until 2h;      err_has "--until must be later than --since"
+# Errors: one line (what, which id, the request id); -v adds the diagnostics.
+expect 1 skill nope
+err_has '^betterprompt: skill "nope" not found (request id req_[0-9]*)$'
+[ "$(wc -l <"$out/stderr")" -eq 1 ] || { echo "a not-found error took several lines"; cat "$out/stderr"; exit 1; }
+expect 1 skill nope -v;                   err_has "not_found \[betterprompt.api:"; err_has "HTTP 404"
+# No request without a key (nothing listens on port 1: a request would end in exit 1).
+rc=0
+BETTERPROMPT_BASE_URL=http://127.0.0.1:1/v1 "$cli" whoami >"$out/stdout" 2>"$out/stderr" || rc=$?
+[ "$rc" -eq 2 ] || { echo "no key: exit $rc"; cat "$out/stderr"; exit 1; }
+err_has "^betterprompt: BETTERPROMPT_API_KEY is not set; export it, or pass --api-key-file FILE"
+# Messages name the tool's flags, not the library's C++ members.
+rc=0
+BETTERPROMPT_BASE_URL=http://example.com/v1 "$cli" whoami --api-key-file "$out/key" 2>"$out/stderr" || rc=$?
+[ "$rc" -eq 2 ] || { echo "an http base URL: exit $rc"; cat "$out/stderr"; exit 1; }
+err_has "--base-url"
+if grep -q "client_options" "$out/stderr"; then echo "a C++ member in a CLI message"; exit 1; fi
+
+# run resolves a skill name or a prompt id, and checks the inputs before sending (exit 2).
+expect 0 run haiku-writer --input topic=skill;  has "A haiku about skill"
+expect 0 run "$text_prompt" --input topic=latest;  has "A haiku about latest"
+expect 2 run haiku-writer --input topc=tides
+err_has "unknown text input 'topc' for skill 'haiku-writer' (inputs: topic)"
+expect 2 run "$text_version" --input topc=tides
+err_has "unknown text input 'topc' for prompt 'Haiku writer' (inputs: topic)"
+expect 2 run image-captioner --input style=bogus --image https://example.com/a.png
+err_has "'bogus' is not an option of input 'style' of skill 'image-captioner' (options: witty, dry, poetic)"
+expect 2 run image-captioner --input style=witty;  err_has "expects 1 image input(s), got 0"
+expect 2 run "$text_version" --input topic=x --model nope;  err_has "unknown model 'nope'"
+expect 1 run no-such-skill --input topic=x;  err_has 'skill "no-such-skill" not found'
+expect 1 run 00000000-0000-4000-8000-000000000000
+err_has 'prompt or prompt version "00000000-0000-4000-8000-000000000000" not found'
+# Inputs from a JSON payload, a file or stdin, as the official client's --input-payload/--stdin.
+echo '{"textInputs": {"topic": "payload"}, "runOptions": {"reasoningEffort": "low"}}' >"$out/payload.json"
+expect 0 run haiku-writer --input-payload "$out/payload.json";  has "A haiku about payload"
+rc=0
+"$cli" run haiku-writer --stdin --api-key-file "$out/key" <"$out/payload.json" >"$out/stdout" 2>"$out/stderr" || rc=$?
+[ "$rc" -eq 0 ] || { echo "--stdin: exit $rc"; cat "$out/stderr"; exit 1; }
+has "A haiku about payload"
+echo '[1]' >"$out/bad-payload.json"
+expect 2 run haiku-writer --input-payload "$out/bad-payload.json";  err_has "not a JSON object"
+# The batch takes a plain URL string as an image input.
+echo "{\"id\":\"img\",\"promptVersionId\":\"c7e2a4d8-6b13-4f59-a0d2-8e4b1f7c3a96\",\"textInputs\":{\"style\":\"dry\"},\"imageInputs\":[\"https://example.com/a.png\"]}" >"$out/img.jsonl"
+expect 0 batch "$out/img.jsonl" "$out/img-out.jsonl"
+grep -q '"runStatus":"succeeded"' "$out/img-out.jsonl" || { echo "a URL string image failed"; cat "$out/img-out.jsonl"; exit 1; }
+
+# The emulator's own conventions: --help on stdout with exit 0, and the demo key on start.
+"$emulator" --help >"$out/stdout" 2>"$out/stderr" || { echo "emulator --help: exit $?"; exit 1; }
+has "^usage: betterprompt-emulator"
+[ ! -s "$out/stderr" ] || { echo "emulator --help wrote to stderr"; exit 1; }
+"$emulator" --port 0 --quiet >"$out/url2" 2>"$out/log2" &
+demo_pid=$!
+for _ in $(seq 50); do grep -q "demo key" "$out/log2" && break; sleep 0.1; done
+kill "$demo_pid"; wait "$demo_pid" 2>/dev/null || true
+grep -q "export BETTERPROMPT_API_KEY=bp-emulator-key BETTERPROMPT_BASE_URL=http://127.0.0.1:" "$out/log2" ||
+  { echo "the emulator does not print the demo key"; cat "$out/log2"; exit 1; }
 echo "ok"

@@ -9,7 +9,8 @@ root=$PWD
 build_dir=${BUILD_DIR:-build}
 export CXX=${CXX:-g++}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+emulator_pid=""
+trap 'kill "$emulator_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 run_consumer() {  # run_consumer NAME cmake-args...
   local name=$1
@@ -23,6 +24,26 @@ run_consumer() {  # run_consumer NAME cmake-args...
   [ ! -x "$work/$name/consumer_header_only" ] || "$work/$name/consumer_header_only"
   echo "   built and ran in $((SECONDS - start)) s"
 }
+
+# A callback of the wrong shape: one static_assert naming the expected signature, not pages of
+# Asio internals (it was 76 lines).
+cat >"$work/wrong_handler.cpp" <<'CPP'
+#include <betterprompt/betterprompt.hpp>
+#include <boost/asio/io_context.hpp>
+int main() {
+  boost::asio::io_context ioc;
+  betterprompt::client c(ioc, {});
+  betterprompt::get_run(c, "run-id", [](int) {});
+}
+CPP
+if "$CXX" -std=c++20 -fsyntax-only -I include "$work/wrong_handler.cpp" >"$work/wrong.log" 2>&1; then
+  echo "a callback taking (int) was accepted"; exit 1
+fi
+grep -q "betterprompt: this completion token does not fit the operation: a callback must be callable as void(boost::system::error_code, T)" "$work/wrong.log" ||
+  { echo "no static_assert naming the signature:"; cat "$work/wrong.log"; exit 1; }
+[ "$(grep -c "error:" "$work/wrong.log")" -eq 1 ] && [ "$(wc -l <"$work/wrong.log")" -le 25 ] ||
+  { echo "a wrong callback gives more than one short error:"; cat "$work/wrong.log"; exit 1; }
+echo "== a wrong callback: one error, $(wc -l <"$work/wrong.log") lines"
 
 run_consumer subdirectory -DBETTERPROMPT_SOURCE="$root"
 
@@ -41,6 +62,26 @@ for expected in include/betterprompt/client.hpp include/betterprompt/version.hpp
 done
 "$work/prefix/bin/betterprompt-emulator" --version
 run_consumer find_package -DCMAKE_PREFIX_PATH="$work/prefix"
+
+# The README's first program, as its first hour builds it (find_package), run against the
+# installed emulator; the README shows both files verbatim.
+/usr/bin/python3 - "$root" <<'PY'
+import pathlib, sys
+root = pathlib.Path(sys.argv[1])
+readme = (root / "README.md").read_text()
+for name in ["examples/hello/hello.cpp", "examples/hello/CMakeLists.txt"]:
+    assert (root / name).read_text() in readme, name + " is not in the README verbatim"
+PY
+echo "== the README's first program"
+cmake -S examples/hello -B "$work/hello" -DCMAKE_PREFIX_PATH="$work/prefix" \
+      -DCMAKE_CXX_COMPILER="$CXX" >"$work/hello.log" 2>&1 &&
+  cmake --build "$work/hello" >>"$work/hello.log" 2>&1 || { cat "$work/hello.log"; exit 1; }
+"$work/prefix/bin/betterprompt-emulator" --port 0 --quiet >"$work/emulator.url" 2>/dev/null &
+emulator_pid=$!
+for _ in $(seq 100); do [ -s "$work/emulator.url" ] && break; sleep 0.1; done
+BETTERPROMPT_API_KEY=bp-emulator-key BETTERPROMPT_BASE_URL=$(head -n1 "$work/emulator.url") \
+  "$work/hello/hello" >"$work/hello.out"
+grep -q "A haiku about the sea" "$work/hello.out" || { echo "hello printed:"; cat "$work/hello.out"; exit 1; }
 
 # SameMajorVersion: a request for another major version is refused.
 mkdir -p "$work/major"

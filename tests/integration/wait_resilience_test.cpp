@@ -92,3 +92,36 @@ TEST_CASE("a permanent failure ends a wait at once", "[wait][faults]") {
     CHECK(elapsed_since(start) < 5s);
   });
 }
+
+TEST_CASE("wait_options::on_poll sees each poll that read the run, with the delay to the next",
+          "[wait][faults]") {
+  fixture f(short_sync_window(20ms));
+  f.emu.add_prompt(timed_prompt(running_version, 600ms));
+  auto unavailable = make_fault(fault_kind::server_error, 1);
+  unavailable.status = 503;
+  f.emu.inject_fault(routes::get_run, unavailable);
+  f.run([](fixture& f) -> asio::awaitable<void> {
+    bp::client c{f.ioc, quick_options(f, 0, 300ms)};
+    bp::run pending = co_await bp::create_run(c, topic_request(running_version, "watched"));
+    REQUIRE_FALSE(pending.finished());
+    std::vector<std::pair<bp::run_status, std::chrono::milliseconds>> seen;
+    bp::wait_options wait = quick_wait(20s);
+    wait.on_poll = [&seen](const bp::run& r, std::chrono::milliseconds next) {
+      seen.emplace_back(r.status, next);
+      if (seen.size() == 1) throw std::runtime_error("a progress display that throws");
+    };
+    bp::diagnostics diag;
+    bp::run done = co_await bp::wait_for_run(c, pending.run_id, wait, diag);
+    CHECK(done.status == bp::run_status::succeeded);
+    // The 503 poll read no run: every other poll is reported, the last with no next poll.
+    REQUIRE(seen.size() >= 2);
+    CHECK(seen.size() == diag.attempts - 1);
+    CHECK(seen.back().first == bp::run_status::succeeded);
+    CHECK(seen.back().second == 0ms);
+    for (std::size_t i = 0; i + 1 < seen.size(); ++i) {
+      CHECK((seen[i].first == bp::run_status::queued || seen[i].first == bp::run_status::running));
+      CHECK(seen[i].second >= 50ms);
+      CHECK(seen[i].second <= 100ms);
+    }
+  });
+}

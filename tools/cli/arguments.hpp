@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: BSL-1.0
 // The command line of `betterprompt`: a command, its positional arguments, and options (some
-// repeatable, such as --input k=v). Usage errors are thrown as usage_error (exit status 2).
+// repeatable, such as --input k=v), checked against the command's own table (commands()), so that
+// an unknown option or an extra argument is refused, with a "did you mean". Usage errors are
+// thrown as usage_error (exit status 2).
 #pragma once
 
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -13,15 +16,35 @@
 
 namespace betterprompt_cli {
 
-/// A mistake on the command line: printed with the usage, exit status 2.
+/// A mistake on the command line: printed on one line with a pointer to --help, exit status 2.
 class usage_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
+/// One command: what it takes and what its help says.
+struct command_spec {
+  std::string_view name;
+  std::string_view synopsis;  ///< After the command's name: "QUERY [--prompts] …".
+  std::string_view summary;   ///< One line, for the command list.
+  std::string_view details;   ///< The rest of `betterprompt help NAME`: options, notes.
+  std::string_view options;   ///< Space-separated options that take a value.
+  std::string_view flags;     ///< Space-separated options that take none.
+  std::size_t min_positional = 0;
+  std::size_t max_positional = 0;
+  bool needs_key = true;  ///< False for commands that send nothing with the key (help).
+};
+
+/// Every command, in the order the usage lists them.
+std::span<const command_spec> commands();
+
+/// The command named `name`, or null.
+const command_spec* find_command(std::string_view name);
+
 /// The parsed command line.
 struct arguments {
   std::string command;
+  const command_spec* spec = nullptr;  ///< Null for no command (--help, --version alone).
   std::vector<std::string> positional;
   std::map<std::string, std::vector<std::string>> options;  ///< "--input" → {"k=v", …}
   std::set<std::string> flags;                              ///< "--json", "--no-wait", …
@@ -36,71 +59,35 @@ struct arguments {
     const auto it = options.find(std::string(name));
     return it == options.end() ? std::vector<std::string>() : it->second;
   }
-  /// The positional argument `i`, or a usage_error naming `what`.
+  /// The positional argument `i` (the table guarantees the required ones are there).
   const std::string& need(std::size_t i, std::string_view what) const {
     if (i >= positional.size()) throw usage_error(command + " needs " + std::string(what));
     return positional[i];
   }
 };
 
-/// Options that take a value; everything else starting with "--" is a flag.
-inline bool takes_value(std::string_view option) {
-  for (std::string_view o : {"--input", "--image", "--run-option", "--model", "--timeout",
-                             "--version", "--status", "--since", "--limit", "--api-key-file",
-                             "--base-url", "--ca-file", "--type", "--author", "--concurrency",
-                             "--reconcile-grace-ms"})
-    if (o == option) return true;
-  return false;
-}
+/// Parses and checks argv against commands(): unknown commands and options, missing values,
+/// missing or extra arguments are usage_errors that say what was meant when it is close.
+arguments parse_arguments(int argc, char** argv);
 
-inline bool known_flag(std::string_view flag) {
-  for (std::string_view f : {"--json", "--no-wait", "--all", "--prompts", "--help"})
-    if (f == flag) return true;
-  return false;
-}
+/// `betterprompt --help`: the commands and the global options.
+std::string usage_text();
 
-inline arguments parse_arguments(int argc, char** argv) {
-  arguments out;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
-      std::string name(arg);
-      std::optional<std::string> value;
-      if (const auto eq = name.find('='); eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name.erase(eq);
-      }
-      if (name == "--api-key")
-        throw usage_error(
-            "--api-key is not accepted: a key on the command line ends up in shell "
-            "history and process lists; use BETTERPROMPT_API_KEY or --api-key-file");
-      if (takes_value(name)) {
-        if (!value) {
-          if (i + 1 >= argc) throw usage_error(name + " needs a value");
-          value = argv[++i];
-        }
-        out.options[name].push_back(*value);
-      } else if (known_flag(name) && !value) {
-        out.flags.insert(name);
-      } else {
-        throw usage_error("unknown option " + name);
-      }
-    } else if (out.command.empty()) {
-      out.command = std::string(arg);
-    } else {
-      out.positional.emplace_back(arg);
-    }
-  }
-  return out;
-}
+/// `betterprompt help NAME` / `betterprompt NAME --help`.
+std::string help_text(const command_spec& spec);
+
+/// The candidate closest to `word` when it is close enough to be a typo ("topc" → "topic"), else
+/// empty.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
+/// "; did you mean 'x'?" for the closest candidate, or empty.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 /// "k=v" → {k, v}; a usage_error naming `option` otherwise.
-inline std::pair<std::string, std::string> key_value(const std::string& text,
-                                                     std::string_view option) {
-  const auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw usage_error(std::string(option) + " takes key=value, not '" + text + "'");
-  return {text.substr(0, eq), text.substr(eq + 1)};
-}
+std::pair<std::string, std::string> key_value(const std::string& text, std::string_view option);
+
+/// --since/--until: "90s", "30m", "1h", "2d", "2026-12-01", "2026-12-01T10:00:00Z" or Unix seconds,
+/// as Unix seconds (relative ones count back from `now_unix`). A usage_error names `option`.
+long long parse_time(const std::string& text, std::string_view option, long long now_unix);
 
 }  // namespace betterprompt_cli

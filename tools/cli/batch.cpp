@@ -69,6 +69,7 @@ struct batch_state {
       std::cerr << "batch: stopping: no new creates; the ones already sent end and are recorded "
                    "(interrupt again to abort them)\n";
     } else if (count == 2) {
+      if (terminal) std::cerr << "\r\033[K";
       std::cerr << "batch: aborting the creates in flight (their rows stay unresolved)\n";
     }
     // total: a create not yet sent ends (nothing was created), one sent is let finish, a wait
@@ -78,9 +79,17 @@ struct batch_state {
     for (auto& signal : cancel) signal.emit(type);
   }
 
+  std::size_t workers_running = 0;
+  asio::steady_timer* bar_timer = nullptr;  ///< The bar's refresh; cancelled by the last worker.
+
   void report() {
     ++done;
-    if (!terminal) return;
+    draw_bar();
+  }
+
+  /// The bar, on a terminal: from the start (0/N), after each row, and every second.
+  void draw_bar() {
+    if (!terminal || draining) return;
     const double seconds = std::chrono::duration<double>(clock::now() - start).count();
     const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
     const std::size_t left = total - done;
@@ -88,6 +97,7 @@ struct batch_state {
     line << done << "/" << total << " done, " << failed + errors + unresolved.size() << " failed, "
          << std::fixed << std::setprecision(1) << rate << "/s";
     if (rate > 0 && left > 0) line << ", ETA " << static_cast<double>(left) / rate << " s";
+    line << ", " << static_cast<long>(seconds) << " s elapsed";
     const std::size_t width = 30;
     const std::size_t filled = total ? width * done / total : width;
     std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
@@ -99,19 +109,6 @@ struct batch_state {
     if (r.failed()) ++failed;
   }
 };
-
-bp::run_request request_from(const json::object& line) {
-  json::object body{
-      {"promptVersionId",
-       line.contains("promptVersionId") ? line.at("promptVersionId") : json::value(nullptr)},
-      {"inputs", json::object{}}};
-  auto& inputs = body["inputs"].as_object();
-  if (const auto* text = line.if_contains("textInputs")) inputs["textInputs"] = *text;
-  if (const auto* images = line.if_contains("imageInputs")) inputs["imageInputs"] = *images;
-  if (const auto* options = line.if_contains("runOptions")) body["runOptions"] = *options;
-  if (const auto* model = line.if_contains("runModel")) body["runModel"] = *model;
-  return json::value_to<bp::run_request>(json::value(std::move(body)));
-}
 
 /// One row: its create (recorded before it goes out), then the wait for its run.
 asio::awaitable<void> run_row(context& ctx, batch_state& state, item next,
@@ -193,6 +190,12 @@ asio::awaitable<void> run_row(context& ctx, batch_state& state, item next,
 }
 
 asio::awaitable<void> worker(context& ctx, batch_state& state, asio::cancellation_signal& cancel) {
+  struct leaving {  // the last worker out stops the bar, whatever ends it
+    batch_state& state;
+    ~leaving() {
+      if (--state.workers_running == 0 && state.bar_timer) state.bar_timer->cancel();
+    }
+  } last_out{state};
   while (!state.queue.empty() && !state.draining && !state.broken) {
     item next = std::move(state.queue.front());
     state.queue.pop_front();
@@ -204,6 +207,19 @@ asio::awaitable<void> worker(context& ctx, batch_state& state, asio::cancellatio
     }
     state.report();
   }
+}
+
+/// Redraws the bar every second until the last worker ends (the rate and ETA move between rows).
+asio::awaitable<void> refresh_bar(batch_state& state) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  state.bar_timer = &timer;
+  while (state.workers_running > 0) {
+    timer.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)ec;
+    state.draw_bar();
+  }
+  state.bar_timer = nullptr;
 }
 
 /// Reads the input: the rows to run, given what an earlier pass recorded.
@@ -227,7 +243,7 @@ void read_input(const std::string& in_path, const std::string& out_path, batch_s
       if (!seen.insert(key).second) throw std::runtime_error("id '" + key + "' repeats");
       item next;
       next.id = key;
-      next.request = request_from(line.as_object());
+      next.request = request_from_json(line.as_object());
       if (const auto it = earlier.find(key); it != earlier.end()) {
         const row_status& row = it->second;
         if (row.state == row_state::done) {
@@ -339,9 +355,14 @@ asio::awaitable<int> run_batch(context& ctx) {
   using launch =
       decltype(asio::co_spawn(executor, worker(ctx, state, state.cancel[0]), asio::deferred));
   std::vector<launch> launches;
+  state.workers_running = workers;
   for (std::size_t i = 0; i < workers; ++i)
     launches.push_back(
         asio::co_spawn(executor, worker(ctx, state, state.cancel[i]), asio::deferred));
+  if (state.terminal && workers > 0) {
+    state.draw_bar();  // 0/N at once
+    launches.push_back(asio::co_spawn(executor, refresh_bar(state), asio::deferred));
+  }
   std::vector<std::exception_ptr> failures;
   if (!launches.empty()) {  // an empty group never completes
     auto group = asio::experimental::make_parallel_group(std::move(launches));
@@ -368,8 +389,8 @@ asio::awaitable<int> run_batch(context& ctx) {
     std::cerr << "batch: interrupted; rerun the same command to resume\n";
     co_return interrupted;
   }
-  if (!state.ambiguous.empty()) co_return ambiguous_rows;
-  if (!state.unresolved.empty()) co_return unresolved_rows;
+  if (!state.ambiguous.empty()) co_return ambiguous;
+  if (!state.unresolved.empty()) co_return unresolved;
   const bool clean =
       state.failed == 0 && state.skipped_failed == 0 && state.errors == 0 && state.bad_lines == 0;
   co_return clean ? success : run_failed;

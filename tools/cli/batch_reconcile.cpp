@@ -259,8 +259,8 @@ asio::awaitable<int> run_reconcile(context& ctx) {
   }
   const offline_reconciliation r = co_await reconcile_output(ctx, out_path, *out, options);
   print_reconciliation(r);
-  if (r.ambiguous > 0) co_return ambiguous_rows;
-  if (r.not_found + r.failed > 0) co_return unresolved_rows;
+  if (r.ambiguous > 0) co_return ambiguous;
+  if (r.not_found + r.failed > 0) co_return unresolved;
   co_return success;
 }
 

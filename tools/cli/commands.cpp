@@ -6,6 +6,8 @@
 #include "batch_reconcile.hpp"
 #include "progress.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
@@ -37,16 +39,6 @@ long long number_option(const arguments& args, std::string_view name, long long 
   return value;
 }
 
-void print_run(context& ctx, const bp::run& r) {
-  if (ctx.json) return print_json(ctx, r);
-  ctx.out << "Run " << r.run_id << ": " << bp::to_string(r.status);
-  if (r.finished()) ctx.out << ", " << r.tokens << " tokens";
-  ctx.out << '\n';
-  for (const auto& item : r.outputs)
-    ctx.out << "[" << (item.type == bp::output_type::unknown ? item.type_name : bp::to_string(item.type))
-            << "] " << item.data << '\n';
-}
-
 void print_prompt(context& ctx, const bp::prompt& p) {
   if (ctx.json) return print_json(ctx, p);
   ctx.out << p.title << "\n  prompt id:  " << p.prompt_id
@@ -67,7 +59,10 @@ void print_account(context& ctx, const bp::account& me) {
 
 void print_credits(context& ctx, const bp::credit_balance& balance) {
   if (ctx.json) return print_json(ctx, balance);
-  ctx.out << "Credits: " << std::fixed << std::setprecision(1) << balance.credits << '\n';
+  // The shortest text that reads back as the same number: 1000000, 12.5, 0.1.
+  char text[64];
+  const auto written = std::to_chars(text, text + sizeof text, balance.credits, std::chars_format::fixed);
+  ctx.out << "Credits: " << std::string_view(text, written.ptr - text) << '\n';
 }
 
 void print_resources(context& ctx, const bp::resources& r) {
@@ -137,6 +132,7 @@ asio::awaitable<int> skill(context& ctx) {
   bp::skill_options options;
   options.version = ctx.args.option("--version").value_or("");
   std::string name = ctx.args.need(0, "a skill NAME");
+  ctx.subject = "skill \"" + name + "\"";
   bp::skill s = co_await bp::get_skill(ctx.client, std::move(name), options);
   if (ctx.json) {
     print_json(ctx, s);
@@ -161,68 +157,27 @@ asio::awaitable<int> skill(context& ctx) {
 
 asio::awaitable<int> prompt(context& ctx) {
   std::string id = ctx.args.need(0, "a prompt ID");
+  ctx.subject = "prompt \"" + id + "\"";
   std::string version = ctx.args.option("--version").value_or("");
   bp::prompt p = co_await bp::get_prompt(ctx.client, std::move(id), std::move(version));
   print_prompt(ctx, p);
   co_return success;
 }
 
-std::chrono::seconds timeout_of(const arguments& args) {
-  return std::chrono::seconds(number_option(args, "--timeout", 0, 86400 * 7, 600));
-}
-
-int finish_with(context& ctx, const bp::run& r) {
-  print_run(ctx, r);
-  return r.failed() ? run_failed : success;
-}
-
-asio::awaitable<int> wait(context& ctx) {
-  ctx.current_run = ctx.args.need(0, "a RUN_ID");
-  const auto timeout = timeout_of(ctx.args);
-  bp::run r = co_await wait_with_progress(ctx, ctx.current_run, timeout);
-  co_return finish_with(ctx, r);
-}
-
 asio::awaitable<int> get(context& ctx) {
   std::string id = ctx.args.need(0, "a RUN_ID");
+  ctx.subject = "run \"" + id + "\"";
   bp::run r = co_await bp::get_run(ctx.client, std::move(id));
   print_run(ctx, r);
   co_return success;
 }
 
-bp::run_request request_of(const arguments& args) {
-  bp::run_request request;
-  request.prompt_version_id = args.need(0, "a prompt VERSION_ID");
-  for (const auto& text : args.all("--input")) {
-    auto [key, value] = key_value(text, "--input");
-    request.text_inputs[key] = value;
-  }
-  for (const auto& text : args.all("--run-option")) {
-    auto [key, value] = key_value(text, "--run-option");
-    request.run_options[key] = value;
-  }
-  for (const auto& image : args.all("--image"))
-    request.image_inputs.push_back(image.rfind("https://", 0) == 0
-                                       ? bp::image_input::url(image)
-                                       : bp::image_input::from_file(image));
-  request.run_model = args.option("--model").value_or("");
-  return request;
-}
-
-asio::awaitable<int> run(context& ctx) {
-  bp::run_request request = request_of(ctx.args);
-  const auto timeout = timeout_of(ctx.args);
-  bp::run created = co_await bp::create_run(ctx.client, std::move(request));
-  ctx.current_run = created.run_id;
-  if (created.finished() || ctx.args.flag("--no-wait")) co_return finish_with(ctx, created);
-  bp::run done = co_await wait_with_progress(ctx, created.run_id, timeout);
-  co_return finish_with(ctx, done);
-}
-
 std::optional<std::chrono::sys_seconds> time_option(const arguments& args, std::string_view name) {
-  if (!args.option(name)) return std::nullopt;
-  return std::chrono::sys_seconds(
-      std::chrono::seconds(number_option(args, name, 0, 32503680000, 0)));
+  const auto text = args.option(name);
+  if (!text) return std::nullopt;
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return std::chrono::sys_seconds(std::chrono::seconds(
+      parse_time(*text, name, now.time_since_epoch() / std::chrono::seconds(1))));
 }
 
 asio::awaitable<int> runs(context& ctx) {
@@ -234,6 +189,9 @@ asio::awaitable<int> runs(context& ctx) {
       throw usage_error("--status takes queued, running, succeeded or failed");
   }
   options.since = time_option(ctx.args, "--since");
+  options.until = time_option(ctx.args, "--until");
+  if (options.since && options.until && *options.until <= *options.since)
+    throw usage_error("--until must be later than --since");
   bp::run_pager pager{ctx.client, options};
   for (;;) {
     std::vector<bp::run> rows = co_await pager.next();
@@ -252,6 +210,57 @@ asio::awaitable<int> runs(context& ctx) {
 
 }  // namespace
 
+void print_run(context& ctx, const bp::run& r) {
+  if (ctx.json) return print_json(ctx, r);
+  ctx.out << "Run " << r.run_id << ": " << bp::to_string(r.status);
+  if (r.finished()) ctx.out << ", " << r.tokens << " tokens";
+  ctx.out << '\n';
+  for (const auto& item : r.outputs)
+    ctx.out << "[" << (item.type == bp::output_type::unknown ? item.type_name : bp::to_string(item.type))
+            << "] " << item.data << '\n';
+}
+
+std::chrono::seconds seconds_option(const arguments& args, std::string_view name, long fallback) {
+  return std::chrono::seconds(number_option(args, name, 0, 86400 * 7, fallback));
+}
+
+int finish_with(context& ctx, const bp::run& r) {
+  print_run(ctx, r);
+  return r.failed() ? run_failed : success;
+}
+
+void co_spawn_progress(context& ctx) {
+  asio::co_spawn(ctx.client.get_executor(), ctx.progress->animate(), asio::detached);
+}
+
+void report_error(const context& ctx, const boost::system::error_code& ec,
+                  const bp::diagnostics& diag) {
+  report_error(ctx.verbose, ctx.subject, ec, diag);
+}
+
+void report_error(bool verbose, std::string_view subject, const boost::system::error_code& ec,
+                  const bp::diagnostics& diag) {
+  std::string what = diag.message.empty() ? ec.message() : diag.message;
+  if (ec == bp::error::not_found && !subject.empty()) what = std::string(subject) + " not found";
+  // The SDK names its C++ options; a shell user has flags and variables.
+  if (const auto at = what.find("set client_options::allow_insecure_http"); at != std::string::npos)
+    what.replace(at, std::string::npos,
+                 "use the emulator on a loopback address (--base-url / BETTERPROMPT_BASE_URL)");
+  std::cerr << "betterprompt: " << what;
+  if (!diag.request_id.empty()) std::cerr << " (request id " << diag.request_id << ")";
+  std::cerr << "\n";
+  if (!verbose) return;
+  std::cerr << "betterprompt: " << bp::error::code_name(ec) << " [" << ec.category().name() << ":"
+            << ec.value() << "]";
+  if (diag.http_status) std::cerr << ", HTTP " << diag.http_status;
+  if (diag.attempts) std::cerr << ", " << diag.attempts << " attempt(s)";
+  std::cerr << "\n";
+  if (!diag.data.is_null()) std::cerr << "betterprompt: data " << boost::json::serialize(diag.data) << "\n";
+  if (diag.create)
+    std::cerr << "betterprompt: create " << boost::json::serialize(boost::json::value_from(*diag.create))
+              << "\n";
+}
+
 int exit_status_of(const boost::system::error_code& ec) {
   if (ec == bp::error::wait_timeout || ec == bp::error::timeout) return timed_out;
   if (ec == boost::asio::error::operation_aborted) return interrupted;
@@ -266,8 +275,9 @@ asio::awaitable<int> run_command(context& ctx) {
   static const std::pair<std::string_view, command> commands[] = {
       {"whoami", &whoami}, {"credits", &credits}, {"resources", &resources},
       {"search", &search}, {"skill", &skill},     {"prompt", &prompt},
-      {"run", &run},       {"get", &get},         {"wait", &wait},
-      {"runs", &runs},     {"batch", &run_batch}, {"reconcile", &run_reconcile}};
+      {"run", &run_run},   {"get", &get},         {"wait", &run_wait},
+      {"runs", &runs},     {"batch", &run_batch}, {"reconcile", &run_reconcile},
+      {"doctor", &run_doctor}};
   const std::string& c = ctx.args.command;
   for (const auto& [name, body] : commands) {
     if (name != c) continue;

@@ -8,12 +8,15 @@
 #include <betterprompt/betterprompt.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 
 #include <functional>
 #include <iostream>
 #include <string>
 
 namespace betterprompt_cli {
+
+class progress_line;
 
 /// The documented exit statuses.
 enum exit_status : int {
@@ -22,8 +25,11 @@ enum exit_status : int {
   usage = 2,
   run_failed = 3,
   timed_out = 4,
-  unresolved_rows = 5,  ///< batch: rows whose create may have made a run (not created again)
-  ambiguous_rows = 6,   ///< batch: rows whose run is one of several candidates (reconciled)
+  /// run: the create's run may exist and was not found; batch: rows whose create may have made
+  /// a run (not created again)
+  unresolved = 5,
+  /// run: several runs may be the create's; batch: rows whose run is one of several candidates
+  ambiguous = 6,
   interrupted = 130,
 };
 
@@ -38,6 +44,10 @@ struct context {
   /// Set by a command that handles interruptions itself (the batch): called with 1 for the first
   /// SIGINT or SIGTERM, 2 for the second, and so on. Unset, an interruption cancels the command.
   std::function<void(int)> on_interrupt{};
+  /// What the command is about, for a one-line not-found error: `skill "nope"`, `run "…"`.
+  std::string subject{};
+  bool verbose = false;            ///< -v: errors with their full diagnostics.
+  progress_line* progress = nullptr;  ///< The progress line of run and wait (stderr).
 };
 
 /// Runs `ctx.args.command`; throws usage_error for an unknown one, and the SDK's errors.
@@ -45,5 +55,35 @@ boost::asio::awaitable<int> run_command(context& ctx);
 
 /// The exit status for an SDK error code.
 int exit_status_of(const boost::system::error_code& ec);
+
+/// Prints an SDK error on one line: what, which id (ctx.subject), the request id; with -v, the
+/// full diagnostics too.
+void report_error(const context& ctx, const boost::system::error_code& ec,
+                  const betterprompt::diagnostics& diag);
+/// report_error without a context (before the client exists).
+void report_error(bool verbose, std::string_view subject, const boost::system::error_code& ec,
+                  const betterprompt::diagnostics& diag);
+
+/// A whole number of seconds from option `name` (0 to 7 days; `fallback` when absent).
+std::chrono::seconds seconds_option(const arguments& args, std::string_view name, long fallback);
+
+/// Prints a run (as JSON with --json).
+void print_run(context& ctx, const betterprompt::run& r);
+
+/// Prints a finished run and returns 0, or 3 when it failed.
+int finish_with(context& ctx, const betterprompt::run& r);
+
+/// Starts redrawing ctx.progress until it stops.
+void co_spawn_progress(context& ctx);
+
+/// A run_request from a JSON line or payload: textInputs, imageInputs (objects as the API takes
+/// them, or plain URL strings), runOptions, runModel, promptVersionId.
+betterprompt::run_request request_from_json(const boost::json::object& line);
+
+/// `run` and `wait` (run.cpp).
+boost::asio::awaitable<int> run_run(context& ctx);
+boost::asio::awaitable<int> run_wait(context& ctx);
+/// `doctor` (doctor.cpp).
+boost::asio::awaitable<int> run_doctor(context& ctx);
 
 }  // namespace betterprompt_cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // betterprompt: the BetterPrompt API from the command line, on the SDK's public API.
 #include "commands.hpp"
+#include "progress.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -18,43 +19,6 @@ using namespace betterprompt_cli;
 
 namespace {
 
-constexpr const char* usage_text = R"(usage: betterprompt COMMAND [ARGS] [OPTIONS]
-commands:
-  whoami                      who the API key belongs to
-  credits                     the credit balance
-  resources                   models and their run options
-  search QUERY [--prompts] [--type T] [--author A]
-                              skills (or, with --prompts, published prompts) matching QUERY
-  skill NAME [--version V]    one skill with its SKILL.md
-  prompt ID [--version V]     a prompt's latest (or pinned) version and its inputs
-  run VERSION_ID [--input k=v]... [--image PATH|URL]... [--run-option k=v]... [--model M]
-                 [--no-wait] [--timeout S]
-                              runs a prompt version and waits for the result
-  get RUN_ID                  a run as it is now
-  wait RUN_ID [--timeout S]   waits for a run to finish
-  runs [--status S] [--since UNIX_SECONDS] [--limit N] [--all]
-                              past runs, newest first
-  batch IN.jsonl OUT.jsonl [--concurrency N] [--reconcile-grace-ms N]
-                              one run per input line {"id", "promptVersionId", "textInputs",
-                              "imageInputs", "runOptions", "runModel"}; resumable: rerun the
-                              same command, nothing is created twice; a create whose answer was
-                              lost is reconciled (its run found, or the row left unresolved or
-                              ambiguous); the first Ctrl-C lets the creates already sent finish,
-                              a second aborts them
-  reconcile OUT.jsonl [--reconcile-grace-ms N]
-                              finds the runs of a batch's rows whose create may have made one
-                              (a rerun of the batch does it first), and lists the runs of the
-                              batch's window that no row claims ("unclaimed, billed")
-options:
-  --json                      the API's data as JSON (one object per line for lists)
-  --api-key-file FILE         the key (default: BETTERPROMPT_API_KEY); never a key on the command line
-  --base-url URL              the API (default: BETTERPROMPT_BASE_URL, else the real API)
-  --ca-file FILE              trust this CA (a private one, e.g. the emulator's --ca-out)
-exit status: 0 success, 1 API or network error, 2 usage error, 3 the run failed (batch: a row
-             failed), 4 timeout, 5 batch: rows whose run may exist (unresolved), 6 batch: rows
-             whose run is one of several candidates (ambiguous), 130 interrupted
-)";
-
 bp::client_options client_options_of(const arguments& args) {
   bp::client_options options;  // BETTERPROMPT_API_KEY, BETTERPROMPT_BASE_URL, the proxy variables
   if (auto file = args.option("--api-key-file")) {
@@ -71,30 +35,52 @@ bp::client_options client_options_of(const arguments& args) {
 }
 
 /// Prints what ended a command and returns its exit status.
-int report_failure(std::exception_ptr failure, bool was_interrupted, const std::string& run_id) {
-  const std::string resume =
-      run_id.empty() ? std::string() : "; the run goes on: betterprompt wait " + run_id;
+int report_failure(context& ctx, std::exception_ptr failure, bool was_interrupted) {
+  ctx.progress->stop();  // the line is cleared: what follows starts on its own line
+  const std::string& run_id = ctx.current_run;
   try {
     std::rethrow_exception(failure);
   } catch (const usage_error& e) {
     std::cerr << "betterprompt: " << e.what() << "\n";
     return usage;
-  } catch (const boost::system::system_error& e) {
-    // The SDK's errors (error_with_diagnostics, whose what() names the request id), and the
-    // tool's own waits (timers) ended by Ctrl-C.
+  } catch (const bp::error_with_diagnostics& e) {
     const int status = was_interrupted ? interrupted : exit_status_of(e.code());
-    if (status == interrupted) {
-      std::cerr << "betterprompt: interrupted" << resume << "\n";
-    } else {
-      std::cerr << "betterprompt: " << e.what() << "\n";
-      if (status == timed_out && !resume.empty())
-        std::cerr << "betterprompt: " << resume.substr(2) << "\n";
-    }
+    if (status == interrupted)
+      std::cerr << "betterprompt: interrupted\n";
+    else
+      report_error(ctx, e.code(), e.get_diagnostics());
+    if ((status == interrupted || status == timed_out) && !run_id.empty())
+      std::cerr << "betterprompt: the run goes on: betterprompt wait " << run_id << "\n";
+    return status;
+  } catch (const boost::system::system_error& e) {
+    // The tool's own waits (timers) ended by Ctrl-C.
+    const int status = was_interrupted ? interrupted : exit_status_of(e.code());
+    std::cerr << "betterprompt: " << (status == interrupted ? "interrupted" : e.what()) << "\n";
     return status;
   } catch (const std::exception& e) {
     std::cerr << "betterprompt: " << e.what() << "\n";
   }
   return api_or_network_error;
+}
+
+int print_version(const arguments& args) {
+  std::string base_url;
+  try {
+    base_url = client_options_of(args).base_url;
+  } catch (const usage_error&) {
+  }
+  std::cout << "betterprompt " << BETTERPROMPT_VERSION_STRING << " (betterprompt-cpp library "
+            << BETTERPROMPT_VERSION_STRING << ", BetterPrompt API v1)\nAPI base URL: " << base_url
+            << "\n";
+  return success;
+}
+
+/// The client's event hook: the progress line, then BETTERPROMPT_LOG's logger when it is set.
+void hook_events(bp::client_options& options, progress_line& progress) {
+  options.on_event = [log = std::move(options.on_event), &progress](const bp::event& e) {
+    if (log) log(e);
+    progress.on_event(e);
+  };
 }
 
 }  // namespace
@@ -103,24 +89,47 @@ int main(int argc, char** argv) {
   arguments args;
   try {
     args = parse_arguments(argc, argv);
-    if (args.flag("--help") || args.command == "help") {
-      std::cout << usage_text;
+    if (args.command == "help" && !args.positional.empty()) {
+      const command_spec* spec = find_command(args.positional[0]);
+      if (!spec) {
+        std::vector<std::string> names;
+        for (const auto& c : commands()) names.emplace_back(c.name);
+        throw usage_error("unknown command '" + args.positional[0] + "'" +
+                          did_you_mean(args.positional[0], names));
+      }
+      std::cout << help_text(*spec);
       return success;
     }
+    if (args.flag("--help") || args.command == "help") {
+      std::cout << (args.spec && args.command != "help" ? help_text(*args.spec) : usage_text());
+      return success;
+    }
+    if (args.flag("--version")) return print_version(args);
   } catch (const usage_error& e) {
-    std::cerr << "betterprompt: " << e.what() << "\n" << usage_text;
+    std::cerr << "betterprompt: " << e.what() << "\nbetterprompt: see 'betterprompt "
+              << (args.spec ? "help " + args.command : std::string("--help")) << "'\n";
     return usage;
   }
   asio::io_context ioc{1};  // one thread runs it: the client needs no strands
   int status = api_or_network_error;
+  progress_line progress(on_terminal());
   try {
-    bp::client c(ioc, client_options_of(args));
+    bp::client_options options = client_options_of(args);
+    if (args.spec->needs_key && options.api_key.empty())
+      throw usage_error(
+          "BETTERPROMPT_API_KEY is not set; export it, or pass --api-key-file FILE (against the "
+          "emulator, the demo key: BETTERPROMPT_API_KEY=bp-emulator-key)");
+    hook_events(options, progress);
+    bp::client c(ioc, std::move(options));
     context ctx{c, args, args.flag("--json")};
+    ctx.verbose = args.flag("--verbose");
+    ctx.progress = &progress;
     asio::cancellation_signal cancel;
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     bool was_interrupted = false;
     int interruptions = 0;
-    // Every signal is handled: the batch drains on the first and aborts on the second.
+    // Every signal is handled: the batch drains on the first and aborts on the second; run
+    // cancels its own create and wait, to say what the interruption left behind.
     std::function<void(boost::system::error_code, int)> on_signal =
         [&](boost::system::error_code ec, int) {
           if (ec) return;
@@ -136,15 +145,12 @@ int main(int argc, char** argv) {
         ioc, run_command(ctx),
         asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr failure, int result) {
           signals.cancel();
-          if (!failure) {
-            status = result;
-            return;
-          }
-          status = report_failure(failure, was_interrupted, ctx.current_run);
+          progress.stop();
+          status = failure ? report_failure(ctx, failure, was_interrupted) : result;
         }));
     ioc.run();
-  } catch (const bp::error_with_diagnostics& e) {
-    std::cerr << "betterprompt: " << e.what() << "\n";
+  } catch (const bp::error_with_diagnostics& e) {  // the options: a malformed base URL, …
+    report_error(args.flag("--verbose"), "", e.code(), e.get_diagnostics());
     return exit_status_of(e.code());
   } catch (const usage_error& e) {
     std::cerr << "betterprompt: " << e.what() << "\n";

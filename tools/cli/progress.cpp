@@ -1,74 +1,121 @@
 // SPDX-License-Identifier: BSL-1.0
-// Waiting for a run with progress.
+// The progress line of `run` and `wait`.
 #include "progress.hpp"
 
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <iomanip>
+#include <iostream>
 #include <sstream>
 
 namespace betterprompt_cli {
 
 namespace bp = betterprompt;
 namespace asio = boost::asio;
-using clock = std::chrono::steady_clock;
 
 bool on_terminal() { return ::isatty(STDOUT_FILENO) == 1 && ::isatty(STDERR_FILENO) == 1; }
 
 namespace {
-std::string seconds_text(clock::duration d) {
+std::string seconds_text(std::chrono::steady_clock::duration d) {
   std::ostringstream text;
-  text << std::fixed << std::setprecision(1) << std::chrono::duration<double>(d).count() << " s";
+  text << std::fixed << std::setprecision(1)
+       << std::max(0.0, std::chrono::duration<double>(d).count()) << " s";
   return text.str();
 }
 }  // namespace
 
-asio::awaitable<bp::run> wait_with_progress(context& ctx, std::string run_id,
-                                            std::chrono::seconds timeout) {
-  static constexpr const char* frames[] = {"|", "/", "-", "\\"};
-  const bool terminal = on_terminal();
-  const auto start = clock::now();
-  const auto deadline = timeout.count() > 0 ? start + timeout : clock::time_point::max();
-  auto interval = std::chrono::milliseconds(1000);
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  bp::run_status shown = bp::run_status::unknown;
-  for (int frame = 0;;) {
-    std::string id = run_id;
-    bp::run r = co_await bp::get_run(ctx.client, std::move(id));
-    if (r.status != shown && !terminal)
-      std::cerr << "run " << run_id << ": " << bp::to_string(r.status) << " after "
-                << seconds_text(clock::now() - start) << std::endl;
-    shown = r.status;
-    if (r.finished()) {
-      if (terminal) std::cerr << "\r\033[K" << std::flush;
-      co_return r;
-    }
-    const auto next_poll = clock::now() + interval;
-    if (next_poll > deadline) {
-      if (terminal) std::cerr << "\r\033[K" << std::flush;
-      bp::diagnostics diag;
-      diag.message = "run " + run_id + " did not finish within " + seconds_text(timeout) +
-                     " (last status: " + std::string(bp::to_string(r.status)) + ")";
-      diag.data = {{"runId", run_id}, {"lastStatus", bp::to_string(r.status)}};
-      throw bp::error_with_diagnostics(bp::error::wait_timeout, std::move(diag));
-    }
-    interval = std::min(std::chrono::milliseconds(10000),
-                        std::chrono::milliseconds(static_cast<long>(interval.count() * 1.5)));
-    while (clock::now() < next_poll) {
-      if (terminal)
-        std::cerr << "\r\033[K" << frames[frame++ % 4] << " run " << run_id << " "
-                  << bp::to_string(r.status) << ", " << seconds_text(clock::now() - start)
-                  << ", next poll in " << seconds_text(next_poll - clock::now()) << std::flush;
-      timer.expires_at(terminal ? std::min(next_poll, clock::now() + std::chrono::milliseconds(100))
-                                : next_poll);
-      co_await timer.async_wait(asio::use_awaitable);
-    }
+std::string progress_line::elapsed() const { return seconds_text(clock::now() - start_); }
+
+void progress_line::start(std::string run_id) {
+  start_ = clock::now();
+  shown_ = true;
+  run_id_ = std::move(run_id);
+  phase_ = run_id_.empty() ? phase::creating : phase::waiting;
+  if (phase_ == phase::creating)
+    say("creating the run (the API may hold the create for up to 2 minutes)");
+  draw();
+}
+
+void progress_line::on_event(const bp::event& e) {
+  if (!shown_) return;
+  if (e.kind == bp::event_kind::create_sent && phase_ != phase::creating) {
+    phase_ = phase::creating;
+    say("creating the run again (the API may hold the create for up to 2 minutes)");
+  } else if (e.kind == bp::event_kind::create_settled && !e.run_id.empty()) {
+    run_id_ = std::string(e.run_id);
+    phase_ = phase::waiting;
+    say("run " + run_id_ + ": created after " + elapsed());
   }
+  draw();
+}
+
+void progress_line::polled(const bp::run& r, std::chrono::milliseconds next_poll_in) {
+  if (!shown_) return;
+  if (run_id_.empty()) run_id_ = r.run_id;
+  phase_ = phase::waiting;
+  next_poll_ = clock::now() + next_poll_in;
+  const std::string status(bp::to_string(r.status));
+  if (status != status_) say("run " + run_id_ + ": " + status + " after " + elapsed());
+  status_ = status;
+  draw();
+}
+
+void progress_line::reconciling() {
+  shown_ = true;
+  phase_ = phase::reconciling;
+  say("the create's outcome is unknown: looking for its run");
+  draw();
+}
+
+void progress_line::stop() {
+  if (terminal_ && shown_) std::cerr << "\r\033[K" << std::flush;
+  shown_ = false;
+  phase_ = phase::idle;
+  if (timer_) timer_->cancel();
+}
+
+void progress_line::say(const std::string& line) {
+  if (!terminal_) std::cerr << line << std::endl;
+}
+
+void progress_line::draw() {
+  if (!terminal_ || !shown_) return;
+  static constexpr const char* frames[] = {"|", "/", "-", "\\"};
+  std::cerr << "\r\033[K" << frames[frame_++ % 4] << ' ';
+  switch (phase_) {
+    case phase::creating:
+      std::cerr << "creating the run, " << elapsed() << " (the API may hold it up to 2 min)";
+      break;
+    case phase::waiting:
+      std::cerr << "run " << run_id_ << ' ' << (status_.empty() ? "created" : status_) << ", "
+                << elapsed();
+      if (next_poll_ > clock::now())
+        std::cerr << ", next poll in " << seconds_text(next_poll_ - clock::now());
+      break;
+    case phase::reconciling:
+      std::cerr << "looking for the run of an unanswered create, " << elapsed();
+      break;
+    case phase::idle:
+      break;
+  }
+  std::cerr << std::flush;
+}
+
+asio::awaitable<void> progress_line::animate() {
+  if (!terminal_) co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer_ = &timer;
+  while (shown_) {
+    timer.expires_after(std::chrono::milliseconds(100));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    draw();
+  }
+  timer_ = nullptr;
 }
 
 }  // namespace betterprompt_cli

@@ -54,6 +54,20 @@ struct outcome_handler {
 template <class Handler, class T>
 inline constexpr bool is_handler_adapter<outcome_handler<Handler, T>> = true;
 
+/// initiate_composed's body, for a token that fits `Signature`.
+template <class T, class Signature, bool throws, class Launch, class CompletionToken>
+auto initiate_fitting(Launch launch, diagnostics* out, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, Signature>(
+      [](auto handler, Launch launch, diagnostics* out) {
+        using handler_type = std::decay_t<decltype(handler)>;
+        if constexpr (throws)
+          launch(outcome_handler<diagnostics_handler<handler_type>, T>{{std::move(handler)}, out});
+        else
+          launch(outcome_handler<handler_type, T>{std::move(handler), out});
+      },
+      token, std::move(launch), out);
+}
+
 /// Starts a composed operation for `token`. `launch(token2)` starts it with completion
 /// void(error_code, outcome<T>); the caller sees void(error_code, T). The default token sees
 /// void(std::exception_ptr, T) through a with_diagnostics adapter: the awaiting coroutine gets
@@ -64,16 +78,17 @@ auto initiate_composed(Launch launch, diagnostics* out, CompletionToken&& token)
   constexpr bool throws = std::is_same_v<std::decay_t<CompletionToken>, default_completion_token_t>;
   using signature =
       std::conditional_t<throws, void(std::exception_ptr, T), void(boost::system::error_code, T)>;
-  if (out) *out = diagnostics{};
-  return boost::asio::async_initiate<CompletionToken, signature>(
-      [](auto handler, Launch launch, diagnostics* out) {
-        using handler_type = std::decay_t<decltype(handler)>;
-        if constexpr (throws)
-          launch(outcome_handler<diagnostics_handler<handler_type>, T>{{std::move(handler)}, out});
-        else
-          launch(outcome_handler<handler_type, T>{std::move(handler), out});
-      },
-      token, std::move(launch), out);
+  // A handler of another shape is named here, in one line, instead of deep inside Asio.
+  constexpr bool fits = boost::asio::completion_token_for<CompletionToken, signature>;
+  static_assert(fits,
+                "betterprompt: this completion token does not fit the operation: a callback must "
+                "be callable as void(boost::system::error_code, T), T being the operation's "
+                "result (run, prompt, skill, ...); see the README's 'Completion tokens'");
+  if constexpr (fits) {
+    if (out) *out = diagnostics{};
+    return initiate_fitting<T, signature, throws>(std::move(launch), out,
+                                                  std::forward<CompletionToken>(token));
+  }
 }
 
 /// True for the types an operation's trailing token parameter accepts: anything but its other

@@ -79,6 +79,10 @@ class wait_operation final : public registered_operation,
     diagnostics diag;
   };
   std::unique_ptr<last_failure> last_failure_;
+  /// wait_options::on_poll, behind a pointer for the same reason: most waits have none.
+  using poll_hook = std::function<void(const run&, std::chrono::milliseconds)>;
+  std::unique_ptr<poll_hook> on_poll_;
+  void report_poll(const run& r, std::chrono::milliseconds next_poll_in) noexcept;
   boost::asio::steady_timer timer_;
   /// The pending sleep's memory (see inline_handler_memory): its size fits the timer's operation
   /// on the supported compilers; a larger one falls back to the heap.

@@ -18,24 +18,41 @@ namespace detail {
   diag.data = {{"field", std::move(field)}};
   throw error_with_diagnostics(error::invalid_input, std::move(diag));
 }
+
+// "a, b, c": the names of `items` (inputs, select options), for a message; "none" when empty.
+template <class Items, class Name>
+std::string joined(const Items& items, Name name) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ", ";
+    out += name(item);
+  }
+  return out.empty() ? "none" : out;
+}
+template <class Items>
+std::string names_of(const Items& items) {
+  return joined(items, [](const auto& item) -> const std::string& { return item.name; });
+}
 }  // namespace detail
 
 BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& request) {
   const auto& fields = p.inputs.text_inputs;
+  // Unknown names first: a misspelt name is also a missing one, and the misspelling is the cause.
+  for (const auto& input : request.text_inputs) {
+    const std::string& name = input.first;  // named: clang 14 cannot capture a structured binding
+    const bool known = std::any_of(fields.begin(), fields.end(),
+                                   [&](const input_field& f) { return f.name == name; });
+    if (!known)
+      detail::throw_invalid_input("unknown text input '" + name + "' for prompt '" + p.title +
+                                      "' (inputs: " + detail::names_of(fields) + ")",
+                                  "inputs.textInputs." + name);
+  }
   for (const auto& field : fields) {
     const auto it = request.text_inputs.find(field.name);
     if (field.required && (it == request.text_inputs.end() || it->second.empty()))
       detail::throw_invalid_input(
           "missing required text input '" + field.name + "' of prompt '" + p.title + "'",
           "inputs.textInputs." + field.name);
-  }
-  for (const auto& input : request.text_inputs) {
-    const std::string& name = input.first;  // named: clang 14 cannot capture a structured binding
-    const bool known = std::any_of(fields.begin(), fields.end(),
-                                   [&](const input_field& f) { return f.name == name; });
-    if (!known)
-      detail::throw_invalid_input("unknown text input '" + name + "' for prompt '" + p.title + "'",
-                                  "inputs.textInputs." + name);
   }
   const auto expected = static_cast<std::size_t>(std::max(p.inputs.image_count, 0));
   if (request.image_inputs.size() != expected)
@@ -63,7 +80,10 @@ inline void check_select(const skill& s, const skill_variable& var, const std::s
   for (std::string_view part : parts)
     if (!var.find_value(part))
       throw_invalid_input("'" + std::string(part) + "' is not an option of input '" + var.name +
-                              "' of skill '" + s.name + "'",
+                              "' of skill '" + s.name + "' (options: " +
+                              joined(var.options,
+                                     [](const auto& o) -> const std::string& { return o.value; }) +
+                              ")",
                           field);
   const auto count = static_cast<std::int64_t>(parts.size());
   if (var.min_selected && count < *var.min_selected)
@@ -83,13 +103,23 @@ inline void check_option(const model_info& m, const std::string& key, const std:
                         "runOptions." + key);
   if (!option->accepts(value))
     throw_invalid_input(
-        "run option '" + key + "' of model '" + m.model + "' does not accept '" + value + "'",
+        "run option '" + key + "' of model '" + m.model + "' does not accept '" + value +
+            "' (accepts: " + joined(option->options, [](const std::string& v) { return v; }) + ")",
         "runOptions." + key);
 }
 }  // namespace detail
 
 BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& request) {
   const auto& variables = s.input_metadata.variables;
+  for (const auto& input : request.text_inputs) {
+    const std::string& name = input.first;
+    const bool known = std::any_of(variables.begin(), variables.end(),
+                                   [&](const skill_variable& v) { return v.name == name; });
+    if (!known)
+      detail::throw_invalid_input("unknown text input '" + name + "' for skill '" + s.name +
+                                      "' (inputs: " + detail::names_of(variables) + ")",
+                                  "inputs.textInputs." + name);
+  }
   for (const auto& var : variables) {
     const auto it = request.text_inputs.find(var.name);
     const bool missing = it == request.text_inputs.end() || it->second.empty();
@@ -100,14 +130,6 @@ BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& r
                                   "inputs.textInputs." + var.name);
     }
     if (var.type == skill_variable_type::select) detail::check_select(s, var, it->second);
-  }
-  for (const auto& input : request.text_inputs) {
-    const std::string& name = input.first;
-    const bool known = std::any_of(variables.begin(), variables.end(),
-                                   [&](const skill_variable& v) { return v.name == name; });
-    if (!known)
-      detail::throw_invalid_input("unknown text input '" + name + "' for skill '" + s.name + "'",
-                                  "inputs.textInputs." + name);
   }
   const std::size_t expected = s.input_metadata.images.size();
   if (request.image_inputs.size() != expected)

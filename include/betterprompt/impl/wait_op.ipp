@@ -27,7 +27,19 @@ BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_impl> cl
       timeout_(options.timeout),
       caller_(std::move(handler), client_->executor()),
       interval_(options.poll_interval),
-      timer_(client_->executor()) {}
+      timer_(client_->executor()) {
+  if (options.on_poll) on_poll_ = std::make_unique<poll_hook>(std::move(options.on_poll));
+}
+
+BETTERPROMPT_DECL void wait_operation::report_poll(const run& r,
+                                                   std::chrono::milliseconds next_poll_in) noexcept {
+  if (!on_poll_) return;
+  try {
+    (*on_poll_)(r, next_poll_in);
+  } catch (...) {
+    // A progress display must not end the wait it shows.
+  }
+}
 
 BETTERPROMPT_DECL wait_operation::~wait_operation() {
   // First, while the object is whole: close() may be walking the registry on another thread.
@@ -99,6 +111,9 @@ BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_
   }
   const poll_step next = plan_poll(schedule_, client_->options().retry, interval_, result,
                                    retry_after, time_left_until(deadline_, clock::now()));
+  if (!ec)
+    report_poll(polled_run.value,
+                next.action == poll_action::sleep ? next.delay : std::chrono::milliseconds(0));
   switch (next.action) {
     case poll_action::done:
       return finish({}, std::move(polled_run));
