@@ -202,11 +202,18 @@ rc=0
 has "A haiku about payload"
 echo '[1]' >"$out/bad-payload.json"
 expect 2 run haiku-writer --input-payload "$out/bad-payload.json";  err_has "not a JSON object"
+# find-run over a window where its version made no run (the image prompt has not run yet).
+image_version=c7e2a4d8-6b13-4f59-a0d2-8e4b1f7c3a96
+expect 5 find-run "$image_version" --sent-at "$(date -u -d '-120 sec' +%Y-%m-%dT%H:%M:%S.000Z)" --lasted-ms 1000
+err_has "no run of $image_version was made in that window"
 # The batch takes a plain URL string as an image input.
 echo "{\"id\":\"img\",\"promptVersionId\":\"c7e2a4d8-6b13-4f59-a0d2-8e4b1f7c3a96\",\"textInputs\":{\"style\":\"dry\"},\"imageInputs\":[\"https://example.com/a.png\"]}" >"$out/img.jsonl"
 expect 0 batch "$out/img.jsonl" "$out/img-out.jsonl"
 grep -q '"runStatus":"succeeded"' "$out/img-out.jsonl" || { echo "a URL string image failed"; cat "$out/img-out.jsonl"; exit 1; }
 
+# find-run: its usage, and a window with no run in it (exit 5, "not proof").
+expect 2 find-run "$text_version";         err_has "find-run needs --sent-at TIME"
+expect 2 find-run "$text_version" --sent-at yesterday;  err_has "--sent-at takes a time"
 # The emulator's own conventions: --help on stdout with exit 0, and the demo key on start.
 "$emulator" --help >"$out/stdout" 2>"$out/stderr" || { echo "emulator --help: exit $?"; exit 1; }
 has "^usage: betterprompt-emulator"

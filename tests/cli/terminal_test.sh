@@ -53,21 +53,25 @@ wait_for '^EXIT 130$' 5
 wait_for '^betterprompt: interrupted$' 1
 wait_for '^betterprompt: the run goes on: betterprompt wait [0-9a-f-]\{36\}$' 1
 never 'next poll in'  # the progress line was cleared, not left under the message
+first_run=$(screen_of | sed -n 's/^betterprompt: the run goes on: betterprompt wait //p')
 
-# 2. Ctrl-C while the create is held: the run may exist, and the command printed finds it (and
-# only it: the first run is 2 s older than the window that command lists).
+# 2. Ctrl-C while the create is held: the run may exist, and the command printed (whole, on a
+# line of its own) finds it, not the first run of the same version.
 sleep 2
 show "$cli" run "$long_version" --input q=b
 wait_for 'creating the run, [0-2]\.[0-9] s' 3
 tmux -L "$socket" send-keys -t t C-c
 wait_for '^EXIT 130$' 5
-wait_for '^betterprompt: interrupted while the create was in flight: the run may exist$' 1
-wait_for '^betterprompt: to find it: betterprompt runs --since 20[0-9-]*T[0-9:]*Z$' 1
+wait_for '^betterprompt: interrupted while the create was in flight: the run may exist; to find it:$' 1
+wait_for "^betterprompt find-run $long_version --sent-at 20[0-9-]*T[0-9:.]*Z --lasted-ms [0-9]*$" 1
 never 'creating the run,'
-since=$(screen_of | sed -n 's/^betterprompt: to find it: betterprompt runs --since //p')
-BETTERPROMPT_API_KEY=term-key "$cli" runs --since "$since" --json >"$out/found"
-[ "$(grep -c "\"promptVersionId\":\"$long_version\"" "$out/found")" -eq 1 ] ||
-  { echo "runs --since $since does not list exactly the interrupted create's run"; cat "$out/found"; exit 1; }
+find_run=$(screen_of | grep "^betterprompt find-run ")
+rc=0
+BETTERPROMPT_API_KEY=term-key "$cli" ${find_run#betterprompt } >"$out/found" 2>"$out/found-err" || rc=$?
+[ "$rc" -eq 0 ] || { echo "$find_run: exit $rc"; cat "$out/found" "$out/found-err"; exit 1; }
+found=$(sed -n 's/^Run \([0-9a-f-]*\): .*/\1/p' "$out/found")
+[ -n "$found" ] && [ "$found" != "$first_run" ] ||
+  { echo "$find_run named '$found' (the first run: $first_run)"; cat "$out/found"; exit 1; }
 
 # 3. A batch: its bar from the start (0/3), refreshed every second before any row ends.
 for i in 1 2 3; do echo "{\"id\":\"r$i\",\"promptVersionId\":\"$long_version\",\"textInputs\":{\"q\":\"r$i\"}}"; done >"$out/in.jsonl"

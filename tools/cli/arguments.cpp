@@ -33,15 +33,16 @@ options:
   --model M               run on this model instead of the prompt's
   --timeout S             bounds the whole command, the create included (default 600; 0: none).
                           When it expires after the create was sent, the run may exist: the
-                          command looks for it (at most 30 s more) and prints it, or the command
-                          that lists the runs of that moment; exit 4 (found) or 5 (not found)
+                          command looks for it (at most 30 s more) and prints it (exit 4), the
+                          candidates (exit 6), or the find-run command to look again (exit 5)
   --no-wait               skips the polling only: the API gives no run id before it answers
                           the create, which it may hold for up to 2 minutes; a run still going
                           is printed with the command that waits for it
 Progress goes to stderr: the phase and elapsed time on a terminal, one line per change
-otherwise. Ctrl-C while creating says whether the run may exist and how to find it.)";
+otherwise. Ctrl-C while creating says that the run may exist, and the find-run command that
+finds it.)";
 
-constexpr std::array<command_spec, 14> table{{
+constexpr std::array<command_spec, 15> table{{
     {"whoami", "", "who the API key belongs to", "", "", "", 0, 0},
     {"credits", "", "the credit balance", "", "", "", 0, 0},
     {"resources", "", "models and their run options", "", "", "", 0, 0},
@@ -93,6 +94,16 @@ constexpr std::array<command_spec, 14> table{{
      "row claims (\"unclaimed, billed\").\noptions:\n"
      "  --reconcile-grace-ms N  how long after a failed create its run is looked for",
      "--reconcile-grace-ms", "", 1, 1},
+    {"find-run", "VERSION_ID --sent-at TIME [--lasted-ms N]",
+     "finds the run of a create left in doubt (run prints this command)",
+     "When a create was cut (--timeout, Ctrl-C) after its request went out, its run may exist:\n"
+     "this lists the runs of VERSION_ID made while it was in flight (and a margin), and names the\n"
+     "one no other known create claims. Exit 0 found (printed), 5 none found (a listing may lag:\n"
+     "not proof), 6 several candidates (named).\noptions:\n"
+     "  --sent-at TIME     when the create's request went out (2026-12-06T10:00:00.123Z)\n"
+     "  --lasted-ms N      how long it was in flight until cut (default 130000: as long as the\n"
+     "                     API may hold a create)",
+     "--sent-at --lasted-ms", "", 1, 1},
     {"doctor", "", "checks the base URL, the proxy, DNS, TLS, the key and the clock",
      "One line per check: ✓ passed, ✗ failed (with what to do), – does not apply. Exit 0 only\n"
      "when no check fails.",
@@ -307,7 +318,7 @@ long long parse_time(const std::string& text, std::string_view option, long long
   const int read = std::sscanf(text.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &s,
                                &tail);
   const bool date_only = text.size() == 10 && read == 3;
-  const bool with_time = read >= 5 && text.size() >= 16 && (tail == 0 || tail == 'Z') && h < 24 &&
+  const bool with_time = read >= 5 && text.size() >= 16 && (tail == 0 || tail == 'Z' || tail == '.') && h < 24 &&
                          mi < 60 && s < 61;
   if (!date_only && !with_time) return fail();
   const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(mo),

@@ -27,17 +27,6 @@ void print_json(context& ctx, const T& value) {
   ctx.out << boost::json::serialize(boost::json::value_from(value)) << '\n';
 }
 
-long long number_option(const arguments& args, std::string_view name, long long min, long long max,
-                        long long fallback) {
-  const auto text = args.option(name);
-  if (!text) return fallback;
-  long long value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max)
-    throw usage_error(std::string(name) + " takes a number from " + std::to_string(min) + " to " +
-                      std::to_string(max) + ", not '" + *text + "'");
-  return value;
-}
 
 void print_prompt(context& ctx, const bp::prompt& p) {
   if (ctx.json) return print_json(ctx, p);
@@ -220,6 +209,18 @@ void print_run(context& ctx, const bp::run& r) {
             << "] " << item.data << '\n';
 }
 
+long long number_option(const arguments& args, std::string_view name, long long min, long long max,
+                        long long fallback) {
+  const auto text = args.option(name);
+  if (!text) return fallback;
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max)
+    throw usage_error(std::string(name) + " takes a number from " + std::to_string(min) + " to " +
+                      std::to_string(max) + ", not '" + *text + "'");
+  return value;
+}
+
 std::chrono::seconds seconds_option(const arguments& args, std::string_view name, long fallback) {
   return std::chrono::seconds(number_option(args, name, 0, 86400 * 7, fallback));
 }
@@ -277,7 +278,7 @@ asio::awaitable<int> run_command(context& ctx) {
       {"search", &search}, {"skill", &skill},     {"prompt", &prompt},
       {"run", &run_run},   {"get", &get},         {"wait", &run_wait},
       {"runs", &runs},     {"batch", &run_batch}, {"reconcile", &run_reconcile},
-      {"doctor", &run_doctor}};
+      {"find-run", &run_find_run}, {"doctor", &run_doctor}};
   const std::string& c = ctx.args.command;
   for (const auto& [name, body] : commands) {
     if (name != c) continue;

@@ -64,6 +64,11 @@ void report_error(const context& ctx, const boost::system::error_code& ec,
 void report_error(bool verbose, std::string_view subject, const boost::system::error_code& ec,
                   const betterprompt::diagnostics& diag);
 
+/// A whole number from option `name`, in [min, max] (`fallback` when absent); a usage_error
+/// otherwise.
+long long number_option(const arguments& args, std::string_view name, long long min, long long max,
+                        long long fallback);
+
 /// A whole number of seconds from option `name` (0 to 7 days; `fallback` when absent).
 std::chrono::seconds seconds_option(const arguments& args, std::string_view name, long fallback);
 
@@ -83,6 +88,8 @@ betterprompt::run_request request_from_json(const boost::json::object& line);
 /// `run` and `wait` (run.cpp).
 boost::asio::awaitable<int> run_run(context& ctx);
 boost::asio::awaitable<int> run_wait(context& ctx);
+/// `find-run`: reconcile_create for a create another process left in doubt (run.cpp).
+boost::asio::awaitable<int> run_find_run(context& ctx);
 /// `doctor` (doctor.cpp).
 boost::asio::awaitable<int> run_doctor(context& ctx);
 

@@ -15,7 +15,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
 
-#include <ctime>
+#include <betterprompt/timestamps.hpp>
+
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -133,13 +134,13 @@ asio::awaitable<void> validate(context& ctx, const target& t, const bp::run_requ
   bp::validate_run_options(r, request);
 }
 
-std::string iso_time(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+/// The command that looks for the run of a create that may have made one, in another process.
+/// (Printed on a line of its own: about 110 columns.)
+std::string find_run_command(const bp::create_record& record) {
+  const auto sent = record.sent_at.value_or(record.failed_at);
+  const auto lasted = std::chrono::ceil<std::chrono::milliseconds>(record.failed_at - sent);
+  return "betterprompt find-run " + record.prompt_version_id + " --sent-at " +
+         bp::to_iso8601(sent) + " --lasted-ms " + std::to_string(std::max<long long>(0, lasted.count()));
 }
 
 /// A deadline's cancellation, shared with the timer's handler and the interrupt hook, which may
@@ -176,9 +177,7 @@ asio::awaitable<int> reconcile_cut_create(context& ctx, const bp::create_record&
   cut->over = true;
   ctx.on_interrupt = nullptr;
   ctx.progress->stop();
-  const std::string look =
-      "betterprompt runs --since " + iso_time(record.sent_at.value_or(record.failed_at) -
-                                              std::chrono::seconds(1));
+  const std::string look = find_run_command(record);
   if (!ec && found.status == bp::reconcile_status::found) {
     ctx.current_run = found.run->run_id;
     std::cerr << "betterprompt: timed out; the create made run " << found.run->run_id << " ("
@@ -198,7 +197,7 @@ asio::awaitable<int> reconcile_cut_create(context& ctx, const bp::create_record&
   std::cerr << (interrupted_here ? " (interrupted while looking for it)"
                 : ec             ? " (looking for it failed: " + diag.message + ")"
                                  : " (none found yet: " + found.reason + ")")
-            << "\nbetterprompt: to look again: " << look << "\n";
+            << "\nbetterprompt: to look again:\n" << look << "\n";
   co_return interrupted_here ? interrupted : unresolved;
 }
 
@@ -318,11 +317,9 @@ asio::awaitable<int> run_run(context& ctx) {
   if (timer_fired && ec == asio::error::operation_aborted && may_exist)
     co_return co_await reconcile_cut_create(ctx, *diag.create);
   if (ec == asio::error::operation_aborted && may_exist) {
-    std::cerr << "betterprompt: interrupted while the create was in flight: the run may exist\n"
-              << "betterprompt: to find it: betterprompt runs --since "
-              << iso_time(diag.create->sent_at.value_or(diag.create->failed_at) -
-                          std::chrono::seconds(1))
-              << "\n";
+    std::cerr << "betterprompt: interrupted while the create was in flight: the run may exist; "
+                 "to find it:\n"
+              << find_run_command(*diag.create) << "\n";
     co_return interrupted;
   }
   if (timer_fired && ec == asio::error::operation_aborted) {
@@ -336,6 +333,44 @@ asio::awaitable<int> run_run(context& ctx) {
     co_return status;
   }
   throw bp::error_with_diagnostics(ec, std::move(diag));
+}
+
+asio::awaitable<int> run_find_run(context& ctx) {
+  bp::create_record record;
+  record.outcome = bp::create_outcome::unknown;
+  record.prompt_version_id = ctx.args.positional[0];
+  const auto time_of = [&](std::string_view option) {
+    const auto text = ctx.args.option(option);
+    const auto when = text ? bp::from_iso8601(*text) : std::nullopt;
+    if (text && !when)
+      throw usage_error(std::string(option) + " takes a time as run and find-run print it "
+                        "(2026-12-06T10:00:00.123Z, UTC), not '" + *text + "'");
+    return when;
+  };
+  record.sent_at = time_of("--sent-at");
+  if (!record.sent_at) throw usage_error("find-run needs --sent-at TIME");
+  // Without --lasted-ms: as long as the API may hold a create.
+  record.failed_at = *record.sent_at + std::chrono::milliseconds(number_option(
+                                           ctx.args, "--lasted-ms", 0, 3600000, 130000));
+  bp::diagnostics diag;
+  bp::reconcile_options options;
+  auto [ec, found] = co_await bp::reconcile_create(ctx.client, record, options, diag,
+                                                   asio::as_tuple(asio::use_awaitable));
+  if (ec) throw bp::error_with_diagnostics(ec, std::move(diag));
+  if (found.status == bp::reconcile_status::found) {
+    print_run(ctx, *found.run);
+    co_return success;
+  }
+  if (found.status == bp::reconcile_status::ambiguous) {
+    std::cerr << "betterprompt: the run, if any, is one of:";
+    for (const auto& id : found.candidates) std::cerr << ' ' << id;
+    std::cerr << " (" << found.reason << ")\n";
+    co_return ambiguous;
+  }
+  std::cerr << "betterprompt: no run of " << record.prompt_version_id
+            << " was made in that window (" << found.reason
+            << "); a listing may lag: this is not proof\n";
+  co_return unresolved;
 }
 
 asio::awaitable<int> run_wait(context& ctx) {
