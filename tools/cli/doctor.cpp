@@ -12,6 +12,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <array>
 #include <cstdlib>
 
 namespace betterprompt_cli {
@@ -39,8 +40,11 @@ std::string source_of_base_url(const arguments& args) {
 }
 
 std::string proxy_variable(bool tls) {
-  for (const char* name : tls ? std::initializer_list<const char*>{"https_proxy", "HTTPS_PROXY"}
-                              : std::initializer_list<const char*>{"http_proxy", "HTTP_PROXY"})
+  // Arrays with static storage: a ternary over two initializer lists leaves the loop iterating
+  // an array that died with the full expression (ASan: stack-use-after-scope).
+  static constexpr std::array<const char*, 2> https{"https_proxy", "HTTPS_PROXY"};
+  static constexpr std::array<const char*, 2> http{"http_proxy", "HTTP_PROXY"};
+  for (const char* name : tls ? https : http)
     if (const char* v = std::getenv(name); v && *v) return name;
   return {};
 }
