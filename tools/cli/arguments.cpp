@@ -193,6 +193,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return best.empty() ? std::string() : "; did you mean '" + best + "'?";
 }
 
+usage_error unknown_command(std::string_view name) {
+  std::vector<std::string> names;
+  for (const auto& spec : table) names.emplace_back(spec.name);
+  return usage_error("unknown command '" + std::string(name) + "'" + did_you_mean(name, names));
+}
+
 arguments parse_arguments(int argc, char** argv) {
   arguments out;
   bool options_ended = false;
@@ -237,11 +243,7 @@ arguments parse_arguments(int argc, char** argv) {
     } else if (out.command.empty()) {
       out.command = arg;
       out.spec = find_command(arg);
-      if (!out.spec) {
-        std::vector<std::string> names;
-        for (const auto& spec : table) names.emplace_back(spec.name);
-        throw usage_error("unknown command '" + arg + "'" + did_you_mean(arg, names));
-      }
+      if (!out.spec) throw unknown_command(arg);
     } else {
       out.positional.push_back(arg);
     }

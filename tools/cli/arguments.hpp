@@ -83,6 +83,9 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
 /// "; did you mean 'x'?" for the closest candidate, or empty.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+/// "unknown command 'NAME'", with what was meant when it is close.
+usage_error unknown_command(std::string_view name);
+
 /// "k=v" → {k, v}; a usage_error naming `option` otherwise.
 std::pair<std::string, std::string> key_value(const std::string& text, std::string_view option);
 

@@ -91,12 +91,7 @@ int main(int argc, char** argv) {
     args = parse_arguments(argc, argv);
     if (args.command == "help" && !args.positional.empty()) {
       const command_spec* spec = find_command(args.positional[0]);
-      if (!spec) {
-        std::vector<std::string> names;
-        for (const auto& c : commands()) names.emplace_back(c.name);
-        throw usage_error("unknown command '" + args.positional[0] + "'" +
-                          did_you_mean(args.positional[0], names));
-      }
+      if (!spec) throw unknown_command(args.positional[0]);
       std::cout << help_text(*spec);
       return success;
     }

@@ -39,14 +39,9 @@ class progress_line {
   /// Redraws the line every 100 ms while shown, on a terminal; returns at once otherwise.
   boost::asio::awaitable<void> animate();
 
-  /// The run created or waited for ("" before the create answered).
-  const std::string& run_id() const noexcept { return run_id_; }
-  /// True while a create was sent and has not answered.
-  bool creating() const noexcept { return phase_ == phase::creating; }
+ private:
   /// Seconds since start(), as shown.
   std::string elapsed() const;
-
- private:
   enum class phase { idle, creating, waiting, reconciling };
   void draw();
   void say(const std::string& line);
