@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: BSL-1.0
 # Builds and runs a consumer project three ways: add_subdirectory of this checkout, FetchContent
 # from a file:// clone of its HEAD, and find_package from a prefix `cmake --install` filled from
-# BUILD_DIR (default build/, configured by scripts/setup). Run from CI after scripts/test.
+# BUILD_DIR (default build/, configured by scripts/setup; a Debug build, which a Release project
+# must be refused). Run from CI after scripts/test.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 build_dir=${BUILD_DIR:-build}
 export CXX=${CXX:-g++}
 work=$(mktemp -d)
-emulator_pid=""
-trap 'kill "$emulator_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
 
 run_consumer() {  # run_consumer NAME cmake-args...
   local name=$1
@@ -57,31 +57,33 @@ for expected in include/betterprompt/client.hpp include/betterprompt/version.hpp
                 include/betterprompt/testing/emulator.hpp lib/libbetterprompt.a \
                 lib/cmake/betterprompt/betterprompt-config.cmake \
                 lib/cmake/betterprompt/betterprompt-config-version.cmake \
-                bin/betterprompt-emulator bin/betterprompt share/doc/betterprompt-cpp/LICENSE; do
+                lib/pkgconfig/betterprompt.pc bin/betterprompt-emulator bin/betterprompt \
+                share/doc/betterprompt-cpp/LICENSE; do
   [ -e "$work/prefix/$expected" ] || { echo "not installed: $expected"; cat "$work/install.log"; exit 1; }
 done
 "$work/prefix/bin/betterprompt-emulator" --version
+# betterprompt.pc names the prefix installed to (--prefix), not the configured one.
+grep -q "^prefix=$work/prefix\$" "$work/prefix/lib/pkgconfig/betterprompt.pc" ||
+  { echo "betterprompt.pc's prefix is not $work/prefix:"; cat "$work/prefix/lib/pkgconfig/betterprompt.pc"; exit 1; }
 run_consumer find_package -DCMAKE_PREFIX_PATH="$work/prefix"
 
-# The README's first program, as its first hour builds it (find_package), run against the
-# installed emulator; the README shows both files verbatim.
-/usr/bin/python3 - "$root" <<'PY'
-import pathlib, sys
-root = pathlib.Path(sys.argv[1])
-readme = (root / "README.md").read_text()
-for name in ["examples/hello/hello.cpp", "examples/hello/CMakeLists.txt"]:
-    assert (root / name).read_text() in readme, name + " is not in the README verbatim"
-PY
-echo "== the README's first program"
-cmake -S examples/hello -B "$work/hello" -DCMAKE_PREFIX_PATH="$work/prefix" \
-      -DCMAKE_CXX_COMPILER="$CXX" >"$work/hello.log" 2>&1 &&
-  cmake --build "$work/hello" >>"$work/hello.log" 2>&1 || { cat "$work/hello.log"; exit 1; }
-"$work/prefix/bin/betterprompt-emulator" --port 0 --quiet >"$work/emulator.url" 2>/dev/null &
-emulator_pid=$!
-for _ in $(seq 100); do [ -s "$work/emulator.url" ] && break; sleep 0.1; done
-BETTERPROMPT_API_KEY=bp-emulator-key BETTERPROMPT_BASE_URL=$(head -n1 "$work/emulator.url") \
-  "$work/hello/hello" >"$work/hello.out"
-grep -q "A haiku about the sea" "$work/hello.out" || { echo "hello printed:"; cat "$work/hello.out"; exit 1; }
+# A Release project is refused this Debug install, rather than linking it silently; it may opt
+# in. (tests/package/run.sh builds the README's first program from a Release install.)
+cat >"$work/release.cmake" <<'CMAKE'
+cmake_minimum_required(VERSION 3.25)
+project(release_check LANGUAGES CXX)
+find_package(betterprompt 0.1 REQUIRED)
+CMAKE
+mkdir -p "$work/release" && cp "$work/release.cmake" "$work/release/CMakeLists.txt"
+if cmake -S "$work/release" -B "$work/release/build" -DCMAKE_BUILD_TYPE=Release \
+         -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/release.log" 2>&1; then
+  echo "a Release project accepted a Debug-only install"; exit 1
+fi
+grep -q "holds only a Debug" "$work/release.log" || { cat "$work/release.log"; exit 1; }
+cmake -S "$work/release" -B "$work/release/build" -DCMAKE_BUILD_TYPE=Release \
+      -DBETTERPROMPT_ALLOW_DEBUG_LIBRARY=ON -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/release.log" 2>&1 ||
+  { cat "$work/release.log"; exit 1; }
+echo "== a Release project and a Debug-only install: refused, unless it opts in"
 
 # SameMajorVersion: a request for another major version is refused.
 mkdir -p "$work/major"
