@@ -4,6 +4,7 @@
 #pragma once
 
 #include <betterprompt/account.hpp>
+#include <betterprompt/blocking_client.hpp>
 #include <betterprompt/client.hpp>
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/completion.hpp>

@@ -9,6 +9,7 @@
 
 #include <betterprompt/impl/account.ipp>
 #include <betterprompt/impl/account_json.ipp>
+#include <betterprompt/impl/blocking_client.ipp>
 // In this order: call_op.ipp uses call_failures.ipp's helpers, call_exchange.ipp and
 // call_connect.ipp its step().
 // clang-format off
