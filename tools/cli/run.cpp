@@ -15,6 +15,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
 
+#include <betterprompt/detail/uuid.hpp>  // an id or a skill name: the emulator's rule
 #include <betterprompt/timestamps.hpp>
 
 #include <fstream>
@@ -32,15 +33,6 @@ namespace {
 /// How long `run` looks for the run of a create its --timeout cut after the request went out.
 constexpr std::chrono::seconds reconcile_bound{30};
 
-bool looks_like_uuid(std::string_view id) {
-  if (id.size() != 36) return false;
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? id[i] != '-' : !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
-  }
-  return true;
-}
-
 /// What `run TARGET` runs, and what its inputs are checked against.
 struct target {
   std::string prompt_version_id;
@@ -50,7 +42,7 @@ struct target {
 
 asio::awaitable<target> resolve(context& ctx, const std::string& name) {
   target t;
-  if (!looks_like_uuid(name)) {
+  if (!bp::detail::is_uuid(name)) {
     ctx.subject = "skill \"" + name + "\"";
     std::string n = name;
     bp::skill s = co_await bp::get_skill(ctx.client, std::move(n));

@@ -5,6 +5,8 @@
 #include <betterprompt/detail/json_read.hpp>
 #include <betterprompt/models/resources.hpp>
 
+#include <boost/json/value_from.hpp>
+
 #include <algorithm>
 
 namespace betterprompt {

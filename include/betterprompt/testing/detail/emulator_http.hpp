@@ -2,6 +2,7 @@
 // HTTP helpers of the emulator: envelopes, UUIDs, percent-decoding, query parameters.
 #pragma once
 
+#include <betterprompt/detail/uuid.hpp>
 #include <betterprompt/detail/url.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -54,15 +55,7 @@ inline emulated_response validation_error(std::string message, std::string_view 
   return envelope_error(422, "VALIDATION_ERROR", message, {{"field", field}});
 }
 
-inline bool is_uuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
+using betterprompt::detail::is_uuid;
 
 inline std::optional<std::string> percent_decode(std::string_view s) {
   return betterprompt::detail::percent_decoded(s);
