@@ -22,6 +22,7 @@ namespace betterprompt {
 namespace detail {
 class client_impl;
 struct client_owner;
+struct client_access;
 }  // namespace detail
 
 /// A connection to the BetterPrompt API: options, TLS context and a set of keep-alive connections.
@@ -125,10 +126,9 @@ class client {
   /// (for a server's metrics). Shared as remembered_runs() is. Thread-safe.
   BETTERPROMPT_DECL betterprompt::create_counters create_counters() const;
 
-  /// Implementation access for the library's own functions; not part of the public API.
-  const std::shared_ptr<detail::client_impl>& impl() const noexcept { return impl_; }
-
  private:
+  friend struct detail::client_access;  // the library's own functions reach the shared state
+
   client(std::shared_ptr<detail::client_impl> impl, std::shared_ptr<detail::client_owner> owner);
 
   std::shared_ptr<detail::client_impl> impl_;

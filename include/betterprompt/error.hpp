@@ -15,13 +15,13 @@
 
 namespace betterprompt {
 
-/// Error codes. `error::api_errors` mirror the API's envelope `status`; `error::client_errors`
-/// are detected by this library. Compare directly: `ec == betterprompt::error::not_found`.
+/// Error codes. `error::api_errc` mirror the API's envelope `status`; `error::client_errc`
+/// are detected by this library (named as Boost.MySQL names its codes). Compare directly: `ec == betterprompt::error::not_found`.
 /// Cancellation is reported as `boost::asio::error::operation_aborted`, as everywhere in Asio.
 namespace error {
 
 /// Errors the BetterPrompt API reported (category "betterprompt.api").
-enum api_errors {
+enum api_errc {
   bad_request = 1,   ///< 400 BAD_REQUEST_ERROR: malformed request.
   unauthorized,      ///< 401 UNAUTHORIZED_ERROR: missing, invalid or revoked API key.
   payment_required,  ///< 402 PAYMENT_REQUIRED_ERROR: not enough credits, or no Pro plan.
@@ -35,7 +35,7 @@ enum api_errors {
 };
 
 /// Errors detected on the client side (category "betterprompt.client").
-enum client_errors {
+enum client_errc {
   timeout = 1,         ///< A phase or the whole call exceeded client_options::timeouts;
                        ///< diagnostics::data = {"phase", and "runId" for run calls}.
   wait_timeout,        ///< wait_for_run's deadline passed; diagnostics::data holds the runId.
@@ -66,23 +66,29 @@ enum client_errors {
   reconcile_failed,
 };
 
-/// The category of api_errors.
+/// The category of api_errc.
 BETTERPROMPT_DECL const boost::system::error_category& get_api_category() noexcept;
-/// The category of client_errors.
+/// The category of client_errc.
 BETTERPROMPT_DECL const boost::system::error_category& get_client_category() noexcept;
 
-/// Makes an error_code from an api_errors value (found by ADL for implicit conversion).
-inline boost::system::error_code make_error_code(api_errors e) noexcept {
+/// Makes an error_code from an api_errc value (found by ADL for implicit conversion).
+inline boost::system::error_code make_error_code(api_errc e) noexcept {
   return {static_cast<int>(e), get_api_category()};
 }
-/// Makes an error_code from a client_errors value (found by ADL for implicit conversion).
-inline boost::system::error_code make_error_code(client_errors e) noexcept {
+/// Makes an error_code from a client_errc value (found by ADL for implicit conversion).
+inline boost::system::error_code make_error_code(client_errc e) noexcept {
   return {static_cast<int>(e), get_client_category()};
 }
 
+/// The former name of api_errc. Deprecated in 0.2 (Boost.MySQL's naming); removed in the next
+/// minor version.
+using api_errors [[deprecated("renamed betterprompt::error::api_errc")]] = api_errc;
+/// The former name of client_errc. Deprecated in 0.2; removed in the next minor version.
+using client_errors [[deprecated("renamed betterprompt::error::client_errc")]] = client_errc;
+
 /// Maps an envelope `status` string (e.g. "NOT_FOUND_ERROR") to its code; unknown →
 /// unknown_api_error.
-BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noexcept;
+BETTERPROMPT_DECL api_errc api_error_from_status(std::string_view status) noexcept;
 
 /// A stable name for `ec`, fit for records and logs: the enumerator of this library's codes
 /// ("connection_failed", "validation", "create_outcome_unknown"), "operation_aborted" for Asio's
@@ -134,9 +140,9 @@ class error_with_diagnostics : public boost::system::system_error {
 
 namespace detail {
 /// Throws error_with_diagnostics{ec, {message}}: the one way internals report a client error.
-[[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message);
+[[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message);
 /// Throws error_with_diagnostics{ec, {message, data}}.
-[[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message,
+[[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message,
                                                        boost::json::value data);
 }  // namespace detail
 
@@ -144,9 +150,9 @@ namespace detail {
 
 namespace boost::system {
 template <>
-struct is_error_code_enum<betterprompt::error::api_errors> : std::true_type {};
+struct is_error_code_enum<betterprompt::error::api_errc> : std::true_type {};
 template <>
-struct is_error_code_enum<betterprompt::error::client_errors> : std::true_type {};
+struct is_error_code_enum<betterprompt::error::client_errc> : std::true_type {};
 }  // namespace boost::system
 
 #ifdef BETTERPROMPT_HEADER_ONLY

@@ -275,3 +275,10 @@ TEST_CASE("timestamps refuse signs, spaces and impossible dates", "[unit][time]"
   }
   CHECK(bp::from_iso8601("2024-02-29T00:00:00Z"));  // a leap day
 }
+
+// The error enums' former names remain, deprecated, as aliases of the same types (CHANGELOG).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static_assert(std::is_same_v<betterprompt::error::api_errors, betterprompt::error::api_errc>);
+static_assert(std::is_same_v<betterprompt::error::client_errors, betterprompt::error::client_errc>);
+#pragma GCC diagnostic pop

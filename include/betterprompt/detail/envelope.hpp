@@ -30,7 +30,7 @@ struct envelope {
   bool ok() const noexcept { return status == "SUCCESS" && http_status < 300; }
 };
 
-inline error::api_errors api_error_from_http(unsigned http_status) noexcept {
+inline error::api_errc api_error_from_http(unsigned http_status) noexcept {
   switch (http_status) {
     case 400:
       return error::bad_request;

@@ -20,10 +20,16 @@ namespace betterprompt::detail {
 
 class client_impl;
 
+/// The library's way into a client's shared state (client keeps it private).
+struct client_access {
+  static const std::shared_ptr<client_impl>& impl(const client& c) noexcept { return c.impl_; }
+};
+
 /// The shared state of a client; throws error::invalid_argument for a moved-from client.
 inline std::shared_ptr<client_impl> impl_of(const client& c) {
-  if (!c.impl()) throw_client_error(error::invalid_argument, "client was moved from");
-  return c.impl();
+  const auto& impl = client_access::impl(c);
+  if (!impl) throw_client_error(error::invalid_argument, "client was moved from");
+  return impl;
 }
 
 /// Completes `handler` with `args` later, never inside the initiating function: on its associated

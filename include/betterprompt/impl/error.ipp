@@ -10,14 +10,14 @@
 #include <utility>
 
 namespace betterprompt {
-namespace error {
 namespace detail {
 
-class api_category final : public boost::system::error_category {
+class api_error_category final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "betterprompt.api"; }
   std::string message(int ev) const override {
-    switch (static_cast<api_errors>(ev)) {
+    using namespace betterprompt::error;  // the enumerators
+    switch (static_cast<api_errc>(ev)) {
       case bad_request:
         return "the API rejected the request as malformed (400)";
       case unauthorized:
@@ -43,11 +43,12 @@ class api_category final : public boost::system::error_category {
   }
 };
 
-class client_category final : public boost::system::error_category {
+class client_error_category final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "betterprompt.client"; }
   std::string message(int ev) const override {
-    switch (static_cast<client_errors>(ev)) {
+    using namespace betterprompt::error;  // the enumerators
+    switch (static_cast<client_errc>(ev)) {
       case timeout:
         return "request timed out";
       case wait_timeout:
@@ -87,17 +88,19 @@ class client_category final : public boost::system::error_category {
 
 }  // namespace detail
 
+namespace error {
+
 BETTERPROMPT_DECL const boost::system::error_category& get_api_category() noexcept {
-  static const detail::api_category category;
+  static const detail::api_error_category category;
   return category;
 }
 
 BETTERPROMPT_DECL const boost::system::error_category& get_client_category() noexcept {
-  static const detail::client_category category;
+  static const detail::client_error_category category;
   return category;
 }
 
-BETTERPROMPT_DECL api_errors api_error_from_status(std::string_view status) noexcept {
+BETTERPROMPT_DECL api_errc api_error_from_status(std::string_view status) noexcept {
   if (status == "BAD_REQUEST_ERROR") return bad_request;
   if (status == "UNAUTHORIZED_ERROR") return unauthorized;
   if (status == "PAYMENT_REQUIRED_ERROR") return payment_required;
@@ -189,13 +192,13 @@ inline std::string describe(const diagnostics& diag) {
   return text;
 }
 
-BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message) {
+BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message) {
   diagnostics diag;
   diag.message = std::move(message);
   throw error_with_diagnostics(e, std::move(diag));
 }
 
-BETTERPROMPT_DECL void throw_client_error(error::client_errors e, std::string message,
+BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message,
                                           boost::json::value data) {
   diagnostics diag;
   diag.message = std::move(message);
