@@ -79,7 +79,9 @@ if cmake -S "$work/release" -B "$work/release/build" -DCMAKE_BUILD_TYPE=Release 
          -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/release.log" 2>&1; then
   echo "a Release project accepted a Debug-only install"; exit 1
 fi
-grep -q "holds only a Debug" "$work/release.log" || { cat "$work/release.log"; exit 1; }
+# CMake wraps the message at a width that depends on the path: read it as one line.
+tr -s ' \n' '  ' <"$work/release.log" | grep -q "holds only a Debug build of betterprompt::compiled" ||
+  { cat "$work/release.log"; exit 1; }
 cmake -S "$work/release" -B "$work/release/build" -DCMAKE_BUILD_TYPE=Release \
       -DBETTERPROMPT_ALLOW_DEBUG_LIBRARY=ON -DCMAKE_PREFIX_PATH="$work/prefix" >"$work/release.log" 2>&1 ||
   { cat "$work/release.log"; exit 1; }
