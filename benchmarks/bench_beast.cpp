@@ -4,7 +4,7 @@
 // limiter, retries, deadlines, cancellation, typed errors).
 #include "bench_common.hpp"
 
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>

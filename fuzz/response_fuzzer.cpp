@@ -3,8 +3,8 @@
 // mapping. The only acceptable outcome besides success is error_with_diagnostics (a typed
 // error); any other exception, a crash, a leak or undefined behaviour is a finding.
 #include <betterprompt/betterprompt.hpp>
-#include <betterprompt/detail/envelope.hpp>
-#include <betterprompt/detail/fsm/retry.hpp>
+#include <betterprompt/detail/transport/envelope.hpp>
+#include <betterprompt/detail/decisions/retry.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 
 #include <boost/asio/buffer.hpp>

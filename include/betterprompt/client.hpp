@@ -20,8 +20,8 @@
 namespace betterprompt {
 
 namespace detail {
-class client_impl;
-struct client_owner;
+class client_handle;
+struct client_closer;
 struct client_access;
 }  // namespace detail
 
@@ -129,10 +129,10 @@ class client {
  private:
   friend struct detail::client_access;  // the library's own functions reach the shared state
 
-  client(std::shared_ptr<detail::client_impl> impl, std::shared_ptr<detail::client_owner> owner);
+  client(std::shared_ptr<detail::client_handle> impl, std::shared_ptr<detail::client_closer> owner);
 
-  std::shared_ptr<detail::client_impl> impl_;
-  std::shared_ptr<detail::client_owner> owner_;  // Shared by all handles; closes on release.
+  std::shared_ptr<detail::client_handle> handle_;
+  std::shared_ptr<detail::client_closer> closer_;  // Shared by all handles; closes on release.
 };
 
 }  // namespace betterprompt

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/drain_op.hpp>
-#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/operations/drain_op.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
 
 #include <chrono>
 #include <utility>

@@ -89,6 +89,14 @@ void deliver(Handler& handler, boost::system::error_code ec, diagnostics&& diag,
 }
 
 }  // namespace detail
+namespace detail {
+/// True for the types an operation's trailing token parameter accepts: anything but its other
+/// optional arguments (so that `get_prompt(c, id, "v2")` picks the version overload).
+template <class CompletionToken, class... NotThese>
+concept token_not = (!std::is_convertible_v<CompletionToken, NotThese> && ...) &&
+                    !std::is_same_v<std::decay_t<CompletionToken>, diagnostics>;
+}  // namespace detail
+
 }  // namespace betterprompt
 
 namespace boost::asio {

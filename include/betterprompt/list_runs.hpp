@@ -3,8 +3,8 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/run.hpp>
 
@@ -37,7 +37,7 @@ class run_pager;
 namespace detail {
 /// GET /v1/runs with `options` (refused when they break the rules).
 BETTERPROMPT_DECL endpoint_call<page<run>> list_runs_call(list_runs_options options);
-struct next_page_launch;
+struct next_page_initiation;
 }  // namespace detail
 
 /// GET /v1/runs: one page of runs, newest first, with `has_more`. Completion signature
@@ -94,12 +94,12 @@ class run_pager {
   bool done() const noexcept { return done_; }
 
  private:
-  friend struct detail::next_page_launch;
+  friend struct detail::next_page_initiation;
 
   /// The rows of `read`, the page that followed the cursor; moves the cursor past them.
   BETTERPROMPT_DECL std::vector<run> advance(page<run>&& read);
 
-  std::shared_ptr<detail::client_impl> impl_;
+  std::shared_ptr<detail::client_handle> handle_;
   list_runs_options options_;
   bool done_ = false;
 };
@@ -109,7 +109,7 @@ template <class Handler>
 struct pager_handler;
 
 /// run_pager::next for initiate_composed: no rows once done, else the next page.
-struct next_page_launch {
+struct next_page_initiation {
   run_pager* pager;
 
   static std::vector<run> advance(run_pager& pager, page<run>&& read) {
@@ -123,9 +123,9 @@ struct next_page_launch {
         [](auto handler, run_pager* pager) {
           using handler_type = std::decay_t<decltype(handler)>;
           if (pager->done_)
-            return complete_later(std::move(handler), pager->impl_->executor(),
+            return complete_later(std::move(handler), pager->handle_->executor(),
                                   boost::system::error_code(), outcome<std::vector<run>>{});
-          endpoint_launch<page<run>>{pager->impl_, std::make_unique<endpoint_call<page<run>>>(
+          endpoint_initiation<page<run>>{pager->handle_, std::make_unique<endpoint_call<page<run>>>(
                                                        list_runs_call(pager->options_))}(
               pager_handler<handler_type>{std::move(handler), pager});
         },
@@ -143,7 +143,7 @@ struct pager_handler {
   void operator()(boost::system::error_code ec, outcome<page<run>> read) {
     outcome<std::vector<run>> rows;
     rows.diag = std::move(read.diag);  // on success too: what answered
-    if (!ec) rows.value = next_page_launch::advance(*pager, std::move(read.value));
+    if (!ec) rows.value = next_page_initiation::advance(*pager, std::move(read.value));
     std::move(handler)(ec, std::move(rows));
   }
 };
@@ -156,13 +156,13 @@ inline constexpr bool is_handler_adapter<pager_handler<Handler>> = true;
 template <class CompletionToken>
 requires detail::token_not<CompletionToken>
 auto run_pager::next(CompletionToken&& token) {
-  return detail::initiate_composed<std::vector<run>>(detail::next_page_launch{this}, nullptr,
+  return detail::initiate_composed<std::vector<run>>(detail::next_page_initiation{this}, nullptr,
                                                      std::forward<CompletionToken>(token));
 }
 
 template <class CompletionToken>
 auto run_pager::next(diagnostics& diag, CompletionToken&& token) {
-  return detail::initiate_composed<std::vector<run>>(detail::next_page_launch{this}, &diag,
+  return detail::initiate_composed<std::vector<run>>(detail::next_page_initiation{this}, &diag,
                                                      std::forward<CompletionToken>(token));
 }
 

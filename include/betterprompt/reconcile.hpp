@@ -6,8 +6,8 @@
 
 #include <betterprompt/client.hpp>
 #include <betterprompt/create_outcome.hpp>
-#include <betterprompt/detail/initiate.hpp>
-#include <betterprompt/detail/reconcile_op.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
+#include <betterprompt/detail/operations/reconcile_op.hpp>
 #include <betterprompt/reconcile_options.hpp>
 #include <betterprompt/reconcile_result.hpp>
 

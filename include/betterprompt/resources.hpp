@@ -4,9 +4,10 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/models/resources.hpp>
+#include <betterprompt/resource_cache.hpp>
 
 #include <boost/asio/async_result.hpp>
 
@@ -15,8 +16,6 @@
 
 namespace betterprompt {
 
-class resource_cache;
-
 namespace detail {
 /// GET /v1/resources.
 BETTERPROMPT_DECL endpoint_call<resources> get_resources_call();
@@ -24,9 +23,10 @@ BETTERPROMPT_DECL endpoint_call<resources> get_resources_call();
 /// What every copy of one resource_cache shares.
 class resource_cache_state {
  public:
-  explicit resource_cache_state(std::shared_ptr<client_impl> client) : client_(std::move(client)) {}
+  explicit resource_cache_state(std::shared_ptr<client_handle> client)
+      : client_(std::move(client)) {}
 
-  const std::shared_ptr<client_impl>& client() const noexcept { return client_; }
+  const std::shared_ptr<client_handle>& client() const noexcept { return client_; }
   /// The cached resources while they are current: fetched, not invalidated, and no response has
   /// called their hash stale since. Null otherwise.
   BETTERPROMPT_DECL std::shared_ptr<const resources> current() const;
@@ -37,14 +37,11 @@ class resource_cache_state {
   BETTERPROMPT_DECL void invalidate();
 
  private:
-  std::shared_ptr<client_impl> client_;
+  std::shared_ptr<client_handle> client_;
   mutable std::mutex mutex_;
   std::shared_ptr<const resources> cached_;  // guarded by mutex_
   bool invalidated_ = false;                 // guarded by mutex_
 };
-
-/// The shared state behind a resource_cache, for operations that read through it.
-const std::shared_ptr<resource_cache_state>& state_of(const resource_cache& cache) noexcept;
 
 /// Keeps a fetched resources in the cache, then completes the caller's handler.
 template <class Handler>
@@ -62,7 +59,7 @@ template <class Handler>
 inline constexpr bool is_handler_adapter<storing_handler<Handler>> = true;
 
 /// resource_cache::get for initiate_composed: the cached value when current, else a fetch.
-struct cached_resources_launch {
+struct cached_resources_initiation {
   std::shared_ptr<resource_cache_state> cache;
 
   template <class CompletionToken>
@@ -75,7 +72,7 @@ struct cached_resources_launch {
             return complete_later(std::move(handler), cache->client()->executor(),
                                   boost::system::error_code(), outcome<resources>{*hit, {}});
           auto client = cache->client();
-          endpoint_launch<resources>{
+          endpoint_initiation<resources>{
               std::move(client), std::make_unique<endpoint_call<resources>>(get_resources_call())}(
               storing_handler<handler_type>{std::move(handler), std::move(cache)});
         },
@@ -103,49 +100,18 @@ auto get_resources(client& c, diagnostics& diag, CompletionToken&& token = {}) {
                                std::forward<CompletionToken>(token));
 }
 
-/// The resources of one client, fetched once and fetched again only when the API says they
-/// changed. After a fetch the client announces the resources' hash on every request
-/// (`cli-agent: resources_hash=<hash>`); when a response carries `action-require:
-/// update-resources` the cached copy stops being current and the next get() fetches again.
-/// Copies share one cache. Thread-safe.
-class resource_cache {
- public:
-  /// A cache for `c`'s client (every handle of it). Throws error::invalid_argument for a
-  /// moved-from client.
-  explicit resource_cache(const client& c)
-      : state_(std::make_shared<detail::resource_cache_state>(detail::impl_of(c))) {}
-
-  /// The resources: the cached copy when current (completes without a request, never inline),
-  /// else fetched and cached. Completion signature void(error_code, resources); errors and
-  /// cancellation as get_resources.
-  template <class CompletionToken = default_completion_token_t>
+template <class CompletionToken>
   requires detail::token_not<CompletionToken>
-  auto get(CompletionToken&& token = {}) {
-    return detail::initiate_composed<resources>(detail::cached_resources_launch{state_}, nullptr,
-                                                std::forward<CompletionToken>(token));
-  }
+auto resource_cache::get(CompletionToken&& token) {
+  return detail::initiate_composed<resources>(detail::cached_resources_initiation{state_}, nullptr,
+                                              std::forward<CompletionToken>(token));
+}
 
-  /// get(), writing its diagnostics to `diag` before completing (on success
-  /// too: HTTP status, request id, attempts).
-  template <class CompletionToken = default_completion_token_t>
-  auto get(diagnostics& diag, CompletionToken&& token = {}) {
-    return detail::initiate_composed<resources>(detail::cached_resources_launch{state_}, &diag,
-                                                std::forward<CompletionToken>(token));
-  }
-
-  /// The cached resources while current (see get()); null when the next get() will fetch.
-  std::shared_ptr<const resources> current() const { return state_->current(); }
-  /// The last resources fetched, current or not; null before the first fetch.
-  std::shared_ptr<const resources> last() const { return state_->last(); }
-  /// Makes the next get() fetch.
-  void invalidate() { state_->invalidate(); }
-
- private:
-  friend const std::shared_ptr<detail::resource_cache_state>& detail::state_of(
-      const resource_cache&) noexcept;
-
-  std::shared_ptr<detail::resource_cache_state> state_;
-};
+template <class CompletionToken>
+auto resource_cache::get(diagnostics& diag, CompletionToken&& token) {
+  return detail::initiate_composed<resources>(detail::cached_resources_initiation{state_}, &diag,
+                                              std::forward<CompletionToken>(token));
+}
 
 inline const std::shared_ptr<detail::resource_cache_state>& detail::state_of(
     const resource_cache& cache) noexcept {

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/initiate.hpp>
-#include <betterprompt/detail/run_prompt_op.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
+#include <betterprompt/detail/operations/run_prompt_op.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
@@ -55,7 +55,7 @@ requires detail::token_not<CompletionToken>
 auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options,
                 CompletionToken&& token = {}) {
   return detail::initiate_composed<run>(
-      detail::run_prompt_launch(c, std::move(which), std::move(inputs), std::move(options)),
+      detail::run_prompt_initiation(c, std::move(which), std::move(inputs), std::move(options)),
       nullptr, std::forward<CompletionToken>(token));
 }
 
@@ -75,8 +75,8 @@ template <class CompletionToken = default_completion_token_t>
 auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_options options,
                 diagnostics& diag, CompletionToken&& token = {}) {
   return detail::initiate_composed<run>(
-      detail::run_prompt_launch(c, std::move(which), std::move(inputs), std::move(options)), &diag,
-      std::forward<CompletionToken>(token));
+      detail::run_prompt_initiation(c, std::move(which), std::move(inputs), std::move(options)),
+      &diag, std::forward<CompletionToken>(token));
 }
 
 }  // namespace betterprompt

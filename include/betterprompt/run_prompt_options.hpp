@@ -4,7 +4,7 @@
 
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/reconcile_options.hpp>
-#include <betterprompt/resources.hpp>
+#include <betterprompt/resource_cache.hpp>
 #include <betterprompt/wait_options.hpp>
 
 #include <map>

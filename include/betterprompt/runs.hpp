@@ -3,8 +3,8 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/models/run.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -19,7 +19,7 @@ namespace detail {
 BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request);
 /// GET /v1/runs/{run_id}; refused for an empty run_id.
 BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id);
-/// A create's failure_settler: classifies what it left behind (detail/fsm/create_outcome.hpp),
+/// A create's failure_settler: classifies what it left behind (detail/decisions/create_outcome.hpp),
 /// records it in diag.create, says it in the message, and turns the code into
 /// create_outcome_unknown or created_answer_lost where the run may or does exist.
 BETTERPROMPT_DECL void settle_create(boost::system::error_code& ec, const exchange_facts& facts,

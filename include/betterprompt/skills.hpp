@@ -4,8 +4,8 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/skill.hpp>
 

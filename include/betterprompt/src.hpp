@@ -19,6 +19,8 @@
 #include <betterprompt/impl/call_connect.ipp>
 // clang-format on
 #include <betterprompt/impl/client.ipp>
+#include <betterprompt/impl/client_state.ipp>
+#include <betterprompt/impl/connection.ipp>
 #include <betterprompt/impl/create_outcome.ipp>
 #include <betterprompt/impl/error.ipp>
 #include <betterprompt/impl/events.ipp>

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/initiate.hpp>
-#include <betterprompt/detail/wait_op.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
+#include <betterprompt/detail/operations/wait_op.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/wait_options.hpp>
 
@@ -18,8 +18,8 @@ namespace betterprompt {
 
 namespace detail {
 /// The launcher of one wait_for_run, for initiate_composed.
-struct wait_for_run_launch {
-  std::shared_ptr<client_impl> state;
+struct wait_for_run_initiation {
+  std::shared_ptr<client_handle> state;
   std::string run_id;
   wait_options options;
 
@@ -31,9 +31,9 @@ struct wait_for_run_launch {
 };
 
 /// The launcher for client `c` (throws error::invalid_argument for a moved-from client).
-inline wait_for_run_launch launch_wait_for_run(const client& c, std::string run_id,
+inline wait_for_run_initiation launch_wait_for_run(const client& c, std::string run_id,
                                                const wait_options& options) {
-  return {impl_of(c), std::move(run_id), options};
+  return {handle_of(c), std::move(run_id), options};
 }
 }  // namespace detail
 

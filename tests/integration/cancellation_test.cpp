@@ -57,17 +57,18 @@ TEST_CASE("a cancellation signal aborts an operation with operation_aborted", "[
     auto c = f.make_client();
     asio::cancellation_signal signal;
     std::exception_ptr error;
-    bool done = false;
+    event ended(f.ioc.get_executor());
+    auto arrived = request_arrives(f.emu, routes::get_prompt, f.ioc.get_executor());
     asio::co_spawn(
         f.ioc, bp::get_prompt(c, demo::text_prompt_id),
         asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e, bp::prompt) {
           error = e;
-          done = true;
+          ended.set();
         }));
-    co_await sleep_for(100ms);
+    co_await arrived->wait();  // sent; its answer is held back for 30 s
     signal.emit(asio::cancellation_type::terminal);
-    for (int i = 0; i < 100 && !done; ++i) co_await sleep_for(20ms);
-    REQUIRE(done);
+    co_await ended.wait();
+    REQUIRE(ended.is_set());
     REQUIRE(error);
     try {
       std::rethrow_exception(error);
@@ -118,15 +119,17 @@ TEST_CASE("total and partial cancellation end reads at any point", "[lifecycle][
   f.emu.set_response_delay(routes::get_prompt, 30s);
   f.run([](fixture& f) -> asio::awaitable<void> {
     bp::client c{f.ioc, f.client_options()};
-    auto read = co_await cancel_during(bp::get_prompt(c, demo::text_prompt_id),
-                                       asio::cancellation_type::total, 200ms);
+    auto read = co_await cancel_on_request(f.emu, routes::get_prompt,
+                                           bp::get_prompt(c, demo::text_prompt_id),
+                                           asio::cancellation_type::total);
     REQUIRE(read->done);
     CHECK(aborted(*read));
     bp::run pending = co_await bp::create_run(c, topic_request(running_version, "p"));
     bp::wait_options wait;
     wait.poll_interval = 50ms;
-    auto waiting = co_await cancel_during(bp::wait_for_run(c, pending.run_id, wait),
-                                          asio::cancellation_type::partial, 200ms);
+    auto waiting = co_await cancel_on_request(f.emu, routes::get_run,
+                                              bp::wait_for_run(c, pending.run_id, wait),
+                                              asio::cancellation_type::partial);
     REQUIRE(waiting->done);
     CHECK(aborted(*waiting));
     bp::run fetched = co_await bp::get_run(c, pending.run_id);  // the client is still usable
@@ -145,19 +148,22 @@ TEST_CASE("total cancellation of create_run: honoured before sending, ignored af
     bp::client c{f.ioc, opts};
     // Sent: the run may exist, so a total cancellation (no side effects allowed) cannot apply.
     auto start = std::chrono::steady_clock::now();
-    auto sent =
-        co_await cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "a")),
-                               asio::cancellation_type::total, 200ms);
+    auto sent = co_await cancel_on_request(
+        f.emu, routes::create_run,
+        bp::create_run(c, topic_request(demo::text_prompt_version_id, "a")),
+        asio::cancellation_type::total);
     REQUIRE(sent->done);
     CHECK_FALSE(sent->error);
     CHECK(elapsed_since(start) >= 1500ms);
     CHECK(f.emu.run_count() == 1);
 
     // Queued behind a slow read: nothing was sent, so it ends at once and creates nothing.
+    // The read holds the only connection: by the time its request arrives, the create queues.
+    auto read_arrived = request_arrives(f.emu, routes::get_prompt, f.ioc.get_executor());
     auto [slow_read, queued] =
         co_await (bp::get_prompt(c, demo::text_prompt_id) &&
-                  cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "b")),
-                                asio::cancellation_type::total, 200ms));
+                  cancel_when(bp::create_run(c, topic_request(demo::text_prompt_version_id, "b")),
+                              asio::cancellation_type::total, read_arrived));
     CHECK(slow_read.prompt_id == demo::text_prompt_id);
     REQUIRE(queued->done);
     CHECK(aborted(*queued));
@@ -165,9 +171,10 @@ TEST_CASE("total cancellation of create_run: honoured before sending, ignored af
 
     // Terminal cancellation always ends it, even after sending.
     start = std::chrono::steady_clock::now();
-    auto terminal =
-        co_await cancel_during(bp::create_run(c, topic_request(demo::text_prompt_version_id, "c")),
-                               asio::cancellation_type::terminal, 200ms);
+    auto terminal = co_await cancel_on_request(
+        f.emu, routes::create_run,
+        bp::create_run(c, topic_request(demo::text_prompt_version_id, "c")),
+        asio::cancellation_type::terminal);
     REQUIRE(terminal->done);
     CHECK(aborted(*terminal));
     CHECK(elapsed_since(start) < 1500ms);
@@ -189,27 +196,30 @@ TEST_CASE("run_prompt: any cancellation before the run exists, only terminal whi
 
     // Partial, while the prompt is read: nothing was created, so it ends at once.
     f.emu.set_response_delay(routes::get_prompt_version, 30s);
-    auto reading = co_await cancel_during(
+    auto reading = co_await cancel_on_request(
+        f.emu, routes::get_prompt_version,
         bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
-        asio::cancellation_type::partial, 200ms);
+        asio::cancellation_type::partial);
     REQUIRE(reading->done);
     CHECK(aborted(*reading));
     CHECK(f.emu.run_count() == 0);
     f.emu.set_response_delay(routes::get_prompt_version, 0ms);
 
     // Partial, while waiting for the run: ignored, the call completes with the finished run.
-    auto waiting = co_await cancel_during(
+    auto waiting = co_await cancel_on_request(
+        f.emu, routes::get_run,
         bp::run_prompt(c, bp::prompt_ref::version(quick_version), inputs, options),
-        asio::cancellation_type::partial, 150ms);
+        asio::cancellation_type::partial);
     REQUIRE(waiting->done);
     CHECK_FALSE(waiting->error);
     CHECK(f.emu.run_count() == 1);
 
     // Terminal, while waiting: ends at once, and the error names the run, which keeps going.
     const auto start = std::chrono::steady_clock::now();
-    auto stopped = co_await cancel_during(
+    auto stopped = co_await cancel_on_request(
+        f.emu, routes::get_run,
         bp::run_prompt(c, bp::prompt_ref::version(running_version), inputs, options),
-        asio::cancellation_type::terminal, 200ms);
+        asio::cancellation_type::terminal);
     REQUIRE(stopped->done);
     CHECK(aborted(*stopped));
     CHECK(elapsed_since(start) < 2s);

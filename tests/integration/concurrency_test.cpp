@@ -3,7 +3,7 @@
 // one-thread io_context (run under TSan in CI).
 #include "support/fixture.hpp"
 
-#include <betterprompt/detail/serial_executor.hpp>
+#include <betterprompt/detail/transport/runs_serially.hpp>
 
 #include <boost/asio/use_future.hpp>
 

@@ -49,9 +49,6 @@ struct matrix_row {
   const char* timeout_phase = "";  ///< For timeouts: diagnostics.data["phase"].
 };
 
-// The row the running test case checks: fixture::run takes captureless bodies.
-matrix_row current_row;
-
 /// Retries quickly, small body limit, short phase limits: every row ends within a few seconds.
 bp::client_options matrix_options(const fixture& f) {
   auto opts = f.client_options();
@@ -75,10 +72,11 @@ const char* route_of(operation op) {
   }
 }
 
-/// Runs `op` once with the current row's fault injected; returns its error (none on success).
-asio::awaitable<bp::result<bp::run>> run_operation(fixture& f, bp::client& c, operation op,
+/// Runs `op` once with `row`'s fault injected; returns its error (none on success).
+asio::awaitable<bp::result<bp::run>> run_operation(fixture& f, const matrix_row& row,
+                                                   bp::client& c, operation op,
                                                    const std::string& run_id) {
-  f.emu.inject_fault(route_of(op), current_row.injected);
+  f.emu.inject_fault(route_of(op), row.injected);
   if (op == operation::get_prompt) {
     auto outcome = co_await bp::as_result(bp::get_prompt(c, demo::text_prompt_id));
     if (!outcome) co_return bp::result<bp::run>(outcome.error(), outcome.get_diagnostics());
@@ -101,7 +99,7 @@ asio::awaitable<bp::result<bp::run>> run_operation(fixture& f, bp::client& c, op
   co_return outcome;
 }
 
-asio::awaitable<void> check_row(fixture& f) {
+asio::awaitable<void> check_row(fixture& f, const matrix_row& row) {
   bp::client c{f.ioc, matrix_options(f)};
   // A named array: GCC 12 mishandles initializer lists in coroutines.
   static constexpr std::array<operation, 4> operations{operation::get_prompt, operation::create_run,
@@ -119,27 +117,27 @@ asio::awaitable<void> check_row(fixture& f) {
     }
     const auto runs_before = f.emu.run_count();
     const auto start = std::chrono::steady_clock::now();
-    auto outcome = co_await run_operation(f, c, op, run_id);
+    auto outcome = co_await run_operation(f, row, c, op, run_id);
     CHECK(elapsed_since(start) < 10s);
 
     const bool is_create = op == operation::create_run;
-    const auto expected = is_create                       ? current_row.on_create.code
-                          : op == operation::wait_for_run ? current_row.on_wait
-                                                          : current_row.on_read;
+    const auto expected = is_create                       ? row.on_create.code
+                          : op == operation::wait_for_run ? row.on_wait
+                                                          : row.on_read;
     if (expected) {
       REQUIRE_FALSE(outcome.has_value());
       CHECK(outcome.error() == expected);
       const auto& diag = outcome.get_diagnostics();
-      const bool timed_out = is_create ? std::string_view(current_row.on_create.cause) == "timeout"
+      const bool timed_out = is_create ? std::string_view(row.on_create.cause) == "timeout"
                                        : expected == bp::error::timeout;
       if (timed_out) {
-        CHECK(diag.data.at("phase") == current_row.timeout_phase);
+        CHECK(diag.data.at("phase") == row.timeout_phase);
         if (!run_id.empty()) CHECK(diag.data.at("runId") == run_id.c_str());
       }
       if (is_create) {
         REQUIRE(diag.create);
-        CHECK(diag.create->outcome == current_row.on_create.outcome);
-        CHECK(diag.create->cause == current_row.on_create.cause);
+        CHECK(diag.create->outcome == row.on_create.outcome);
+        CHECK(diag.create->cause == row.on_create.cause);
         CHECK(diag.create->prompt_version_id == demo::text_prompt_version_id);
         CHECK(diag.create->sent_at.has_value());
       }
@@ -150,16 +148,17 @@ asio::awaitable<void> check_row(fixture& f) {
     }
     // Never a second run: a create is processed at most once, reads create nothing; and a create
     // said not created made none.
-    const std::size_t created = is_create && (current_row.on_create.processed || !expected) ? 1 : 0;
+    const std::size_t created = is_create && (row.on_create.processed || !expected) ? 1 : 0;
     CHECK(f.emu.run_count() == runs_before + created);
   }
 }
 
 void run_matrix_row(const matrix_row& row) {
-  current_row = row;
   fixture f(short_sync_window(20ms));
   f.emu.add_prompt(timed_prompt(running_version, 300ms));
-  f.run([](fixture& f) -> asio::awaitable<void> { co_await check_row(f); });
+  // Not a coroutine itself: it returns check_row's, which holds `row` by reference while this
+  // function waits for it.
+  f.run([&row](fixture& f) { return check_row(f, row); });
 }
 
 const boost::system::error_code success{};

@@ -33,6 +33,13 @@ asio::awaitable<bool> close_after(bp::client& c, std::chrono::milliseconds delay
   co_return true;
 }
 
+/// Closes `c` once `when` is set (a value, as close_after).
+asio::awaitable<bool> close_when(bp::client& c, std::shared_ptr<event> when) {
+  co_await when->wait();
+  c.close();
+  co_return true;
+}
+
 }  // namespace
 
 TEST_CASE("with() overrides the retry policy and timeouts for the calls of one handle",
@@ -108,9 +115,12 @@ TEST_CASE("close() ends calls queued for a connection, and so does destroying th
     opts.max_connections = 1;
     bp::client c{f.ioc, opts};
     const auto start = std::chrono::steady_clock::now();
+    // Closed once the holder's request arrived: the second call is queued for the connection.
+    auto holder_sent = request_arrives(f.emu, routes::get_prompt, f.ioc.get_executor());
     auto [holder, queued, closed] =
         co_await (expect_error(bp::get_prompt(c, demo::text_prompt_id)) &&
-                  expect_error(bp::get_prompt(c, demo::text_prompt_id)) && close_after(c, 200ms));
+                  expect_error(bp::get_prompt(c, demo::text_prompt_id)) &&
+                  close_when(c, holder_sent));
     CHECK(elapsed_since(start) < 5s);
     CHECK(holder.code() == bp::error::client_closed);
     CHECK(queued.code() == bp::error::client_closed);
@@ -126,9 +136,10 @@ TEST_CASE("close() ends calls queued for a connection, and so does destroying th
     CHECK(p.prompt_id == demo::text_prompt_id);
     f.emu.set_response_delay(routes::get_prompt, 30s);
     auto signal = std::make_shared<asio::cancellation_signal>();
+    auto arrived = request_arrives(f.emu, routes::get_prompt, f.ioc.get_executor());
     auto outcome =
         launch(f.ioc.get_executor(), bp::get_prompt(derived, demo::text_prompt_id), signal);
-    co_await sleep_for(200ms);
+    co_await arrived->wait();  // in flight: its answer is held back for 30 s
     CHECK_FALSE(outcome->done);
     { bp::client gone = std::move(derived); }
     co_await until_done(*outcome);

@@ -4,8 +4,8 @@
 // absolute form, https through CONNECT with TLS to the API host, Basic credentials, a refusal.
 #include "support/fixture.hpp"
 
-#include <betterprompt/detail/connection_pool.hpp>
-#include <betterprompt/detail/proxy.hpp>
+#include <betterprompt/detail/client_state.hpp>
+#include <betterprompt/detail/transport/proxy.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -189,7 +189,7 @@ TEST_CASE(
   opts.api_key = "sk-test";
   opts.proxy = "http://user:secret@127.0.0.1:3128";
   opts.base_url = "http://127.0.0.1:8080/v1";
-  bp::detail::connection_pool plain(ioc.get_executor(), opts);
+  bp::detail::client_state plain(ioc.get_executor(), opts);
   bp::detail::api_request req =
       bp::detail::api_request::get(bp::detail::routes::get_run, "/runs/x");
   req.what = "GET /v1/runs/x";
@@ -200,13 +200,14 @@ TEST_CASE(
   CHECK(plain.api_origin().tunnel_request.empty());
 
   opts.base_url = "https://api.example:8443/v1";
-  bp::detail::connection_pool tls(ioc.get_executor(), opts);
+  bp::detail::client_state tls(ioc.get_executor(), opts);
   const std::string inside = tls.serialize(req);
   CHECK(inside.rfind("GET /v1/runs/x HTTP/1.1\r\n", 0) == 0);
   CHECK(inside.find("Proxy-Authorization") == std::string::npos);  // never inside the tunnel
   CHECK(tls.api_origin().tunnel_request.rfind("CONNECT api.example:8443 HTTP/1.1\r\n", 0) == 0);
   CHECK(tls.api_origin().tunnel_request.find("Proxy-Authorization: Basic") != std::string::npos);
-  CHECK(tls.api_origin().tunnel_request.find("sk-test") == std::string::npos);  // the API key neither
+  CHECK(tls.api_origin().tunnel_request.find("sk-test") ==
+        std::string::npos);  // the API key neither
   CHECK(tls.api_origin().connect_host() == "127.0.0.1");
   CHECK(tls.api_origin().connect_port() == "3128");
 }
@@ -220,7 +221,7 @@ TEST_CASE(
   opts.api_key = "sk-test";
   opts.proxy = "http://127.0.0.1:3128";
   opts.base_url = "https://api.example/v1";
-  bp::detail::connection_pool pool(ioc.get_executor(), opts);
+  bp::detail::client_state pool(ioc.get_executor(), opts);
   const auto md = bp::detail::parse_base_url(
       "https://raw.githubusercontent.com/BetterPromptme/skills/0123/skills/x/SKILL.md");
   bp::detail::origin& o = pool.origin_for(md);
@@ -245,7 +246,7 @@ TEST_CASE(
   opts.proxy.reset();
   ::setenv("https_proxy", "http://127.0.0.1:3128", 1);
   ::setenv("no_proxy", "githubusercontent.com", 1);
-  bp::detail::connection_pool from_env(ioc.get_executor(), opts);
+  bp::detail::client_state from_env(ioc.get_executor(), opts);
   const bool api_proxied = from_env.api_origin().proxy.has_value();
   const bool md_proxied = from_env.origin_for(md).proxy.has_value();
   ::unsetenv("https_proxy");

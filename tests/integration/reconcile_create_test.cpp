@@ -4,6 +4,7 @@
 // client of the account shares what reconciliation knows, a server stamping on another clock is
 // learned, another creator is never taken for ours, new creates wait while a reconciliation lists (and a held
 // create ends not created at its deadline), and cancellation, close() and a broken listing end it.
+#include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -48,20 +49,23 @@ bp::client no_retry_client(fixture& f) {
 /// What a callback-started operation completed with, once it has.
 template <class T>
 struct completion {
+  explicit completion(fixture& f) : ended(f.ioc.get_executor()) {}
   std::optional<boost::system::error_code> ec;
   T value{};
+  event ended;
   auto handler() {
     return [this](boost::system::error_code e, T v) {
       ec = e;
       value = std::move(v);
+      ended.set();
     };
   }
 };
 
-/// Waits (up to 10 s) until `c` has completed.
+/// Awaits the completion of `c` (a hang fails the test after 10 s).
 template <class T>
-asio::awaitable<void> until_done(const completion<T>& c) {
-  for (int i = 0; i < 1000 && !c.ec; ++i) co_await sleep_for(10ms);
+asio::awaitable<void> until_done(completion<T>& c) {
+  co_await c.ended.wait();
   REQUIRE(c.ec);
 }
 
@@ -303,10 +307,11 @@ TEST_CASE("new creates of the version wait while a reconciliation lists, and tim
     bp::testing::fault slow = make_fault(fault_kind::delay);
     slow.delay = 800ms;
     f.emu.inject_fault(routes::create_run, slow);
-    completion<bp::run> in_flight;
+    completion<bp::run> in_flight(f);
+    auto written = request_arrives(f.emu, routes::create_run, f.ioc.get_executor());
     bp::create_run(c, topic_request(demo::text_prompt_version_id, "slow"), in_flight.handler());
-    co_await sleep_for(100ms);  // written by now
-    completion<bp::reconcile_result> reconciling;
+    co_await written->wait();
+    completion<bp::reconcile_result> reconciling(f);
     bp::reconcile_create(c, record, quick_reconcile(), reconciling.handler());
     co_await sleep_for(100ms);  // holding by now
     // A create that may wait 300 ms in all is held past its deadline: never sent.
@@ -348,7 +353,7 @@ TEST_CASE("cancelling or closing ends a reconciliation and lets creates go", "[r
     for (auto type : {asio::cancellation_type::terminal, asio::cancellation_type::partial,
                       asio::cancellation_type::total}) {
       asio::cancellation_signal cancel;
-      completion<bp::reconcile_result> pending;
+      completion<bp::reconcile_result> pending(f);
       bp::reconcile_create(c, record, quick_reconcile(30s),
                            asio::bind_cancellation_slot(cancel.slot(), pending.handler()));
       co_await sleep_for(100ms);
@@ -371,7 +376,7 @@ TEST_CASE("cancelling or closing ends a reconciliation and lets creates go", "[r
     CHECK(diag.create->sent_at == record.sent_at);
     f.emu.clear_faults();
 
-    completion<bp::reconcile_result> pending;
+    completion<bp::reconcile_result> pending(f);
     bp::reconcile_create(c, record, quick_reconcile(30s), pending.handler());
     co_await sleep_for(100ms);
     c.close();
@@ -456,10 +461,11 @@ TEST_CASE("close_gracefully lets the written creates finish, sends no new one, t
     opts.max_connections = 1;  // the second create waits for the first one's connection
     auto c = f.make_client(opts);
     f.emu.set_response_delay(routes::create_run, 400ms);
-    completion<bp::run> written, queued;
+    completion<bp::run> written(f), queued(f);
+    auto first_arrived = request_arrives(f.emu, routes::create_run, f.ioc.get_executor());
     bp::create_run(c, topic_request(demo::text_prompt_version_id, "written"), written.handler());
     bp::create_run(c, topic_request(demo::text_prompt_version_id, "queued"), queued.handler());
-    for (int i = 0; i < 500 && f.emu.run_count() == 0; ++i) co_await sleep_for(2ms);
+    co_await first_arrived->wait();
     REQUIRE(f.emu.run_count() == 1);  // the first is written and being answered
 
     const bp::drain_result drained = co_await bp::close_gracefully(c, 5s);
@@ -481,10 +487,11 @@ TEST_CASE("close_gracefully cuts off the creates still running when its grace en
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto c = f.make_client(quick_options(f, 0));
     f.emu.set_response_delay(routes::create_run, 3s);
-    completion<bp::run> slow;
+    completion<bp::run> slow(f);
     bp::diagnostics diag;
+    auto arrived = request_arrives(f.emu, routes::create_run, f.ioc.get_executor());
     bp::create_run(c, topic_request(demo::text_prompt_version_id, "slow"), diag, slow.handler());
-    for (int i = 0; i < 500 && f.emu.run_count() == 0; ++i) co_await sleep_for(2ms);
+    co_await arrived->wait();
     REQUIRE(f.emu.run_count() == 1);
     const auto start = std::chrono::steady_clock::now();
     const bp::drain_result drained = co_await bp::close_gracefully(c, 100ms);

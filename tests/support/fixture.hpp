@@ -30,9 +30,12 @@ class fixture {
     return bp::client{ioc.get_executor(), opts};
   }
 
-  /// Runs `body(*this)` to completion (or fails after `limit`), then stops the emulator.
-  /// Bodies are captureless lambdas: a capturing lambda coroutine would dangle.
-  void run(asio::awaitable<void> (*body)(fixture&), std::chrono::seconds limit = 60s) {
+  /// Runs `body(*this)` to completion (or fails after `limit`), then stops the emulator. `body`
+  /// is any callable returning asio::awaitable<void>; it may capture: it lives here, in run()'s
+  /// frame, until the coroutine it made has ended.
+  template <class Body>
+    requires std::is_invocable_r_v<asio::awaitable<void>, Body&, fixture&>
+  void run(Body body, std::chrono::seconds limit = 60s) {
     bool done = false;
     std::exception_ptr error;
     asio::co_spawn(ioc, body(*this), [&](std::exception_ptr e) {

@@ -4,7 +4,7 @@
 // emulator therefore cannot drift apart from the contract, nor from each other.
 #include "support/pch.hpp"
 
-#include <betterprompt/detail/envelope.hpp>
+#include <betterprompt/detail/transport/envelope.hpp>
 #include <betterprompt/testing/detail/emulator_routes.hpp>
 
 #include <fstream>

@@ -2,7 +2,7 @@
 // Conformance: documented response shapes decode into the typed models.
 #include "support/pch.hpp"
 
-#include <betterprompt/detail/envelope.hpp>
+#include <betterprompt/detail/transport/envelope.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 
 #include <fstream>

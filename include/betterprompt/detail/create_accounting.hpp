@@ -8,9 +8,9 @@
 #pragma once
 
 #include <betterprompt/create_outcome.hpp>
-#include <betterprompt/detail/fsm/clock_skew.hpp>
-#include <betterprompt/detail/fsm/create_ledger.hpp>
-#include <betterprompt/detail/fsm/reconcile.hpp>
+#include <betterprompt/detail/decisions/clock_skew.hpp>
+#include <betterprompt/detail/decisions/create_ledger.hpp>
+#include <betterprompt/detail/decisions/reconcile.hpp>
 #include <betterprompt/detail/run_memory.hpp>
 
 #include <algorithm>
@@ -219,10 +219,11 @@ class create_accounting {
   }
 
   /// A create of this client ended unknown or created (answer lost): it may explain a listed run
-  /// in any reconciliation of its version while its window can still matter.
-  void note_unsettled_outcome(const create_record& record) {
+  /// in any reconciliation of its version while its window can still matter. `now` (the wall
+  /// clock's, as the record's times) decides which notes are past the memory's horizon.
+  void note_unsettled_outcome(const create_record& record,
+                              std::chrono::system_clock::time_point now) {
     std::lock_guard lock(mutex_);
-    const auto now = std::chrono::system_clock::now();
     const auto horizon = runs_.horizon();
     while (!unknowns_.empty() && unknowns_.front().failed_at < now - horizon) unknowns_.pop_front();
     unknowns_.push_back(record);

@@ -2,7 +2,7 @@
 // Decoding GET /v1/prompts/{id}/versions, whose entries may omit their promptId.
 #pragma once
 
-#include <betterprompt/detail/envelope.hpp>
+#include <betterprompt/detail/transport/envelope.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/models/prompt.hpp>
 

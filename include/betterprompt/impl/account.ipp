@@ -3,20 +3,20 @@
 #pragma once
 
 #include <betterprompt/account.hpp>
-#include <betterprompt/detail/endpoint_call.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
 
 namespace betterprompt {
 
 BETTERPROMPT_DECL detail::endpoint_call<account> detail::get_account_call() {
   endpoint_call<account> call;
-  call.request = api_request::get(routes::get_account, "/me");
+  call.request = api_request::get(routes::get_account, routes::get_account.target());
   call.decode = &decode_answer<account>;
   return call;
 }
 
 BETTERPROMPT_DECL detail::endpoint_call<credit_balance> detail::get_credits_call() {
   endpoint_call<credit_balance> call;
-  call.request = api_request::get(routes::get_credits, "/me/credits");
+  call.request = api_request::get(routes::get_credits, routes::get_credits.target());
   call.decode = &decode_answer<credit_balance>;
   return call;
 }

@@ -3,8 +3,7 @@
 // tunnel through a proxy, the TLS handshake), each step raced against its phase's budget.
 #pragma once
 
-#include <betterprompt/detail/call_op.hpp>
-#include <betterprompt/impl/call_op.ipp>
+#include <betterprompt/detail/operations/call_op.hpp>
 
 #include <boost/asio/bind_executor.hpp>
 
@@ -18,7 +17,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
   // Asio cannot interrupt a lookup (getaddrinfo runs on a helper thread): the lookup runs on its
   // own and the call races it against the timer. A late answer finds the call gone and is dropped
   // with the lookup; the lookup never keeps the call alive.
-  auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(pool_.executor());
+  auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(state_.executor());
   resolver->async_resolve(
       origin_->connect_host(), origin_->connect_port(),
       boost::asio::bind_executor(executor_,
@@ -33,7 +32,8 @@ BETTERPROMPT_DECL void call_operation::resolve() {
                                    self->transient_ = true;
                                    diagnostics diag;
                                    diag.message = self->request_.what + ": cannot resolve " +
-                                                  self->origin_->connect_shown() + ": " + ec.message();
+                                                  self->origin_->connect_shown() + ": " +
+                                                  ec.message();
                                    self->attempt_failed(error::connection_failed, std::move(diag));
                                  }));
   const auto budget = client_->options().timeouts.resolve;
@@ -52,7 +52,7 @@ BETTERPROMPT_DECL void call_operation::resolve() {
 }
 
 BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
-  connection_ = pool_.make_connection(*origin_);
+  connection_ = state_.connections().make_connection(*origin_);
   phase_ = call_phase::connect;
   limit_io(client_->options().timeouts.connect);
   connection_->async_connect(
@@ -74,7 +74,8 @@ BETTERPROMPT_DECL void call_operation::connect(const results_type& endpoints) {
 // it. Under the connect phase's budget: the tunnel is part of reaching the host.
 BETTERPROMPT_DECL void call_operation::tunnel() {
   connection_->async_write_tunnel_request(
-      origin_->tunnel_request, io_step([](call_operation& self, boost::system::error_code ec, auto) {
+      origin_->tunnel_request,
+      io_step([](call_operation& self, boost::system::error_code ec, auto) {
         if (ec)
           return self.open_failed(ec, open_failure::connect,
                                   "sending CONNECT failed: " + ec.message());

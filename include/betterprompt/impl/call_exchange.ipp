@@ -3,8 +3,7 @@
 // read and parse the answer) and the I/O deadline every step on the connection runs under.
 #pragma once
 
-#include <betterprompt/detail/call_op.hpp>
-#include <betterprompt/impl/call_op.ipp>
+#include <betterprompt/detail/operations/call_op.hpp>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -39,7 +38,7 @@ BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
 }
 
 BETTERPROMPT_DECL void call_operation::write() {
-  if (request_.create_ticket != 0 && pool_.draining()) {
+  if (request_.create_ticket != 0 && state_.draining()) {
     result_ = api_response{};
     result_.failure.message = request_.what + ": not sent: the client is closing gracefully "
                                               "(close_gracefully) and starts no new create";
@@ -91,7 +90,8 @@ BETTERPROMPT_DECL void call_operation::hold_create() {
 }
 
 BETTERPROMPT_DECL void call_operation::held_too_long() {
-  const auto held = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - held_since_);
+  const auto held =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - held_since_);
   result_ = api_response{};
   result_.failure.message = request_.what + ": held for " + std::to_string(held.count()) +
                             " ms at its write point while a reconciliation listed the runs of "

@@ -3,7 +3,7 @@
 // error code, message and data), and how a timeout names its phase.
 #pragma once
 
-#include <betterprompt/detail/call_op.hpp>
+#include <betterprompt/detail/operations/call_op.hpp>
 #include <betterprompt/detail/printable.hpp>
 
 #include <boost/beast/core/error.hpp>

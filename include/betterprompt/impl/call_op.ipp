@@ -2,8 +2,8 @@
 // Bodies of detail::call_operation: the transport's one loop.
 #pragma once
 
-#include <betterprompt/detail/call_op.hpp>
-#include <betterprompt/detail/fsm/cancellation.hpp>
+#include <betterprompt/detail/operations/call_op.hpp>
+#include <betterprompt/detail/decisions/cancellation.hpp>
 #include <betterprompt/timestamps.hpp>
 
 #include <boost/asio/bind_executor.hpp>
@@ -45,7 +45,7 @@ void call_operation::notify(event_kind kind, Fill fill) {
   e.kind = kind;
   e.operation = request_.which.operation;
   e.method = http::to_string(request_.method);
-  e.path_template = request_.which.path_template;
+  e.path_template = request_.which.path_template();
   e.attempt = retry_ + stale_resends_ + 1;
   fill(e);
   try {
@@ -60,15 +60,15 @@ inline std::chrono::microseconds microseconds_since(std::chrono::steady_clock::t
                                                                start);
 }
 
-BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> client,
+BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_handle> client,
                                                  api_request request, handler_type handler)
     : client_(std::move(client)),
-      pool_(client_->pool()),
-      executor_(pool_.call_executor()),
+      state_(client_->state()),
+      executor_(state_.call_executor()),
       request_(std::move(request)),
-      caller_(std::move(handler), pool_.executor()) {
+      caller_(std::move(handler), state_.executor()) {
   hooked_ = static_cast<bool>(client_->options().on_event);
-  origin_ = request_.to ? request_.to : &pool_.api_origin();
+  origin_ = request_.to ? request_.to : &state_.api_origin();
   const std::string_view method = http::to_string(request_.method);
   const std::string& prefix = origin_->address.path_prefix;  // empty for another host
   request_.what.reserve(method.size() + 1 + prefix.size() + request_.target.size());
@@ -77,7 +77,7 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_impl> cl
 
 BETTERPROMPT_DECL call_operation::~call_operation() {
   // First, while the object is whole: close() may be walking the registry on another thread.
-  pool_.operations().remove(*this);
+  state_.operations().remove(*this);
 }
 
 BETTERPROMPT_DECL void call_operation::start() {
@@ -102,14 +102,14 @@ BETTERPROMPT_DECL void call_operation::on_client_closed() noexcept {
 }
 
 BETTERPROMPT_DECL void call_operation::begin() {
-  if (!pool_.operations().add(*this)) {
+  if (!state_.operations().add(*this)) {
     result_.failure.message = request_.what + ": client closed";
     return finish(error::client_closed);
   }
   const auto total = client_->options().timeouts.total;
   if (total.count() > 0) deadline_ = clock::now() + total;
   deadline_ = std::min(deadline_, request_.deadline);
-  http_request_ = pool_.serialize(request_, client_->extra_fields());
+  http_request_ = state_.serialize(request_, client_->extra_fields());
   started_ = stamp();
   notify(event_kind::call_started, [](event&) {});
   next_attempt();
@@ -137,7 +137,7 @@ BETTERPROMPT_DECL void call_operation::next_attempt() {
 }
 
 BETTERPROMPT_DECL void call_operation::reserve_rate() {
-  rate_limiter& limiter = pool_.limiter();
+  rate_limiter& limiter = state_.limiter();
   // The limiter paces the API; another host (a SKILL.md host) is not the API's to pace.
   if (!limiter.enabled() || !origin_->is_api) return acquire_slot();
   reservation_ = limiter.reserve();
@@ -153,7 +153,7 @@ BETTERPROMPT_DECL void call_operation::reserve_rate() {
   timer().async_wait(step([](call_operation& self, boost::system::error_code) {
     const auto reserved = *self.reservation_;
     self.reservation_.reset();
-    rate_limiter& limiter = self.pool_.limiter();
+    rate_limiter& limiter = self.state_.limiter();
     if (self.phase_limited_by_total_) {
       limiter.give_back(reserved);
       return self.total_timeout();
@@ -164,7 +164,7 @@ BETTERPROMPT_DECL void call_operation::reserve_rate() {
 }
 
 BETTERPROMPT_DECL void call_operation::acquire_slot() {
-  slot_waiter_ = pool_.slots().acquire_or_queue(pool_.executor());
+  slot_waiter_ = state_.connections().slots().acquire_or_queue(state_.executor());
   if (!slot_waiter_) {
     holding_slot_ = true;
     return use_connection();
@@ -172,7 +172,7 @@ BETTERPROMPT_DECL void call_operation::acquire_slot() {
   slot_wait_started_ = stamp();
   slot_waiter_->handover.async_receive(step([](call_operation& self, boost::system::error_code) {
     self.cancel_timer();
-    self.holding_slot_ = self.pool_.slots().settle(self.slot_waiter_, true);
+    self.holding_slot_ = self.state_.connections().slots().settle(self.slot_waiter_, true);
     self.slot_waiter_.reset();
     if (!self.holding_slot_) return self.acquire_slot();
     self.notify(event_kind::connection_slot_wait,
@@ -182,7 +182,7 @@ BETTERPROMPT_DECL void call_operation::acquire_slot() {
   if (deadline_ == clock::time_point::max()) return;
   timer().expires_at(deadline_);
   timer().async_wait(step([](call_operation& self, boost::system::error_code) {
-    self.pool_.slots().settle(self.slot_waiter_, false);
+    self.state_.connections().slots().settle(self.slot_waiter_, false);
     self.slot_waiter_->handover.cancel();  // its receive completes, and is ignored
     self.slot_waiter_.reset();
     self.total_timeout();
@@ -193,9 +193,10 @@ BETTERPROMPT_DECL void call_operation::use_connection() {
   // A create avoids idle connections while the host has lately closed them right after answers
   // without saying so: the close of the one it would take may be in flight, and a create that
   // meets it cannot be resent. Reads take them, and resend once if they meet such a close.
-  const bool fresh = skip_idle_ || (request_.method != http::verb::get &&
-                                    !pool_.creates_may_reuse(connection::clock::now()));
-  connection_ = fresh ? nullptr : pool_.take_idle(*origin_);
+  const bool fresh =
+      skip_idle_ || (request_.method != http::verb::get &&
+                     !state_.connections().creates_may_reuse(connection::clock::now()));
+  connection_ = fresh ? nullptr : state_.connections().take_idle(*origin_);
   skip_idle_ = false;
   reused_ = connection_ != nullptr;
   if (reused_) {
@@ -234,7 +235,7 @@ BETTERPROMPT_DECL void call_operation::headed() {
   last_answer_.request_id.assign(request_id.value_or(""));
   last_answer_.retry_after_seconds = parse_retry_after(retry_after.value_or(""));
   if (action && origin_->is_api && action->find("update-resources") != std::string_view::npos)
-    pool_.resources().mark_stale();
+    state_.resources().mark_stale();
 }
 
 BETTERPROMPT_DECL void call_operation::answered() {
@@ -262,7 +263,7 @@ BETTERPROMPT_DECL void call_operation::answered() {
         ask_of_retry_after(policy, result_.retry_after_seconds, std::chrono::milliseconds::max());
     const std::chrono::milliseconds pause =
         asked.wait.count() > 0 ? asked.wait : std::chrono::seconds(1);
-    pool_.limiter().on_rate_limited(std::min(pause, policy.max_retry_after));
+    state_.limiter().on_rate_limited(std::min(pause, policy.max_retry_after));
   }
   attempt_outcome outcome;
   outcome.method = request_.method;
@@ -274,7 +275,8 @@ BETTERPROMPT_DECL void call_operation::answered() {
 BETTERPROMPT_DECL void call_operation::attempt_failed(boost::system::error_code ec,
                                                       diagnostics diag) {
   const bool stale = reused_ && !response_started_ && ec == error::connection_closed;
-  if (stale && is_silent_close(reused_idle_for_)) pool_.note_silent_close(connection::clock::now());
+  if (stale && is_silent_close(reused_idle_for_))
+    state_.connections().note_silent_close(connection::clock::now());
   release_attempt_resources(false);
   result_ = api_response{};
   result_.failure = std::move(diag);
@@ -336,17 +338,17 @@ BETTERPROMPT_DECL void call_operation::abort(boost::system::error_code ec, std::
 BETTERPROMPT_DECL void call_operation::release_attempt_resources(bool keep_connection) {
   cancel_timer();
   if (reservation_) {
-    pool_.limiter().give_back(*reservation_);
+    state_.limiter().give_back(*reservation_);
     reservation_.reset();
   }
   if (slot_waiter_) {
-    pool_.slots().settle(slot_waiter_, false);
+    state_.connections().slots().settle(slot_waiter_, false);
     slot_waiter_->handover.cancel();
     slot_waiter_.reset();
   }
   if (connection_) {
     if (keep_connection) {
-      pool_.return_idle(*origin_, std::move(connection_));
+      state_.connections().return_idle(*origin_, std::move(connection_));
     } else {
       // Closed, not destroyed: after abort() a step may still be pending on it, and completes
       // (with an error, ignored) before the call is gone. The next attempt replaces it.
@@ -355,7 +357,7 @@ BETTERPROMPT_DECL void call_operation::release_attempt_resources(bool keep_conne
     }
   }
   if (holding_slot_) {
-    pool_.slots().release();
+    state_.connections().slots().release();
     holding_slot_ = false;
   }
 }
@@ -364,7 +366,7 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
   done_ = true;
   ++generation_;
   release_attempt_resources(false);
-  pool_.operations().remove(*this);
+  state_.operations().remove(*this);
   result_.exchange = {request_written_, attempt_status_, answer_complete_, sent_at_};
   result_.attempts = attempts_;
   if (ec) {

@@ -2,7 +2,7 @@
 // Bodies of detail::connection.
 #pragma once
 
-#include <betterprompt/detail/connection.hpp>
+#include <betterprompt/detail/transport/connection.hpp>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/error.hpp>
@@ -17,7 +17,7 @@
 
 namespace betterprompt::detail {
 
-inline connection::connection(const boost::asio::any_io_executor& ex,
+BETTERPROMPT_DECL connection::connection(const boost::asio::any_io_executor& ex,
                               boost::asio::ssl::context* tls_context) {
   if (tls_context)
     tls_.emplace(ex, *tls_context);
@@ -29,7 +29,7 @@ inline connection::connection(const boost::asio::any_io_executor& ex,
   buffer_.reserve(16 * 1024);
 }
 
-inline void connection::received(parser_type& parser, boost::system::error_code& ec,
+BETTERPROMPT_DECL void connection::received(parser_type& parser, boost::system::error_code& ec,
                                  std::size_t bytes) {
   buffer_.commit(bytes);
   if (ec != boost::asio::error::eof) return;
@@ -41,7 +41,7 @@ inline void connection::received(parser_type& parser, boost::system::error_code&
   parser.put_eof(ec);  // done for a body that runs to the end of the stream; partial otherwise
 }
 
-inline void connection::parse(parser_type& parser, boost::system::error_code& ec) {
+BETTERPROMPT_DECL void connection::parse(parser_type& parser, boost::system::error_code& ec) {
   while (buffer_.size() != 0 && !parser.is_done()) {
     const std::size_t used = parser.put(buffer_.data(), ec);
     buffer_.consume(used);
@@ -53,7 +53,7 @@ inline void connection::parse(parser_type& parser, boost::system::error_code& ec
   }
 }
 
-inline bool connection::prepare(const std::string& host, std::string& failure) {
+BETTERPROMPT_DECL bool connection::prepare(const std::string& host, std::string& failure) {
   boost::system::error_code ignored;
   tcp().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   if (!tls_) return true;
@@ -73,18 +73,18 @@ inline bool connection::prepare(const std::string& host, std::string& failure) {
   return true;
 }
 
-inline std::string connection::tls_failure(const boost::system::error_code& ec) {
+BETTERPROMPT_DECL std::string connection::tls_failure(const boost::system::error_code& ec) {
   const long verify = SSL_get_verify_result(tls_->native_handle());
   if (verify != X509_V_OK)
     return std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
   return ec.message();
 }
 
-inline bool connection::certificate_rejected() {
+BETTERPROMPT_DECL bool connection::certificate_rejected() {
   return tls_ && SSL_get_verify_result(tls_->native_handle()) != X509_V_OK;
 }
 
-inline connection_facts connection::facts(bool keep_alive, clock::duration idle_for,
+BETTERPROMPT_DECL connection_facts connection::facts(bool keep_alive, clock::duration idle_for,
                                           bool probe_socket) {
   connection_facts f;
   auto& socket = tcp();
@@ -106,7 +106,7 @@ inline connection_facts connection::facts(bool keep_alive, clock::duration idle_
   return f;
 }
 
-inline void connection::close() noexcept {
+BETTERPROMPT_DECL void connection::close() noexcept {
   boost::system::error_code ignored;
   tcp().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   tcp().close(ignored);

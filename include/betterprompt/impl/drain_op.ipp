@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
-#include <betterprompt/detail/drain_op.hpp>
-#include <betterprompt/detail/initiate.hpp>
+#include <betterprompt/detail/operations/drain_op.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -17,10 +17,10 @@ namespace betterprompt::detail {
 /// closes the client and completes the caller. Runs on a strand of the client's executor.
 class drain_state : public std::enable_shared_from_this<drain_state> {
  public:
-  drain_state(std::shared_ptr<client_impl> client, std::vector<create_accounting::ticket> awaited,
+  drain_state(std::shared_ptr<client_handle> client, std::vector<create_accounting::ticket> awaited,
               caller_completion<drain_signature>::handler_type handler)
       : client_(std::move(client)),
-        executor_(client_->pool().wait_executor()),
+        executor_(client_->state().wait_executor()),
         timer_(executor_),
         awaited_(std::move(awaited)),
         caller_(std::move(handler), client_->executor()) {}
@@ -41,11 +41,11 @@ class drain_state : public std::enable_shared_from_this<drain_state> {
     outcome<drain_result> result;
     result.value.waited_for = awaited_.size();
     result.value.cut_off = client_->accounting().unsettled_count(awaited_);
-    client_->pool().close();
+    client_->state().close();
     caller_.complete({}, std::move(result));
   }
 
-  std::shared_ptr<client_impl> client_;
+  std::shared_ptr<client_handle> client_;
   boost::asio::any_io_executor executor_;
   boost::asio::steady_timer timer_;
   std::vector<create_accounting::ticket> awaited_;
@@ -53,8 +53,8 @@ class drain_state : public std::enable_shared_from_this<drain_state> {
   bool done_ = false;  // the strand only
 };
 
-BETTERPROMPT_DECL void drain_launch::start_drain(
-    std::shared_ptr<client_impl> client, std::chrono::milliseconds grace,
+BETTERPROMPT_DECL void drain_initiation::start_drain(
+    std::shared_ptr<client_handle> client, std::chrono::milliseconds grace,
     caller_completion<drain_signature>::handler_type handler) {
   if (grace < std::chrono::milliseconds(0)) {
     outcome<drain_result> refused;
@@ -67,14 +67,14 @@ BETTERPROMPT_DECL void drain_launch::start_drain(
                              });
   }
   // From now on a create of this client that has not written ends at its write point, not sent.
-  client->pool().begin_drain();
-  auto awaited = client->accounting().written_creates_of(&client->pool());
+  client->state().begin_drain();
+  auto awaited = client->accounting().written_creates_of(&client->state());
   std::make_shared<drain_state>(std::move(client), std::move(awaited), std::move(handler))
       ->start(grace);
 }
 
-BETTERPROMPT_DECL drain_launch launch_drain(const client& c, std::chrono::milliseconds grace) {
-  return {impl_of(c), grace};
+BETTERPROMPT_DECL drain_initiation launch_drain(const client& c, std::chrono::milliseconds grace) {
+  return {handle_of(c), grace};
 }
 
 }  // namespace betterprompt::detail

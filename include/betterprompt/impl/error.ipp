@@ -2,6 +2,7 @@
 // Out-of-line bodies for <betterprompt/error.hpp>.
 #pragma once
 
+#include <betterprompt/detail/api_error_table.hpp>
 #include <betterprompt/detail/printable.hpp>
 #include <betterprompt/error.hpp>
 
@@ -16,29 +17,7 @@ class api_error_category final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "betterprompt.api"; }
   std::string message(int ev) const override {
-    using namespace betterprompt::error;  // the enumerators
-    switch (static_cast<api_errc>(ev)) {
-      case bad_request:
-        return "the API rejected the request as malformed (400)";
-      case unauthorized:
-        return "missing, invalid or revoked API key (401)";
-      case payment_required:
-        return "not enough credits or no Pro plan (402)";
-      case not_found:
-        return "resource not found (404)";
-      case gone:
-        return "resource no longer available (410)";
-      case validation:
-        return "input failed validation (422)";
-      case rate_limited:
-        return "rate limit exceeded (429)";
-      case server_error:
-        return "the API reported an internal error (500)";
-      case gateway_timeout:
-        return "the API gateway timed out (504)";
-      case unknown_api_error:
-        return "the API reported an unknown error";
-    }
+    if (const api_error_row* row = api_error_of(ev)) return std::string(row->message);
     return "unknown betterprompt.api error";
   }
 };
@@ -101,22 +80,10 @@ BETTERPROMPT_DECL const boost::system::error_category& get_client_category() noe
 }
 
 BETTERPROMPT_DECL api_errc api_error_from_status(std::string_view status) noexcept {
-  if (status == "BAD_REQUEST_ERROR") return bad_request;
-  if (status == "UNAUTHORIZED_ERROR") return unauthorized;
-  if (status == "PAYMENT_REQUIRED_ERROR") return payment_required;
-  if (status == "NOT_FOUND_ERROR") return not_found;
-  if (status == "GONE_ERROR") return gone;
-  if (status == "VALIDATION_ERROR") return validation;
-  if (status == "TOO_MANY_REQUESTS_ERROR") return rate_limited;
-  if (status == "SERVER_ERROR") return server_error;
-  if (status == "GATEWAY_TIMEOUT_ERROR") return gateway_timeout;
-  return unknown_api_error;
+  return detail::api_error_from_status_text(status);
 }
 
 BETTERPROMPT_DECL std::string code_name(const boost::system::error_code& ec) {
-  static constexpr const char* api_names[] = {
-      "",           "bad_request",  "unauthorized", "payment_required", "not_found",        "gone",
-      "validation", "rate_limited", "server_error", "gateway_timeout",  "unknown_api_error"};
   static constexpr const char* client_names[] = {"",
                                                  "timeout",
                                                  "wait_timeout",
@@ -136,9 +103,9 @@ BETTERPROMPT_DECL std::string code_name(const boost::system::error_code& ec) {
                                                  "reconcile_failed"};
   if (!ec) return "";
   const int value = ec.value();
-  if (ec.category() == get_api_category() && value > 0 &&
-      value < static_cast<int>(std::size(api_names)))
-    return api_names[value];
+  if (ec.category() == get_api_category())
+    if (const detail::api_error_row* row = detail::api_error_of(value))
+      return std::string(row->name);
   if (ec.category() == get_client_category() && value > 0 &&
       value < static_cast<int>(std::size(client_names)))
     return client_names[value];

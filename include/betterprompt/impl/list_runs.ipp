@@ -2,8 +2,8 @@
 // Bodies of list_runs and run_pager.
 #pragma once
 
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/list_runs.hpp>
 
 namespace betterprompt {
@@ -24,7 +24,7 @@ inline void check_list_runs_options(const list_runs_options& o) {
 }
 
 inline std::string list_runs_target(const list_runs_options& o) {
-  std::string target = "/runs?limit=" + std::to_string(o.limit);
+  std::string target = routes::list_runs.target() + "?limit=" + std::to_string(o.limit);
   if (!o.starting_after.empty()) target += "&startingAfter=" + percent_encode(o.starting_after);
   if (!o.ending_before.empty()) target += "&endingBefore=" + percent_encode(o.ending_before);
   if (o.status) target += "&status=" + std::string(to_string(*o.status));
@@ -46,7 +46,7 @@ BETTERPROMPT_DECL endpoint_call<page<run>> list_runs_call(list_runs_options opti
 }  // namespace detail
 
 BETTERPROMPT_DECL run_pager::run_pager(client& c, list_runs_options options)
-    : impl_(detail::impl_of(c)), options_(std::move(options)) {
+    : handle_(detail::handle_of(c)), options_(std::move(options)) {
   detail::check_list_runs_options(options_);
 }
 

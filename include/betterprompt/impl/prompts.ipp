@@ -2,9 +2,9 @@
 // Bodies of the prompt endpoints.
 #pragma once
 
-#include <betterprompt/detail/endpoint_call.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/prompts.hpp>
 
 namespace betterprompt {
@@ -12,14 +12,14 @@ namespace betterprompt {
 namespace detail {
 inline std::string prompt_target(const std::string& prompt_id, const std::string& version_id) {
   require_id(prompt_id, "prompt_id");
-  std::string target = "/prompts/" + percent_encode(prompt_id);
+  std::string target = routes::get_prompt.target(percent_encode(prompt_id));
   if (!version_id.empty()) target += "?versionId=" + percent_encode(version_id);
   return target;
 }
 
 inline std::string prompt_version_target(const std::string& prompt_version_id) {
   require_id(prompt_version_id, "prompt_version_id");
-  return "/prompt-versions/" + percent_encode(prompt_version_id);
+  return routes::get_prompt_version.target(percent_encode(prompt_version_id));
 }
 
 BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_call(std::string prompt_id,
@@ -48,7 +48,7 @@ BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
     require_id(prompt_id, "prompt_id");
     endpoint_call<std::vector<prompt>> call;
     call.request = api_request::get(routes::list_prompt_versions,
-                                    "/prompts/" + percent_encode(prompt_id) + "/versions");
+                                    routes::list_prompt_versions.target(percent_encode(prompt_id)));
     call.decode = &decode_versions;
     call.context = std::move(prompt_id);
     return call;
@@ -58,7 +58,7 @@ BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
 BETTERPROMPT_DECL endpoint_call<page<prompt>> search_prompts_call(std::string query) {
   endpoint_call<page<prompt>> call;
   call.request =
-      api_request::get(routes::search_prompts, "/prompts/publish?q=" + percent_encode(query));
+      api_request::get(routes::search_prompts, routes::search_prompts.target() + "?q=" + percent_encode(query));
   call.decode = &decode_answer<page<prompt>>;
   return call;
 }

@@ -2,8 +2,8 @@
 // Bodies of reconcile_create: the member, the group's rounds, and the launch.
 #pragma once
 
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/reconcile_op.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/reconcile_op.hpp>
 #include <betterprompt/list_runs.hpp>
 #include <betterprompt/timestamps.hpp>
 
@@ -31,9 +31,9 @@ BETTERPROMPT_DECL std::string_view to_string(reconcile_status status) noexcept {
 
 namespace detail {
 
-BETTERPROMPT_DECL reconcile_launch launch_reconcile(const client& c, create_record record,
+BETTERPROMPT_DECL reconcile_initiation launch_reconcile(const client& c, create_record record,
                                                     const reconcile_options& options) {
-  return {impl_of(c), std::move(record), options};
+  return {handle_of(c), std::move(record), options};
 }
 
 /// Why `record` and `options` cannot be reconciled; empty when they can.
@@ -62,7 +62,7 @@ inline unknown_create unknown_of(const create_record& record, bool answered) {
   return u;
 }
 
-BETTERPROMPT_DECL void reconcile_launch::start_reconcile(std::shared_ptr<client_impl> client,
+BETTERPROMPT_DECL void reconcile_initiation::start_reconcile(std::shared_ptr<client_handle> client,
                                                          create_record record,
                                                          reconcile_options options,
                                                          reconcile_member::handler_type handler) {
@@ -86,10 +86,10 @@ BETTERPROMPT_DECL void reconcile_launch::start_reconcile(std::shared_ptr<client_
   });
 }
 
-BETTERPROMPT_DECL void reconcile_member::join(const std::shared_ptr<client_impl>& client) {
+BETTERPROMPT_DECL void reconcile_member::join(const std::shared_ptr<client_handle>& client) {
   caller_.relay_cancellation_to(weak_from_this());
   auto [group, made] = client->accounting().join_group(
-      &client->pool(), record.prompt_version_id,
+      &client->state(), record.prompt_version_id,
       [&] { return std::make_shared<reconcile_group>(client, record.prompt_version_id); },
       [&](reconcile_group& g) { return g.offer(shared_from_this()); });
   bool cancelled = false;
@@ -120,15 +120,15 @@ BETTERPROMPT_DECL void reconcile_member::complete(boost::system::error_code ec,
   caller_.complete(ec, std::move(result));
 }
 
-BETTERPROMPT_DECL reconcile_group::reconcile_group(std::shared_ptr<client_impl> client,
+BETTERPROMPT_DECL reconcile_group::reconcile_group(std::shared_ptr<client_handle> client,
                                                    std::string version)
     : client_(std::move(client)),
-      executor_(client_->pool().wait_executor()),
+      executor_(client_->state().wait_executor()),
       version_(std::move(version)),
       timer_(executor_) {}
 
 BETTERPROMPT_DECL reconcile_group::~reconcile_group() {
-  client_->pool().operations().remove(*this);
+  client_->state().operations().remove(*this);
   release_hold();  // the hold never outlives the group
 }
 
@@ -145,7 +145,7 @@ BETTERPROMPT_DECL bool reconcile_group::offer(std::shared_ptr<reconcile_member> 
 
 BETTERPROMPT_DECL void reconcile_group::start() {
   boost::asio::post(executor_, [self = shared_from_this()] {
-    if (!self->client_->pool().operations().add(*self)) return self->close_down();
+    if (!self->client_->state().operations().add(*self)) return self->close_down();
     self->round();
   });
 }
@@ -236,7 +236,7 @@ BETTERPROMPT_DECL void reconcile_group::list_page() {
   query.limit = 50;
   query.since = since_;
   query.starting_after = cursor_;
-  endpoint_launch<page<betterprompt::run>>{
+  endpoint_initiation<page<betterprompt::run>>{
       client_, std::make_unique<endpoint_call<page<betterprompt::run>>>(
                    list_runs_call(std::move(query)))}(
       boost::asio::bind_cancellation_slot(
@@ -275,7 +275,8 @@ BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
     if (const auto skew = client_->accounting().created_at_offset()) {
       std::size_t members = 0;
       const auto creates = creates_of_version(members);
-      const auto narrower = listing_since(std::span(creates).first(members), *skew, options().margin);
+      const auto narrower =
+          listing_since(std::span(creates).first(members), *skew, options().margin);
       if (narrower > since_) return list_from(narrower);
     }
   }
@@ -412,7 +413,8 @@ BETTERPROMPT_DECL void reconcile_group::after_round(
   if (members_.empty()) return wind_up();
   if (!wake) return round();
   sleeping_ = true;
-  const auto delay = std::chrono::ceil<std::chrono::milliseconds>(*wake - std::chrono::system_clock::now());
+  const auto delay =
+      std::chrono::ceil<std::chrono::milliseconds>(*wake - std::chrono::system_clock::now());
   timer_.expires_after(std::max(delay, std::chrono::milliseconds(0)));
   timer_.async_wait(boost::asio::bind_executor(
       executor_,
@@ -431,7 +433,7 @@ BETTERPROMPT_DECL void reconcile_group::wind_up() {
     if (!more) accepting_ = false;
   }
   if (more) return round();
-  client_->pool().operations().remove(*this);
+  client_->state().operations().remove(*this);
 }
 
 BETTERPROMPT_DECL void reconcile_group::end_all(boost::system::error_code ec,
@@ -451,7 +453,8 @@ BETTERPROMPT_DECL void reconcile_group::end_all(boost::system::error_code ec,
 BETTERPROMPT_DECL void reconcile_group::cancelled(const std::shared_ptr<reconcile_member>& member) {
   if (member->done()) return;
   outcome<reconcile_result> result;
-  result.diag.message = "reconcile_create of a create of prompt version " + version_ + ": cancelled";
+  result.diag.message =
+      "reconcile_create of a create of prompt version " + version_ + ": cancelled";
   result.diag.create = member->record;
   member->complete(boost::asio::error::operation_aborted, std::move(result));
   // Newcomers are not taken here: a listing in progress may not reach back to their windows.
@@ -485,7 +488,7 @@ BETTERPROMPT_DECL void reconcile_group::close_down() {
   diagnostics diag;
   diag.message = "reconcile_create of a create of prompt version " + version_ + ": client closed";
   end_all(error::client_closed, diag);
-  client_->pool().operations().remove(*this);
+  client_->state().operations().remove(*this);
 }
 
 }  // namespace detail

@@ -2,7 +2,7 @@
 // Bodies of the resources endpoint and cache.
 #pragma once
 
-#include <betterprompt/detail/endpoint_call.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/resources.hpp>
 
 namespace betterprompt {
@@ -10,13 +10,13 @@ namespace detail {
 
 BETTERPROMPT_DECL endpoint_call<resources> get_resources_call() {
   endpoint_call<resources> call;
-  call.request = api_request::get(routes::get_resources, "/resources");
+  call.request = api_request::get(routes::get_resources, routes::get_resources.target());
   call.decode = &decode_answer<resources>;
   return call;
 }
 
 BETTERPROMPT_DECL std::shared_ptr<const resources> resource_cache_state::current() const {
-  const auto& announced = client_->pool().resources();
+  const auto& announced = client_->state().resources();
   std::lock_guard lock(mutex_);
   if (!cached_ || invalidated_ || announced.stale()) return nullptr;
   // Another cache of the same client may have announced a newer hash since.
@@ -35,7 +35,7 @@ BETTERPROMPT_DECL void resource_cache_state::store(const resources& fetched) {
   const std::string_view hash =
       resources_state::valid_hash(fetched.hash) ? std::string_view(fetched.hash) : "";
   std::lock_guard lock(mutex_);
-  client_->pool().resources().set_hash(hash);
+  client_->state().resources().set_hash(hash);
   cached_ = std::move(copy);
   invalidated_ = hash.empty();
 }
@@ -46,4 +46,18 @@ BETTERPROMPT_DECL void resource_cache_state::invalidate() {
 }
 
 }  // namespace detail
+
+BETTERPROMPT_DECL resource_cache::resource_cache(const client& c)
+    : state_(std::make_shared<detail::resource_cache_state>(detail::handle_of(c))) {}
+
+BETTERPROMPT_DECL std::shared_ptr<const resources> resource_cache::current() const {
+  return state_->current();
+}
+
+BETTERPROMPT_DECL std::shared_ptr<const resources> resource_cache::last() const {
+  return state_->last();
+}
+
+BETTERPROMPT_DECL void resource_cache::invalidate() { state_->invalidate(); }
+
 }  // namespace betterprompt

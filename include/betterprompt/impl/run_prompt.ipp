@@ -2,9 +2,9 @@
 // Bodies of validate_run_request, validate_run_options and run_prompt's steps.
 #pragma once
 
-#include <betterprompt/detail/run_prompt_op.hpp>
-#include <betterprompt/impl/prompts.ipp>
-#include <betterprompt/impl/runs.ipp>
+#include <betterprompt/detail/operations/run_prompt_op.hpp>
+#include <betterprompt/prompts.hpp>
+#include <betterprompt/runs.hpp>
 #include <betterprompt/run_prompt.hpp>
 
 #include <algorithm>
@@ -163,7 +163,7 @@ BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_reques
 
 namespace detail {
 
-BETTERPROMPT_DECL run_prompt_state::run_prompt_state(std::shared_ptr<client_impl> client,
+BETTERPROMPT_DECL run_prompt_state::run_prompt_state(std::shared_ptr<client_handle> client,
                                                      prompt_ref which, run_inputs inputs,
                                                      run_prompt_options options)
     : client_(std::move(client)),
@@ -249,7 +249,8 @@ run_prompt_state::reconciled(boost::system::error_code ec, outcome<reconcile_res
   boost::json::object* data = diag.data.if_object();
   reconciled_as as = reconciled_as::failed;
   if (ec) {
-    diag.message += "; reconciling it failed (" + error::code_name(ec) + "): " + answer.diag.message;
+    diag.message +=
+        "; reconciling it failed (" + error::code_name(ec) + "): " + answer.diag.message;
     if (data) (*data)["reconcile"] = {{"status", "failed"}, {"error", error::code_name(ec)}};
     // The caller's cancellation and close() keep their codes; a broken listing keeps the create's.
     const bool by_caller =

@@ -2,9 +2,9 @@
 // Bodies of the run endpoints.
 #pragma once
 
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/run_answer.hpp>
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/run_answer.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/runs.hpp>
 #include <betterprompt/timestamps.hpp>
 
@@ -89,7 +89,7 @@ BETTERPROMPT_DECL void settle_create(boost::system::error_code& ec, const exchan
 /// A created run is remembered: reconciling an unknown create must never take it for its own.
 /// Its createdAt against when it was asked for says whether the server stamps on the clock of its
 /// Date headers (create_accounting::created_at_offset).
-inline void remember_created_run(client_impl& client, const run& created, const std::string&,
+inline void remember_created_run(client_handle& client, const run& created, const std::string&,
                                  std::optional<std::chrono::system_clock::time_point> sent_at) {
   const auto now = std::chrono::system_clock::now();
   client.accounting().runs().remember(created.run_id, now);
@@ -102,7 +102,8 @@ BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
   endpoint_call<run> call = build_endpoint_call<run>([&] {
     require_id(request.prompt_version_id, "run_request.prompt_version_id");
     endpoint_call<run> built;
-    built.request = api_request::post(routes::create_run, "/runs", request_body(request));
+    built.request = api_request::post(routes::create_run, routes::create_run.target(),
+                                      request_body(request));
     built.decode = &decode_created_run;
     return built;
   });
@@ -116,7 +117,7 @@ BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id) {
   return build_endpoint_call<run>([&] {
     require_id(run_id, "run_id");
     endpoint_call<run> call;
-    call.request = api_request::get(routes::get_run, "/runs/" + percent_encode(run_id));
+    call.request = api_request::get(routes::get_run, routes::get_run.target(percent_encode(run_id)));
     call.decode = &decode_run_answer;
     call.context = run_id;
     call.run_id = std::move(run_id);

@@ -2,8 +2,8 @@
 // Bodies of the skill endpoints.
 #pragma once
 
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/skills.hpp>
 
 #include <boost/beast/core/string.hpp>
@@ -28,7 +28,7 @@ BETTERPROMPT_DECL endpoint_call<page<skill>> search_skills_call(std::string quer
         filters.type != "video")
       throw_client_error(error::invalid_argument,
                          "skill_filters::type must be text, image or video");
-    std::string target = "/skills?q=" + percent_encode(q);
+    std::string target = routes::search_skills.target() + "?q=" + percent_encode(q);
     if (!filters.type.empty()) target += "&type=" + filters.type;
     if (!filters.author.empty()) target += "&author=" + percent_encode(filters.author);
     endpoint_call<page<skill>> call;
@@ -41,7 +41,7 @@ BETTERPROMPT_DECL endpoint_call<page<skill>> search_skills_call(std::string quer
 BETTERPROMPT_DECL endpoint_call<skill> get_skill_call(std::string name, skill_options options) {
   return build_endpoint_call<skill>([&] {
     require_id(name, "skill name");
-    std::string target = "/skills/" + percent_encode(name);
+    std::string target = routes::get_skill.target(percent_encode(name));
     char separator = '?';
     auto add = [&](std::string_view key, std::string_view value) {
       target.append(1, separator).append(key).append("=").append(value);
@@ -79,13 +79,14 @@ inline std::string decode_skillmd(api_response&& answer, const std::string& url)
   throw error_with_diagnostics(code, std::move(diag));
 }
 
-inline void keep_skillmd(client_impl& client, const std::string& text, const std::string& url,
+inline void keep_skillmd(client_handle& client, const std::string& text, const std::string& url,
                          std::optional<std::chrono::system_clock::time_point>) {
-  client.pool().skillmd_cache().put(url, text);
+  client.state().skillmd_cache().put(url, text);
 }
 
 /// Whether `a` is on `allowed` ("host" or "host:port", case-insensitive).
-inline bool skillmd_host_allowed(const endpoint_address& a, const std::vector<std::string>& allowed) {
+inline bool skillmd_host_allowed(const endpoint_address& a,
+                                 const std::vector<std::string>& allowed) {
   const std::string with_port = a.host + ":" + a.port;
   for (const auto& entry : allowed)
     if (boost::beast::iequals(entry, a.host) || boost::beast::iequals(entry, with_port))
@@ -95,8 +96,8 @@ inline bool skillmd_host_allowed(const endpoint_address& a, const std::vector<st
 
 BETTERPROMPT_DECL endpoint_call<std::string> fetch_skillmd_call(const client& c, std::string url) {
   return build_endpoint_call<std::string>([&] {
-    const auto state = impl_of(c);
-    const skillmd_options& options = state->options().skillmd;
+    const auto handle = handle_of(c);
+    const skillmd_options& options = handle->options().skillmd;
     if (url.empty()) throw_client_error(error::invalid_argument, "SKILL.md URL is empty");
     const endpoint_address address = parse_base_url(url, "SKILL.md URL");
     if (!address.tls)
@@ -107,14 +108,14 @@ BETTERPROMPT_DECL endpoint_call<std::string> fetch_skillmd_call(const client& c,
                          "SKILL.md URL '" + redacted_url(url) + "': host '" + address.host +
                              "' is not on client_options::skillmd::allowed_hosts");
     endpoint_call<std::string> call;
-    if (auto cached = state->pool().skillmd_cache().find(url)) {
+    if (auto cached = handle->state().skillmd_cache().find(url)) {
       call.known = std::move(*cached);
       return call;
     }
     // Chosen now, once: a TLS setup failure is then a refusal.
     call.request = api_request::get(routes::fetch_skillmd,
                                     address.path_prefix.empty() ? "/" : address.path_prefix);
-    call.request.to = &state->pool().origin_for(address);
+    call.request.to = &handle->state().origin_for(address);
     call.request.max_body = options.max_bytes;
     if (options.timeout.count() > 0)
       call.request.deadline = std::chrono::steady_clock::now() + options.timeout;

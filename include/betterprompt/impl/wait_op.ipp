@@ -2,10 +2,10 @@
 // Bodies of detail::wait_operation.
 #pragma once
 
-#include <betterprompt/detail/endpoint_call.hpp>
-#include <betterprompt/detail/run_answer.hpp>
-#include <betterprompt/detail/url.hpp>
-#include <betterprompt/detail/wait_op.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/run_answer.hpp>
+#include <betterprompt/detail/transport/url.hpp>
+#include <betterprompt/detail/operations/wait_op.hpp>
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -17,11 +17,11 @@
 
 namespace betterprompt::detail {
 
-BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_impl> client,
+BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_handle> client,
                                                  std::string run_id, wait_options options,
                                                  handler_type handler)
     : client_(std::move(client)),
-      executor_(client_->pool().wait_executor()),
+      executor_(client_->state().wait_executor()),
       run_id_(std::move(run_id)),
       schedule_{options.poll_interval, options.poll_multiplier, options.max_poll_interval},
       timeout_(options.timeout),
@@ -31,8 +31,8 @@ BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_impl> cl
   if (options.on_poll) on_poll_ = std::make_unique<poll_hook>(std::move(options.on_poll));
 }
 
-BETTERPROMPT_DECL void wait_operation::report_poll(const run& r,
-                                                   std::chrono::milliseconds next_poll_in) noexcept {
+BETTERPROMPT_DECL void wait_operation::report_poll(
+    const run& r, std::chrono::milliseconds next_poll_in) noexcept {
   if (!on_poll_) return;
   try {
     (*on_poll_)(r, next_poll_in);
@@ -43,7 +43,7 @@ BETTERPROMPT_DECL void wait_operation::report_poll(const run& r,
 
 BETTERPROMPT_DECL wait_operation::~wait_operation() {
   // First, while the object is whole: close() may be walking the registry on another thread.
-  client_->pool().operations().remove(*this);
+  client_->state().operations().remove(*this);
 }
 
 BETTERPROMPT_DECL void wait_operation::start() {
@@ -54,7 +54,7 @@ BETTERPROMPT_DECL void wait_operation::start() {
     } catch (const error_with_diagnostics& e) {
       return self->finish(e.code(), {{}, e.get_diagnostics()});
     }
-    if (!self->client_->pool().operations().add(*self)) return self->closed();
+    if (!self->client_->state().operations().add(*self)) return self->closed();
     if (self->timeout_.count() > 0) self->deadline_ = clock::now() + self->timeout_;
     self->poll();
   });
@@ -74,7 +74,7 @@ BETTERPROMPT_DECL void wait_operation::on_client_closed() noexcept {
 }
 
 BETTERPROMPT_DECL void wait_operation::poll() {
-  auto request = api_request::get(routes::get_run, "/runs/" + percent_encode(run_id_));
+  auto request = api_request::get(routes::get_run, routes::get_run.target(percent_encode(run_id_)));
   request.deadline = deadline_;
   polling_ = true;
   async_call(client_, std::move(request),
@@ -189,7 +189,7 @@ BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
 
 BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec, outcome<run> result) {
   done_ = true;
-  client_->pool().operations().remove(*this);
+  client_->state().operations().remove(*this);
   result.diag.attempts = requests_;  // every poll's, retries included
   caller_.complete(ec, std::move(result));
 }

@@ -4,13 +4,22 @@
 
 #include <betterprompt/client_options.hpp>
 #include <betterprompt/config.hpp>
+#include <betterprompt/detail/api_routes.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/models/skill.hpp>
 
+#include <betterprompt/testing/detail/request_waiters.hpp>
+
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/execution_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -58,32 +67,33 @@ inline constexpr const char* image_skill = "image-captioner";
 inline constexpr const char* slow_skill = "slow-essay";
 }  // namespace demo
 
-/// Route names for emulator::set_response_delay, spelled as in the API contract.
+/// Route names for emulator::set_response_delay, spelled as in the API contract (the SDK's own
+/// table of routes, detail/api_routes.hpp).
 namespace routes {
 /// GET /v1/prompts/{promptId}
-inline constexpr const char* get_prompt = "GET /v1/prompts/{promptId}";
+inline constexpr const char* get_prompt = betterprompt::detail::routes::get_prompt.name;
 /// GET /v1/prompt-versions/{promptVersionId}
-inline constexpr const char* get_prompt_version = "GET /v1/prompt-versions/{promptVersionId}";
+inline constexpr const char* get_prompt_version = betterprompt::detail::routes::get_prompt_version.name;
 /// POST /v1/runs
-inline constexpr const char* create_run = "POST /v1/runs";
+inline constexpr const char* create_run = betterprompt::detail::routes::create_run.name;
 /// GET /v1/runs/{runId}
-inline constexpr const char* get_run = "GET /v1/runs/{runId}";
+inline constexpr const char* get_run = betterprompt::detail::routes::get_run.name;
 /// GET /v1/runs
-inline constexpr const char* list_runs = "GET /v1/runs";
+inline constexpr const char* list_runs = betterprompt::detail::routes::list_runs.name;
 /// GET /v1/prompts/{promptId}/versions
-inline constexpr const char* list_prompt_versions = "GET /v1/prompts/{promptId}/versions";
+inline constexpr const char* list_prompt_versions = betterprompt::detail::routes::list_prompt_versions.name;
 /// GET /v1/prompts/publish
-inline constexpr const char* search_prompts = "GET /v1/prompts/publish";
+inline constexpr const char* search_prompts = betterprompt::detail::routes::search_prompts.name;
 /// GET /v1/me
-inline constexpr const char* get_account = "GET /v1/me";
+inline constexpr const char* get_account = betterprompt::detail::routes::get_account.name;
 /// GET /v1/me/credits
-inline constexpr const char* get_credits = "GET /v1/me/credits";
+inline constexpr const char* get_credits = betterprompt::detail::routes::get_credits.name;
 /// GET /v1/resources
-inline constexpr const char* get_resources = "GET /v1/resources";
+inline constexpr const char* get_resources = betterprompt::detail::routes::get_resources.name;
 /// GET /v1/skills
-inline constexpr const char* search_skills = "GET /v1/skills";
+inline constexpr const char* search_skills = betterprompt::detail::routes::search_skills.name;
 /// GET /v1/skills/{name}
-inline constexpr const char* get_skill = "GET /v1/skills/{name}";
+inline constexpr const char* get_skill = betterprompt::detail::routes::get_skill.name;
 /// Emulator only (not in the API): unauthenticated, not rate limited.
 inline constexpr const char* health = "GET /v1/health";
 /// GET {base}/ (and GET {base}): answered without a key, as the official client's `doctor`
@@ -92,7 +102,7 @@ inline constexpr const char* api_root = "GET /v1/";
 /// GET {path}/skills/{name}/SKILL.md outside /v1: the SKILL.md text the newer edition's
 /// skillmdUrl names, without a key, as its own host serves it (emulator only: point
 /// emulator_options::skillmd_base_url at an emulator to serve it).
-inline constexpr const char* skillmd = "GET {skillmdUrl}";
+inline constexpr const char* skillmd = betterprompt::detail::routes::fetch_skillmd.name;
 }  // namespace routes
 
 /// Which edition of the API's shapes an emulator answers in (the contract's "Newer editions").
@@ -284,7 +294,46 @@ BETTERPROMPT_DECL fault_spec parse_fault_spec(std::string_view text);
 
 namespace detail {
 class emulator_server;
-}
+
+/// Starts emulator::async_wait_request: registers a waiter that posts the handler, once, to its
+/// associated executor (the emulator's by default), and honours per-operation cancellation.
+struct wait_request_initiation {
+  std::shared_ptr<request_waiters> waiters;
+  boost::asio::any_io_executor executor;
+
+  template <class Handler>
+  void operator()(Handler&& handler, std::string route) const {
+    using handler_type = std::decay_t<Handler>;
+    auto ex = boost::asio::get_associated_executor(handler, executor);
+    auto slot = boost::asio::get_associated_cancellation_slot(handler);
+    struct pending {
+      std::optional<handler_type> handler;
+      boost::asio::executor_work_guard<decltype(ex)> work;
+    };
+    auto held = std::make_shared<pending>(
+        pending{handler_type(std::forward<Handler>(handler)), boost::asio::make_work_guard(ex)});
+    auto waiter = std::make_shared<request_waiter>();
+    waiter->route = std::move(route);
+    waiter->complete = [held](boost::system::error_code ec) {
+      boost::asio::post(held->work.get_executor(), [held, ec] {
+        handler_type h = std::move(*held->handler);
+        held->handler.reset();
+        held->work.reset();
+        boost::asio::get_associated_cancellation_slot(h).clear();
+        std::move(h)(ec);
+      });
+    };
+    if (slot.is_connected()) {
+      slot.assign([waiters = waiters, weak = std::weak_ptr<request_waiter>(waiter)](
+                      boost::asio::cancellation_type) {
+        if (auto w = weak.lock(); w && waiters->remove(w.get()))
+          w->complete(boost::asio::error::operation_aborted);
+      });
+    }
+    waiters->add(std::move(waiter));
+  }
+};
+}  // namespace detail
 
 /// The emulator: an HTTP(S) server of the API v1 on the given executor, listening when the
 /// constructor returns. Prompts, runs and injected delays may be changed while it runs, from any
@@ -357,15 +406,32 @@ class emulator {
   /// The last 256 requests received (every route, answered or not), oldest first.
   BETTERPROMPT_DECL std::vector<received_request> received_requests() const;
 
-  /// Stops accepting and closes every connection, ending delayed responses. Idempotent.
+  /// Completes when the next request on `route` (see routes::; "*" for any) arrives, once it is
+  /// read and before it is answered: what a test awaits instead of sleeping until a call is
+  /// under way (`co_await emu.async_wait_request(routes::create_run)`). Only requests that
+  /// arrive after the call count. Signature void(boost::system::error_code): success, or
+  /// operation_aborted when the wait is cancelled (any cancellation type) or the emulator
+  /// stops. Takes any completion token; the handler runs on its associated executor, by default
+  /// the emulator's. Thread-safe.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_wait_request(std::string route, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
+        detail::wait_request_initiation{waiters_, executor_}, token, std::move(route));
+  }
+
+  /// Stops accepting and closes every connection, ending delayed responses and waits for a
+  /// request. Idempotent.
   BETTERPROMPT_DECL void stop();
 
  private:
   std::shared_ptr<detail::emulator_server> server_;
+  std::shared_ptr<detail::request_waiters> waiters_;
+  boost::asio::any_io_executor executor_;
 };
 
 }  // namespace betterprompt::testing
 
 #ifdef BETTERPROMPT_HEADER_ONLY
 #include <betterprompt/testing/impl/emulator.ipp>
+#include <betterprompt/testing/impl/emulator_seed.ipp>
 #endif

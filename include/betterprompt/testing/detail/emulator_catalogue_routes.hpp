@@ -74,11 +74,11 @@ inline emulated_response handle_get_skill(emulator_state& state, const std::stri
   std::lock_guard lock(state.store.mutex);
   const emulated_skill* s = state.store.find_skill(name);
   const emulated_prompt* p = s ? latest_of_skill(state.store, *s) : nullptr;
-  if (!p) return envelope_error(404, "NOT_FOUND_ERROR", "Skill not found");
+  if (!p) return envelope_error(betterprompt::error::not_found, "Skill not found");
   if (version) {
     p = state.store.find_version(*version);
     if (!p || p->version.prompt_id != s->prompt_id || p->retired)
-      return envelope_error(404, "NOT_FOUND_ERROR", "Skill version not found");
+      return envelope_error(betterprompt::error::not_found, "Skill version not found");
   }
   return envelope_success(skill_json(state.options, *s, p->version, true));
 }

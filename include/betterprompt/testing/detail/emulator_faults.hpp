@@ -29,7 +29,7 @@ inline std::optional<emulated_response> take_rate_limit(emulator_state& state) {
     return std::nullopt;
   }
   ++state.rate_limited;
-  auto response = envelope_error(429, "TOO_MANY_REQUESTS_ERROR", "Rate limit exceeded");
+  auto response = envelope_error(betterprompt::error::rate_limited, "Rate limit exceeded");
   response.retry_after_seconds = 1;
   return response;
 }
@@ -59,7 +59,7 @@ inline std::optional<emulated_response> fault_response(const fault& f) {
       r = envelope_error(f.status, "SERVER_ERROR", "Injected server error");
       return r;
     case fault_kind::rate_limited:
-      r = envelope_error(429, "TOO_MANY_REQUESTS_ERROR", "Rate limit exceeded");
+      r = envelope_error(betterprompt::error::rate_limited, "Rate limit exceeded");
       r.retry_after_seconds = static_cast<int>((f.delay.count() + 999) / 1000);
       return r;
     default:

@@ -2,8 +2,9 @@
 // HTTP helpers of the emulator: envelopes, UUIDs, percent-decoding, query parameters.
 #pragma once
 
+#include <betterprompt/detail/api_error_table.hpp>
 #include <betterprompt/detail/uuid.hpp>
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -51,8 +52,15 @@ inline emulated_response envelope_error(unsigned http_status, std::string_view c
                            {"status", code}, {"message", message}, {"data", data}})};
 }
 
+/// The API's answer for `code`: its HTTP status and envelope status from the one table.
+inline emulated_response envelope_error(betterprompt::error::api_errc code, std::string_view message,
+                                        boost::json::value data = nullptr) {
+  const auto& row = *betterprompt::detail::api_error_of(code);
+  return envelope_error(row.http_status, row.status, message, std::move(data));
+}
+
 inline emulated_response validation_error(std::string message, std::string_view field) {
-  return envelope_error(422, "VALIDATION_ERROR", message, {{"field", field}});
+  return envelope_error(betterprompt::error::validation, message, {{"field", field}});
 }
 
 using betterprompt::detail::is_uuid;

@@ -29,7 +29,7 @@ inline emulated_response handle_list_prompt_versions(emulator_state& state,
   if (!is_uuid(prompt_id)) return validation_error("promptId must be a UUID", "promptId");
   std::lock_guard lock(state.store.mutex);
   const auto versions = state.store.published_versions(prompt_id, 10);
-  if (versions.empty()) return envelope_error(404, "NOT_FOUND_ERROR", "Prompt not found");
+  if (versions.empty()) return envelope_error(betterprompt::error::not_found, "Prompt not found");
   return envelope_success(prompts_to_json(versions));
 }
 

@@ -77,7 +77,7 @@ inline emulated_response handle_create_run(emulator_state& state, std::string_vi
   boost::system::error_code ec;
   const boost::json::value json = boost::json::parse(body, ec);
   if (ec || !json.is_object())
-    return envelope_error(400, "BAD_REQUEST_ERROR", "request body must be a JSON object");
+    return envelope_error(betterprompt::error::bad_request, "request body must be a JSON object");
   const auto* version_id = json.get_object().if_contains("promptVersionId");
   if (!version_id || !version_id->is_string() || !is_uuid(version_id->get_string()))
     return validation_error("promptVersionId must be a UUID", "promptVersionId");
@@ -89,11 +89,11 @@ inline emulated_response handle_create_run(emulator_state& state, std::string_vi
   }
   std::lock_guard lock(state.store.mutex);
   const emulated_prompt* p = state.store.find_version(req.prompt_version_id);
-  if (!p) return envelope_error(404, "NOT_FOUND_ERROR", "Prompt version not found");
-  if (p->retired) return envelope_error(410, "GONE_ERROR", "Prompt version is retired");
+  if (!p) return envelope_error(betterprompt::error::not_found, "Prompt version not found");
+  if (p->retired) return envelope_error(betterprompt::error::gone, "Prompt version is retired");
   if (auto invalid = validate_run(state.store, *p, req)) return std::move(*invalid);
   if (state.store.credits_left(clock::now()) < p->credit_estimate)
-    return envelope_error(402, "PAYMENT_REQUIRED_ERROR", "Not enough credits for this run");
+    return envelope_error(betterprompt::error::payment_required, "Not enough credits for this run");
   const model_info* model =
       state.store.models.find(req.run_model.empty() ? p->model : req.run_model);
   const bool reasoning = model && model->find_option("reasoningEffort");
@@ -103,7 +103,7 @@ inline emulated_response handle_create_run(emulator_state& state, std::string_vi
     response.delay = record.duration;
     return response;
   }
-  auto response = envelope_error(504, "GATEWAY_TIMEOUT_ERROR",
+  auto response = envelope_error(betterprompt::error::gateway_timeout,
                                  "The run did not finish in time; poll GET /v1/runs/{runId}",
                                  {{"runId", record.final_state.run_id}});
   response.delay = state.options.sync_window;
@@ -124,8 +124,8 @@ inline emulated_response handle_get_prompt(emulator_state& state, const std::str
     p = published.front();  // the latest version that is not retired
   }
   if (!p || p->version.prompt_id != prompt_id)
-    return envelope_error(404, "NOT_FOUND_ERROR", "Prompt not found");
-  if (p->retired) return envelope_error(410, "GONE_ERROR", "Prompt version is retired");
+    return envelope_error(betterprompt::error::not_found, "Prompt not found");
+  if (p->retired) return envelope_error(betterprompt::error::gone, "Prompt version is retired");
   return envelope_success(boost::json::value_from(p->version));
 }
 
@@ -135,8 +135,8 @@ inline emulated_response handle_get_prompt_version(emulator_state& state,
     return validation_error("promptVersionId must be a UUID", "promptVersionId");
   std::lock_guard lock(state.store.mutex);
   const emulated_prompt* p = state.store.find_version(version_id);
-  if (!p) return envelope_error(404, "NOT_FOUND_ERROR", "Prompt version not found");
-  if (p->retired) return envelope_error(410, "GONE_ERROR", "Prompt version is retired");
+  if (!p) return envelope_error(betterprompt::error::not_found, "Prompt version not found");
+  if (p->retired) return envelope_error(betterprompt::error::gone, "Prompt version is retired");
   return envelope_success(boost::json::value_from(p->version));
 }
 
@@ -144,7 +144,7 @@ inline emulated_response handle_get_run(emulator_state& state, const std::string
   if (!is_uuid(run_id)) return validation_error("runId must be a UUID", "runId");
   std::lock_guard lock(state.store.mutex);
   const run_record* record = state.store.find_run(run_id);
-  if (!record) return envelope_error(404, "NOT_FOUND_ERROR", "Run not found");
+  if (!record) return envelope_error(betterprompt::error::not_found, "Run not found");
   return envelope_success(run_json(state.options, emulator_store::snapshot(*record, clock::now())));
 }
 
@@ -161,55 +161,40 @@ inline matched_route match_route(boost::beast::http::verb method, std::string_vi
   const std::string_view path = target.substr(0, qmark);
   matched_route m;
   m.query = qmark == std::string_view::npos ? std::string_view() : target.substr(qmark + 1);
-  // "/v1/<collection>/<id>[suffix]" with the id percent-decoded.
-  auto id_between = [&](std::string_view prefix, std::string_view suffix) {
-    if (!path.starts_with(prefix) || !path.ends_with(suffix)) return false;
-    if (path.size() <= prefix.size() + suffix.size()) return false;
-    const auto id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
-    if (id.find('/') != std::string_view::npos) return false;
-    m.id = percent_decode(id);
-    return m.id.has_value();
-  };
-  if (method == verb::post) {
-    if (path == "/v1/runs") m.name = routes::create_run;
-    return m;
-  }
-  if (method != verb::get) return m;
-  if (path == "/v1/health")
-    m.name = routes::health;
-  else if (path == "/" || path == "/v1" || path == "/v1/")
-    m.name = routes::api_root;
-  else if (!path.starts_with("/v1/") && path.ends_with("/SKILL.md")) {
-    // <anything>/skills/<name>/SKILL.md
-    const std::string_view rest = path.substr(0, path.size() - std::string_view("/SKILL.md").size());
-    const auto slash = rest.rfind('/');
-    if (slash != std::string_view::npos && rest.substr(0, slash).ends_with("/skills")) {
-      m.id = percent_decode(rest.substr(slash + 1));
-      if (m.id) m.name = routes::skillmd;
+  if (method != verb::get && method != verb::post) return m;
+  if (method == verb::get) {
+    if (path == "/v1/health") {
+      m.name = routes::health;
+      return m;
+    }
+    if (path == "/" || path == "/v1" || path == "/v1/") {
+      m.name = routes::api_root;
+      return m;
+    }
+    if (!path.starts_with("/v1/") && path.ends_with("/SKILL.md")) {
+      // <anything>/skills/<name>/SKILL.md
+      const std::string_view rest =
+          path.substr(0, path.size() - std::string_view("/SKILL.md").size());
+      const auto slash = rest.rfind('/');
+      if (slash != std::string_view::npos && rest.substr(0, slash).ends_with("/skills")) {
+        m.id = percent_decode(rest.substr(slash + 1));
+        if (m.id) m.name = routes::skillmd;
+      }
+      return m;
     }
   }
-  else if (path == "/v1/resources")
-    m.name = routes::get_resources;
-  else if (path == "/v1/skills")
-    m.name = routes::search_skills;
-  else if (id_between("/v1/skills/", ""))
-    m.name = routes::get_skill;
-  else if (path == "/v1/runs")
-    m.name = routes::list_runs;
-  else if (path == "/v1/prompts/publish")
-    m.name = routes::search_prompts;
-  else if (path == "/v1/me")
-    m.name = routes::get_account;
-  else if (path == "/v1/me/credits")
-    m.name = routes::get_credits;
-  else if (id_between("/v1/prompts/", "/versions"))
-    m.name = routes::list_prompt_versions;
-  else if (id_between("/v1/runs/", ""))
-    m.name = routes::get_run;
-  else if (id_between("/v1/prompts/", ""))
-    m.name = routes::get_prompt;
-  else if (id_between("/v1/prompt-versions/", ""))
-    m.name = routes::get_prompt_version;
+  // The API's own routes, from the table the SDK builds its requests with.
+  const std::string_view method_name = method == verb::get ? "GET" : "POST";
+  for (const auto& route : betterprompt::detail::api_routes) {
+    std::string_view param;
+    if (route.method() != method_name || !route.matches(path, param)) continue;
+    if (!param.empty()) {
+      m.id = percent_decode(param);
+      if (!m.id) continue;  // not a valid percent-encoding: no route
+    }
+    m.name = route.name;
+    return m;
+  }
   return m;
 }
 
@@ -232,7 +217,7 @@ inline emulated_response dispatch(emulator_state& state, const matched_route& m,
   if (r == routes::search_skills) return handle_search_skills(state, m.query);
   if (r == routes::get_skill) return handle_get_skill(state, *m.id, m.query);
   if (r == routes::skillmd) return handle_skillmd(state, *m.id);
-  return envelope_error(404, "NOT_FOUND_ERROR", "No route for this method and path");
+  return envelope_error(betterprompt::error::not_found, "No route for this method and path");
 }
 
 /// The request header fields the emulator reads.
@@ -262,7 +247,7 @@ inline std::optional<emulated_response> check_key_and_rate(emulator_state& state
     authorized =
         std::find(keys.begin(), keys.end(), authorization.substr(bearer.size())) != keys.end();
   }
-  if (!authorized) return envelope_error(401, "UNAUTHORIZED_ERROR", "Missing or invalid API key");
+  if (!authorized) return envelope_error(betterprompt::error::unauthorized, "Missing or invalid API key");
   return take_rate_limit(state);
 }
 
@@ -273,6 +258,7 @@ inline emulated_response handle_request(emulator_state& state, boost::beast::htt
                                         std::string_view body) {
   ++state.requests;
   const matched_route route = match_route(method, target);
+  state.waiters->arrived(route.name.empty() ? std::string_view("?") : route.name);
   if (route.name == routes::health) return handle_health();
   if (route.name == routes::api_root) return handle_api_root();
   // SKILL.md lies on its own host, which takes no key and has no API rate limit.

@@ -138,7 +138,7 @@ class emulator_server : public std::enable_shared_from_this<emulator_server> {
       emulated_response reply;
       bool keep_alive = false;
       if (ec == http::error::body_limit) {
-        reply = envelope_error(400, "BAD_REQUEST_ERROR", "request body too large");
+        reply = envelope_error(betterprompt::error::bad_request, "request body too large");
       } else if (ec) {
         co_return;
       } else {

@@ -38,6 +38,8 @@ struct emulator_state {
   std::atomic<std::size_t> rate_limited{0};
   std::atomic<std::size_t> requests{0};
   std::atomic<std::size_t> connections{0};
+  /// The waits for a request (emulator::async_wait_request), shared with the emulator.
+  const std::shared_ptr<request_waiters> waiters = std::make_shared<request_waiters>();
 
   /// Keeps `r` among the last 256 requests received.
   void remember(received_request r) {

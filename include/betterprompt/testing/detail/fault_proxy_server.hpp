@@ -3,7 +3,7 @@
 // upstream connection, with the drawn fault applied to the exchange.
 #pragma once
 
-#include <betterprompt/detail/url.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/testing/detail/test_server.hpp>
 #include <betterprompt/testing/fault_proxy.hpp>
 

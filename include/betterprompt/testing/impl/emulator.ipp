@@ -4,7 +4,6 @@
 
 #include <betterprompt/testing/detail/emulator_server.hpp>
 #include <betterprompt/testing/emulator.hpp>
-#include <betterprompt/testing/impl/emulator_seed.ipp>
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/serialize.hpp>
@@ -16,7 +15,9 @@
 namespace betterprompt::testing {
 
 BETTERPROMPT_DECL emulator::emulator(boost::asio::any_io_executor ex, emulator_options opts)
-    : server_(std::make_shared<detail::emulator_server>(std::move(ex), std::move(opts))) {
+    : server_(std::make_shared<detail::emulator_server>(ex, std::move(opts))),
+      waiters_(server_->state().waiters),
+      executor_(std::move(ex)) {
   server_->start();
 }
 
@@ -202,6 +203,9 @@ BETTERPROMPT_DECL std::optional<std::string> received_request::field(std::string
   return std::nullopt;
 }
 
-BETTERPROMPT_DECL void emulator::stop() { server_->stop(); }
+BETTERPROMPT_DECL void emulator::stop() {
+  server_->stop();
+  waiters_->stop();
+}
 
 }  // namespace betterprompt::testing

@@ -109,23 +109,9 @@ inline fault_kind fault_kind_from_name(std::string_view name) {
 }
 
 inline std::string route_from_name(std::string_view name) {
-  static constexpr std::array<std::pair<std::string_view, const char*>, 12> known{{
-      {"get_prompt", routes::get_prompt},
-      {"get_prompt_version", routes::get_prompt_version},
-      {"create_run", routes::create_run},
-      {"get_run", routes::get_run},
-      {"list_runs", routes::list_runs},
-      {"list_prompt_versions", routes::list_prompt_versions},
-      {"search_prompts", routes::search_prompts},
-      {"get_account", routes::get_account},
-      {"get_credits", routes::get_credits},
-      {"get_resources", routes::get_resources},
-      {"search_skills", routes::search_skills},
-      {"get_skill", routes::get_skill},
-  }};
   if (name == "*") return "*";
-  for (const auto& [short_name, route] : known)
-    if (short_name == name) return route;
+  for (const auto& route : betterprompt::detail::api_routes)
+    if (route.operation == name) return route.name;
   throw std::runtime_error("unknown route '" + std::string(name) + "'");
 }
 

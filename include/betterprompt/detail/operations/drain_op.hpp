@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: BSL-1.0
+// close_gracefully as a composed operation: the client starts no new create, waits (on a timer
+// bounded by the grace period) for the creates it has written to settle, then closes.
+#pragma once
+
+#include <betterprompt/client.hpp>
+#include <betterprompt/detail/operations/caller_completion.hpp>
+#include <betterprompt/detail/client_handle.hpp>
+#include <betterprompt/detail/operations/outcome.hpp>
+
+#include <boost/asio/async_result.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+namespace betterprompt {
+
+/// What close_gracefully waited for.
+struct drain_result {
+  /// The creates this client had written and not yet seen end when the drain began.
+  std::size_t waited_for = 0;
+  /// Of those, the ones still in flight when the grace period ran out: close() ended them, and
+  /// their failures' create records say what they left behind (outcome unknown).
+  std::size_t cut_off = 0;
+};
+
+}  // namespace betterprompt
+
+namespace betterprompt::detail {
+
+using drain_signature = void(boost::system::error_code, outcome<drain_result>);
+
+/// Starts close_gracefully (see initiate_composed).
+struct drain_initiation {
+  std::shared_ptr<client_handle> client;
+  std::chrono::milliseconds grace;
+
+  template <class CompletionToken>
+  auto operator()(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, drain_signature>(
+        [](auto handler, std::shared_ptr<client_handle> client, std::chrono::milliseconds grace) {
+          start_drain(std::move(client), grace,
+                      caller_completion<drain_signature>::handler_type(std::move(handler)));
+        },
+        token, std::move(client), grace);
+  }
+
+  BETTERPROMPT_DECL static void start_drain(
+      std::shared_ptr<client_handle> client, std::chrono::milliseconds grace,
+      caller_completion<drain_signature>::handler_type handler);
+};
+
+/// The launcher for client `c` (throws error::invalid_argument for a moved-from client).
+BETTERPROMPT_DECL drain_initiation launch_drain(const client& c, std::chrono::milliseconds grace);
+
+}  // namespace betterprompt::detail
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/impl/drain_op.ipp>
+#endif

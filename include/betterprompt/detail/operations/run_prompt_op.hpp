@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: BSL-1.0
+// run_prompt as a composed operation: each step is another of the library's composed operations
+// (the resources cache, get_prompt, create_run, wait_for_run); what to do after each one is
+// decided by run_prompt_state (compiled once) and detail/decisions/run_prompt_plan.hpp. No coroutine.
+#pragma once
+
+#include <betterprompt/client.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/decisions/run_prompt_plan.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
+#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/reconcile_op.hpp>
+#include <betterprompt/detail/operations/wait_op.hpp>
+#include <betterprompt/models/prompt.hpp>
+#include <betterprompt/resources.hpp>
+#include <betterprompt/run_prompt_options.hpp>
+
+#include <boost/asio/cancellation_state.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+
+#include <memory>
+#include <string>
+
+namespace betterprompt::detail {
+
+/// What one run_prompt holds between its steps, and what it does after each. Every function
+/// returns the step to take next; run_prompt_step::finish means the result is ready.
+class run_prompt_state {
+ public:
+  BETTERPROMPT_DECL run_prompt_state(std::shared_ptr<client_handle> client, prompt_ref which,
+                                     run_inputs inputs, run_prompt_options options);
+
+  /// The first step, or finish when the arguments are refused (nothing is sent).
+  BETTERPROMPT_DECL run_prompt_step begin();
+  /// After the resources were read: checks the run options against them.
+  BETTERPROMPT_DECL run_prompt_step resources_read(boost::system::error_code ec,
+                                                   outcome<resources>&& answer,
+                                                   boost::asio::cancellation_type_t cancelled);
+  /// After the prompt was read: takes its version id and checks the inputs against it.
+  BETTERPROMPT_DECL run_prompt_step prompt_read(boost::system::error_code ec,
+                                                outcome<prompt>&& answer,
+                                                boost::asio::cancellation_type_t cancelled);
+  /// After the create or the wait answered.
+  BETTERPROMPT_DECL run_prompt_step run_answered(boost::system::error_code ec,
+                                                 outcome<run>&& answer,
+                                                 boost::asio::cancellation_type_t cancelled);
+
+  /// After reconciling a create of unknown outcome.
+  BETTERPROMPT_DECL run_prompt_step reconciled(boost::system::error_code ec,
+                                               outcome<reconcile_result>&& answer,
+                                               boost::asio::cancellation_type_t cancelled);
+  /// The reconcile step's launcher.
+  reconcile_initiation reconciliation() const {
+    return {client_, *create_failure_.diag.create, options_.reconciliation};
+  }
+
+  /// The request of the fetch_prompt and create steps.
+  BETTERPROMPT_DECL std::unique_ptr<endpoint_call<prompt>> prompt_call() const;
+  BETTERPROMPT_DECL std::unique_ptr<endpoint_call<run>> create_call() const;
+
+  const std::shared_ptr<client_handle>& client() const noexcept { return client_; }
+  const std::shared_ptr<resource_cache_state>& cache() const noexcept {
+    return state_of(*options_.resources);
+  }
+  const std::string& run_id() const noexcept { return result_.value.run_id; }
+  const wait_options& wait() const noexcept { return options_.wait; }
+
+  /// With finish: true when nothing was sent yet (the completion must not run inline).
+  bool refused_at_once() const noexcept { return step_ == run_prompt_step::finish && !sent_; }
+  boost::system::error_code error() const noexcept { return ec_; }
+  outcome<run>&& take_result() noexcept { return std::move(result_); }
+
+ private:
+  /// Moves on to `next`; an abort becomes operation_aborted.
+  run_prompt_step go(run_prompt_step next);
+  /// Ends with `ec` and `diag`; after the run was created, the diagnostics name it (data.runId).
+  run_prompt_step fail(boost::system::error_code ec, diagnostics diag);
+
+  std::shared_ptr<client_handle> client_;
+  prompt_ref which_;
+  run_request request_;
+  run_prompt_options options_;
+  run_prompt_plan plan_;
+  run_prompt_step step_ = run_prompt_step::fetch_prompt;
+  bool sent_ = false;
+  boost::system::error_code ec_;
+  outcome<run> result_;  ///< The created run (its id while waiting), then the result.
+  unsigned requests_ = 0;  ///< Requests its steps sent, retries and polls included.
+  /// A create of unknown outcome, while it is reconciled: what run_prompt fails with unless its
+  /// run is found.
+  struct {
+    boost::system::error_code ec;
+    diagnostics diag;
+  } create_failure_;
+  bool resent_ = false;  ///< resend_if_not_created sent the create a second time.
+};
+
+/// The composed operation: performs the step run_prompt_state chose, resumes it with the answer.
+/// Every cancellation type reaches the reads and the create (which apply their own rules); the
+/// wait gets terminal cancellation only (see next_step).
+struct run_prompt_op {
+  std::unique_ptr<run_prompt_state> state;
+
+  /// The start, and the completion of a refusal posted by take().
+  template <class Self>
+  void operator()(Self& self) {
+    if (state->refused_at_once()) return complete(self);
+    self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+    take(self, state->begin());
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<resources> answer) {
+    take(self, state->resources_read(ec, std::move(answer), self.cancelled()));
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<prompt> answer) {
+    take(self, state->prompt_read(ec, std::move(answer), self.cancelled()));
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<run> answer) {
+    take(self, state->run_answered(ec, std::move(answer), self.cancelled()));
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<reconcile_result> answer) {
+    take(self, state->reconciled(ec, std::move(answer), self.cancelled()));
+  }
+
+ private:
+  // The state sits behind a pointer that each step's initiation moves: references into it (the
+  // wait options, the run id) stay valid while `self` moves.
+  template <class Self>
+  void take(Self& self, run_prompt_step next) {
+    switch (next) {
+      case run_prompt_step::fetch_resources:
+        return cached_resources_initiation{state->cache()}(std::move(self));
+      case run_prompt_step::fetch_prompt:
+        return endpoint_initiation<prompt>{state->client(), state->prompt_call()}(std::move(self));
+      case run_prompt_step::create:
+        return endpoint_initiation<run>{state->client(), state->create_call()}(std::move(self));
+      case run_prompt_step::reconcile:
+        return state->reconciliation()(std::move(self));
+      case run_prompt_step::wait:
+        self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
+        return async_wait_run(state->client(), state->run_id(), state->wait(), std::move(self));
+      default:
+        if (state->refused_at_once()) return boost::asio::post(std::move(self));
+        return complete(self);
+    }
+  }
+
+  template <class Self>
+  void complete(Self& self) {
+    const auto ec = state->error();
+    outcome<run> result = state->take_result();
+    state.reset();
+    self.complete(ec, std::move(result));
+  }
+};
+
+/// Starts run_prompt for initiate_composed.
+struct run_prompt_initiation {
+  std::unique_ptr<run_prompt_state> state;
+
+  /// Takes `c`'s shared state now. Throws error::invalid_argument for a moved-from client.
+  run_prompt_initiation(const client& c, prompt_ref which, run_inputs inputs,
+                    run_prompt_options options)
+      : state(std::make_unique<run_prompt_state>(handle_of(c), std::move(which), std::move(inputs),
+                                                 std::move(options))) {}
+
+  template <class CompletionToken>
+  auto operator()(CompletionToken&& token) {
+    auto executor = state->client()->executor();
+    return boost::asio::async_compose<CompletionToken,
+                                      void(boost::system::error_code, outcome<run>)>(
+        run_prompt_op{std::move(state)}, token, std::move(executor));
+  }
+};
+
+}  // namespace betterprompt::detail
