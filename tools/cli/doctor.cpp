@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // `betterprompt doctor`: what stands between this machine and the API, one line per check. The
-// base URL and the proxy are decided by the same functions the client uses ((detail/transport/url.hpp),
-// (detail/transport/proxy.hpp)), so that the report cannot disagree with what a command would do.
+// base URL and the proxy are decided by the same functions the client uses
+// (detail/transport/url.hpp, detail/transport/proxy.hpp), so that the report cannot disagree
+// with what a command would do.
 #include "commands.hpp"
 
 #include <betterprompt/detail/transport/proxy.hpp>

@@ -2,7 +2,7 @@
 // One client handle: its options (with() overrides included), the shared client state and the
 // shared accounting of creates. Handles made by client::with() share both; clients of the same
 // base URL and key share the accounting (shared_accounting). Calls go through
-// async_call ((detail/operations/call_op.hpp)).
+// async_call (detail/operations/call_op.hpp).
 #pragma once
 
 #include <betterprompt/client_options.hpp>

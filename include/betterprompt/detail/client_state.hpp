@@ -4,16 +4,16 @@
 #pragma once
 
 #include <betterprompt/client_options.hpp>
+#include <betterprompt/detail/operations/operation_registry.hpp>
+#include <betterprompt/detail/resources_state.hpp>
+#include <betterprompt/detail/text_cache.hpp>
 #include <betterprompt/detail/transport/connection.hpp>
 #include <betterprompt/detail/transport/connection_pool.hpp>
 #include <betterprompt/detail/transport/http_types.hpp>
-#include <betterprompt/detail/operations/operation_registry.hpp>
 #include <betterprompt/detail/transport/origin.hpp>
 #include <betterprompt/detail/transport/proxy.hpp>
 #include <betterprompt/detail/transport/rate_limiter.hpp>
-#include <betterprompt/detail/resources_state.hpp>
 #include <betterprompt/detail/transport/runs_serially.hpp>
-#include <betterprompt/detail/text_cache.hpp>
 #include <betterprompt/detail/transport/url.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -22,7 +22,6 @@
 
 #include <atomic>
 #include <map>
-
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,7 +31,6 @@ namespace betterprompt::detail {
 
 class client_state {
  public:
-
   /// Parses the base URL and builds the TLS context. Throws error::invalid_argument or
   /// error::tls_error. Only the pool-wide options (address, TLS, limits) are used.
   client_state(boost::asio::any_io_executor ex, const client_options& opts);
@@ -72,8 +70,8 @@ class client_state {
 
   /// The connections: their slots and each origin's idle ones.
   connection_pool& connections() noexcept { return connections_; }
-  /// Closes every origin's idle connections.
-  void close_idle() noexcept;
+  /// Closes every origin's idle connections; with `for_good`, keeps none from now on.
+  void close_idle(bool for_good = false) noexcept;
 
   /// The operations in flight, which close() ends.
   operation_registry& operations() noexcept { return operations_; }

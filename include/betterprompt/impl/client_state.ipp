@@ -102,10 +102,10 @@ BETTERPROMPT_DECL std::string client_state::serialize(const api_request& req,
   return out;
 }
 
-BETTERPROMPT_DECL void client_state::close_idle() noexcept {
-  connections_.close_idle(*api_);
+BETTERPROMPT_DECL void client_state::close_idle(bool for_good) noexcept {
+  connections_.close_idle(*api_, for_good);
   std::lock_guard lock(origins_mutex_);
-  for (auto& [key, o] : others_) connections_.close_idle(*o);
+  for (auto& [key, o] : others_) connections_.close_idle(*o, for_good);
 }
 
 BETTERPROMPT_DECL origin& client_state::origin_for(const endpoint_address& address) {
@@ -133,9 +133,7 @@ BETTERPROMPT_DECL origin& client_state::origin_for(const endpoint_address& addre
 
 BETTERPROMPT_DECL void client_state::close() noexcept {
   operations_.close_all();
-  connections_.close(*api_);
-  std::lock_guard lock(origins_mutex_);
-  for (auto& [key, o] : others_) connections_.close(*o);
+  close_idle(true);
 }
 
 }  // namespace betterprompt::detail

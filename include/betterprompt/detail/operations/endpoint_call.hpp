@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // An endpoint that is one request and a decoded answer, as a composed operation: the call
-// ((detail/operations/call_op.hpp)) plus a decode step in its completion. No coroutine, no spawned thread: the
-// caller's handler (or awaiting coroutine) is resumed by the call itself.
+// (detail/operations/call_op.hpp) plus a decode step in its completion. No coroutine, no spawned
+// thread: the caller's handler (or awaiting coroutine) is resumed by the call itself.
 #pragma once
 
 #include <betterprompt/client.hpp>

@@ -43,10 +43,9 @@ class connection_pool {
   /// Keeps a connection to `to` for reuse, or closes it when enough are idle or the pool is
   /// closed.
   void return_idle(origin& to, connection_ptr conn);
-  /// Closes `of`'s idle connections.
-  void close_idle(origin& of) noexcept;
-  /// Closes `of`'s idle connections and keeps none from now on.
-  void close(origin& of) noexcept;
+  /// Closes `of`'s idle connections; with `for_good`, the pool keeps none from now on (the
+  /// client closed).
+  void close_idle(origin& of, bool for_good = false) noexcept;
 
   /// Notes, at `now`, a connection the server closed right after an answer without saying so.
   void note_silent_close(connection::clock::time_point now) noexcept {
@@ -94,15 +93,9 @@ inline void connection_pool::return_idle(origin& to, connection_ptr conn) {
     conn->close();
 }
 
-inline void connection_pool::close_idle(origin& of) noexcept {
+inline void connection_pool::close_idle(origin& of, bool for_good) noexcept {
   std::lock_guard lock(idle_mutex_);
-  for (auto& conn : of.idle) conn->close();
-  of.idle.clear();
-}
-
-inline void connection_pool::close(origin& of) noexcept {
-  std::lock_guard lock(idle_mutex_);
-  closed_ = true;
+  closed_ = closed_ || for_good;
   for (auto& conn : of.idle) conn->close();
   of.idle.clear();
 }

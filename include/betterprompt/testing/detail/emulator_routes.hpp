@@ -184,10 +184,10 @@ inline matched_route match_route(boost::beast::http::verb method, std::string_vi
     }
   }
   // The API's own routes, from the table the SDK builds its requests with.
-  const std::string_view method_name = method == verb::get ? "GET" : "POST";
   for (const auto& route : betterprompt::detail::api_routes) {
     std::string_view param;
-    if (route.method() != method_name || !route.matches(path, param)) continue;
+    if (route.method() != boost::beast::http::to_string(method) || !route.matches(path, param))
+      continue;
     if (!param.empty()) {
       m.id = percent_decode(param);
       if (!m.id) continue;  // not a valid percent-encoding: no route
