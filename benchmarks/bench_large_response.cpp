@@ -80,8 +80,9 @@ int main(int argc, char** argv) {
 
   int status = 0;
   try {
-    asio::io_context ioc{1};  // one thread runs it: the client needs no strands
+    asio::io_context ioc{1};
     bp::client_options options;
+    options.thread_safe = false;  // one thread runs ioc: the client needs no strands
     options.base_url = url;
     options.api_key = bp::testing::demo::api_key;
     options.rate_limit.requests_per_second = 0;

@@ -17,6 +17,7 @@ inline betterprompt::client_options sdk_options(const arguments& args) {
     options.tls.ca_pem = read_file(args.ca_file);
   }
   options.rate_limit.requests_per_second = 0;  // the emulator has no limit here
+  options.thread_safe = false;                 // one thread runs each benchmark's io_context
   return options;
 }
 

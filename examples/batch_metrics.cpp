@@ -67,7 +67,7 @@ asio::awaitable<void> one_run(bp::client& c, int i, int& left) {
 }
 
 int main() {
-  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
+  asio::io_context ioc{1};
   bp::testing::emulator emu(ioc);
   emu.set_response_delay(bp::testing::routes::create_run, 3ms);
   bp::testing::fault unavailable;
@@ -79,6 +79,7 @@ int main() {
   batch_metrics metrics;
   bp::client_options options = emu.make_client_options();
   options.retry.initial_backoff = 5ms;
+  options.thread_safe = false;  // one thread runs ioc: the client needs no strands
   options.on_event = [&metrics](const bp::event& e) { metrics.record(e); };
   bp::client c(ioc, options);
 

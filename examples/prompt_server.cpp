@@ -236,7 +236,8 @@ int main(int argc, char** argv) {
     std::cerr << "prompt_server: BETTERPROMPT_API_KEY not set: in-process emulator at "
               << emu->base_url() << "\n";
   }
-  bp::client c(ioc, client_opts);  // one client for every thread and request
+  client_opts.thread_safe = opts.threads > 1;  // one thread: no strands needed
+  bp::client c(ioc, client_opts);              // one client for every thread and request
   tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), opts.port});
   std::cout << "listening on http://127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
   std::atomic<int> cancelled{0};

@@ -39,7 +39,7 @@ asio::awaitable<void> run_prompt(betterprompt::client_options options, std::stri
 }
 
 int main() {
-  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
+  asio::io_context ioc{1};
   betterprompt::client_options options;
   const char* prompt_id = std::getenv("BP_PROMPT_ID");
   const char* topic = std::getenv("BP_TOPIC");
@@ -51,6 +51,7 @@ int main() {
     std::cerr << "BETTERPROMPT_API_KEY or BP_PROMPT_ID not set: using the in-process emulator at "
               << emu->base_url() << "\n";
   }
+  options.thread_safe = false;  // one thread runs ioc: the client needs no strands
 
   int exit_code = 0;
   asio::co_spawn(ioc, run_prompt(options, prompt_id, topic ? topic : "coroutines"),

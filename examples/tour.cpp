@@ -95,7 +95,7 @@ asio::awaitable<void> tour(bp::client_options options, bool live) {
 }
 
 int main() {
-  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
+  asio::io_context ioc{1};
   bp::client_options options;
   std::optional<bp::testing::emulator> emu;
   const bool live = !options.api_key.empty();
@@ -105,6 +105,7 @@ int main() {
     std::cerr << "BETTERPROMPT_API_KEY not set: using the in-process emulator at "
               << emu->base_url() << "\n";
   }
+  options.thread_safe = false;  // one thread runs ioc: the client needs no strands
   int exit_code = 0;
   asio::co_spawn(ioc, tour(options, live), [&](std::exception_ptr error) {
     if (emu) emu->stop();

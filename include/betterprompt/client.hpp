@@ -31,16 +31,19 @@ struct client_access;
 /// token, see completion.hpp). All I/O runs on the client's executor; nothing blocks and no
 /// thread is started.
 ///
-/// Thread safety: any number of operations may run concurrently on one client, from coroutines
-/// on any threads of its execution context; close() may be called from any thread. Constructing,
-/// moving and destroying one handle are not thread-safe. Operations keep the shared state alive,
-/// so destroying the client while operations are outstanding is safe: they end promptly with
-/// error::client_closed.
+/// Thread safety, set by client_options::thread_safe:
+/// - true (the default): any number of operations may run concurrently on one client, from
+///   coroutines on any threads of its execution context. Each operation runs its steps on a
+///   strand the client makes, or on the executor given when it is a strand.
+/// - false: the executor must never run two handlers at once (one thread runs the io_context).
+///   Operations run on it directly, sparing a strand's locks (about as much CPU per call as the
+///   rest of its path). Other threads may still start operations: they only post to it.
 ///
-/// When one thread runs the executor, say so: give an io_context made with concurrency hint 1
-/// (`asio::io_context ioc{1}`) or a strand. Operations then run on it directly instead of on
-/// strands the client makes, whose locks cost a call about as much CPU as the rest of its path.
-/// Other threads may still start operations on such a client.
+/// Either way, every member below says which threads may call it; the operations (get_run, …)
+/// may be started from any thread. Constructing, moving, assigning and destroying one handle are
+/// not thread-safe: give each thread its own handle (with()) or guard it. Operations keep the
+/// shared state alive, so destroying the client while operations are outstanding is safe: they
+/// end promptly with error::client_closed.
 class client {
  public:
   /// The executor all I/O of this client runs on.
@@ -70,6 +73,7 @@ class client {
   /// calls use `overrides` (retry policy, timeouts). E.g.
   /// `auto impatient = c.with({.retry = betterprompt::retry_policy{.max_retries = 0}});`
   /// The client closes when its last handle is destroyed, or when any handle calls close().
+  /// Thread-safe.
   BETTERPROMPT_DECL client with(const call_options& overrides) const;
 
   /// Closes the client, from any thread: every call in flight or waiting (for the rate limiter,
@@ -78,27 +82,28 @@ class client {
   /// Idempotent; applies to all handles.
   BETTERPROMPT_DECL void close();
 
-  /// The executor given at construction.
+  /// The executor given at construction. Thread-safe.
   BETTERPROMPT_DECL executor_type get_executor() const noexcept;
 
-  /// The options in force (base_url, timeouts, …).
+  /// The options in force (base_url, timeouts, …): fixed for the handle's life. Thread-safe.
   BETTERPROMPT_DECL const client_options& options() const noexcept;
 
-  /// Closes the idle keep-alive connections now. The client stays usable.
+  /// Closes the idle keep-alive connections now. The client stays usable. Thread-safe.
   BETTERPROMPT_DECL void close_idle_connections();
 
   /// The resources cache protocol (see resource_cache, which drives it): announce `hash` (the
   /// `hash` of GET /v1/resources) as `cli-agent: resources_hash=<hash>` on every request of every
   /// handle, and clear resources_update_required(). Empty: announce none. Throws
   /// error_with_diagnostics with error::invalid_argument when `hash` has characters outside
-  /// base64/base64url or more than 256 of them (it goes into a header).
+  /// base64/base64url or more than 256 of them (it goes into a header). Thread-safe: calls
+  /// already writing their request keep the hash they read.
   BETTERPROMPT_DECL void set_resources_hash(std::string_view hash);
 
-  /// The hash announced (see set_resources_hash); empty when none.
+  /// The hash announced (see set_resources_hash); empty when none. Thread-safe.
   BETTERPROMPT_DECL std::string resources_hash() const;
 
   /// True once a response carried `action-require: update-resources` (the announced hash is
-  /// stale: fetch GET /v1/resources again), until set_resources_hash() is called.
+  /// stale: fetch GET /v1/resources again), until set_resources_hash() is called. Thread-safe.
   BETTERPROMPT_DECL bool resources_update_required() const noexcept;
 
   /// The ids of the runs this client's creates returned (and those given to remember_runs), oldest

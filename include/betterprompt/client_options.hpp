@@ -165,6 +165,13 @@ struct client_options {
   /// Connections in use at once; further requests wait their turn (first come, first served).
   /// 0: unbounded. Default: 8.
   std::size_t max_connections = 8;
+  /// Whether the client's executor may run its handlers on several threads at once. true: each
+  /// operation runs its steps on a strand (one of a few the client makes), unless the executor
+  /// is a strand already: then on that strand. false: the steps run directly on the executor,
+  /// which must then never run two handlers at once (one thread runs the io_context); this saves
+  /// a strand's locks, about as much CPU per call as the rest of its path. Either way operations
+  /// may be started from any thread. Default: true, as Boost.MySQL's pool_params::thread_safe.
+  bool thread_safe = true;
   /// Idle keep-alive connections kept for reuse. Default: 4.
   std::size_t max_idle_connections = 4;
   /// An idle connection older than this is closed instead of reused. Default: 30 s.

@@ -36,6 +36,18 @@ enum class event_kind {
   /// empty when nothing was written), `outcome` ("answered" with its `run_id`, or the
   /// create_record's "not_created", "unknown" or "created"), `error`.
   create_settled,
+  /// An attempt's final response header was read (interim 1xx answers are not reported):
+  /// `http_status`, `request_id`, `duration` since its request began going out (the time to the
+  /// answer's header).
+  response_headers,
+  /// A reconciliation (operation "reconcile_create") began holding new creates of
+  /// `prompt_version_id` at their write point: it waits for the creates already written, then
+  /// lists runs. A create that reaches its write point meanwhile waits (error::create_held at
+  /// its deadline).
+  creates_held,
+  /// That reconciliation's listing ended and held creates go on: `prompt_version_id`,
+  /// `duration` of the hold.
+  creates_released,
 };
 
 /// The event's name: "call_started", "retry_scheduled", …
@@ -49,15 +61,17 @@ struct event {
   std::string_view method;                     ///< "GET" or "POST".
   std::string_view path_template;         ///< "/v1/runs/{runId}": no ids, safe to aggregate on.
   int attempt = 1;                        ///< 1 for the first attempt, 2 for the first retry, …
-  unsigned http_status = 0;               ///< call_finished: the answer's status (0: none).
+  unsigned http_status = 0;  ///< call_finished, response_headers: the answer's status (0: none).
   boost::system::error_code error{};      ///< call_finished: the failure, if any.
   std::chrono::microseconds duration{0};  ///< See event_kind.
   std::chrono::milliseconds delay{0};     ///< retry_scheduled, rate_limit_wait: the wait ahead.
   std::string_view reason;                ///< retry_scheduled: why ("HTTP 503", …).
-  std::string_view request_id;            ///< call_finished: x-request-id, when sent.
+  std::string_view request_id;  ///< call_finished, response_headers: x-request-id, when sent.
   std::size_t bytes_out = 0;              ///< call_finished: bytes of the request (last attempt).
   std::size_t bytes_in = 0;               ///< call_finished: bytes of the response body.
-  std::string_view prompt_version_id;     ///< create_sent, create_settled: the create's version.
+  /// create_sent, create_settled: the create's version; creates_held, creates_released: the
+  /// version held.
+  std::string_view prompt_version_id;
   /// create_sent, create_settled: when its (last) request began going out, system clock.
   std::optional<std::chrono::system_clock::time_point> sent_at;
   std::string_view outcome;  ///< create_settled: "answered", "not_created", "unknown", "created".

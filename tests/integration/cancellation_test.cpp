@@ -4,6 +4,8 @@
 #include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+
 using namespace bp_test;
 namespace demo = bp::testing::demo;
 namespace routes = bp::testing::routes;
@@ -22,13 +24,15 @@ TEST_CASE("wait_for_run stops polling when cancelled, and the client stays usabl
     bp::run pending = co_await bp::create_run(c, topic_request(long_version, "forever"));
     REQUIRE_FALSE(pending.finished());
     const auto start = std::chrono::steady_clock::now();
-    auto winner =
-        co_await (bp::wait_for_run(c, pending.run_id, {.poll_interval = 50ms}) || sleep_for(300ms));
-    CHECK(winner.index() == 1);
+    auto waited = co_await cancel_on_request(
+        f.emu, routes::get_run, bp::wait_for_run(c, pending.run_id, {.poll_interval = 50ms}),
+        asio::cancellation_type::terminal);
+    CHECK(aborted(*waited));
     CHECK(elapsed_since(start) < 5s);
-    const auto requests_after_cancel = f.emu.request_count();
-    co_await sleep_for(200ms);
-    CHECK(f.emu.request_count() == requests_after_cancel);  // no poll after cancellation
+    // No poll follows the cancellation: none arrives within four poll intervals.
+    auto next_poll = f.emu.async_wait_request(routes::get_run, asio::as_tuple(asio::use_awaitable));
+    auto quiet = co_await (std::move(next_poll) || sleep_for(200ms));
+    CHECK(quiet.index() == 1);
     bp::run again = co_await bp::get_run(c, pending.run_id);
     CHECK(again.run_id == pending.run_id);
   });
@@ -41,8 +45,9 @@ TEST_CASE("an in-flight get_run ends promptly when cancelled, the next call succ
     auto c = f.make_client();
     bp::run created = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "x"));
     const auto start = std::chrono::steady_clock::now();
-    auto winner = co_await (bp::get_run(c, created.run_id) || sleep_for(200ms));
-    CHECK(winner.index() == 1);
+    auto read = co_await cancel_on_request(f.emu, routes::get_run, bp::get_run(c, created.run_id),
+                                           asio::cancellation_type::terminal);
+    CHECK(aborted(*read));
     CHECK(elapsed_since(start) < 5s);
     f.emu.set_response_delay(bp::testing::routes::get_run, 0ms);
     bp::run fetched = co_await bp::get_run(c, created.run_id);
@@ -84,9 +89,10 @@ TEST_CASE("cancelling create_run in flight returns promptly, the run may exist",
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto c = f.make_client();
     const auto start = std::chrono::steady_clock::now();
-    auto winner =
-        co_await (bp::create_run(c, topic_request(long_version, "t")) || sleep_for(200ms));
-    CHECK(winner.index() == 1);
+    auto created = co_await cancel_on_request(f.emu, routes::create_run,
+                                              bp::create_run(c, topic_request(long_version, "t")),
+                                              asio::cancellation_type::terminal);
+    CHECK(aborted(*created));
     CHECK(elapsed_since(start) < 5s);
     CHECK(f.emu.run_count() == 1);
     bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);

@@ -163,8 +163,9 @@ TEST_CASE("a bound cancellation slot cancels, a bound executor runs the handler"
   bp::get_prompt(c, demo::text_prompt_id,
                  asio::bind_cancellation_slot(
                      signal.slot(), [&](error_code ec, bp::prompt) { cancelled_ec = ec; }));
-  asio::steady_timer later(f.ioc, 100ms);
-  later.async_wait([&](error_code) { signal.emit(asio::cancellation_type::terminal); });
+  // Cancelled once its request reached the emulator (the answer is 2 s away).
+  f.emu.async_wait_request(routes::get_prompt,
+                           [&](error_code) { signal.emit(asio::cancellation_type::terminal); });
   auto strand = asio::make_strand(f.ioc);
   bool on_strand = false;
   bp::get_credits(c, asio::bind_executor(strand, [&](error_code ec, bp::credit_balance) {
@@ -213,9 +214,11 @@ TEST_CASE("with_diagnostics and wait_for_run keep the handler's executor and can
             read_on_strand = strand.running_in_this_thread();
             read_done = true;
           }))));
-  asio::steady_timer later(f.ioc, 200ms);
-  later.async_wait([&](error_code) {
+  // Each cancelled once its request reached the emulator: the wait's first poll, the read.
+  f.emu.async_wait_request(routes::get_run, [&](error_code) {
     stop_wait.emit(asio::cancellation_type::partial);  // a wait honours every type
+  });
+  f.emu.async_wait_request(routes::get_prompt, [&](error_code) {
     asio::post(strand, [&] { stop_read.emit(asio::cancellation_type::terminal); });
   });
   const auto start = std::chrono::steady_clock::now();

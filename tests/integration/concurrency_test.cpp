@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: BSL-1.0
 // One client shared by many coroutines on a multi-threaded io_context, and by plain threads on a
 // one-thread io_context (run under TSan in CI).
+#include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
-#include <betterprompt/detail/transport/runs_serially.hpp>
+#include <betterprompt/detail/operations/initiate.hpp>
+#include <betterprompt/detail/transport/is_strand.hpp>
 
 #include <boost/asio/use_future.hpp>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 using namespace bp_test;
@@ -53,11 +56,13 @@ TEST_CASE("hundreds of runs from coroutines on 4 threads share one client", "[co
 
 TEST_CASE("calls started from 4 plain threads share a client on a one-thread io_context",
           "[concurrency]") {
-  // Concurrency hint 1: the client runs its operations without strands (runs_serially()), and
-  // threads that are not running the io_context may still start calls.
+  // Not thread-safe: one thread runs the io_context, so the client runs its operations without
+  // strands; threads that are not running the io_context may still start calls.
   asio::io_context ioc{1};
   bp::testing::emulator emu(ioc);
-  bp::client c{ioc, emu.make_client_options()};
+  auto opts = emu.make_client_options();
+  opts.thread_safe = false;
+  bp::client c{ioc, opts};
   auto work = asio::make_work_guard(ioc);
   std::thread runner([&] { ioc.run_for(std::chrono::seconds(120)); });
   std::atomic<int> succeeded{0};
@@ -82,21 +87,31 @@ TEST_CASE("calls started from 4 plain threads share a client on a one-thread io_
   CHECK(emu.run_count() == 40u);
 }
 
-TEST_CASE("strands and io_contexts of concurrency hint 1 run serially, others do not",
+TEST_CASE("a thread-safe client runs calls on strands, its own or the one it was given, and a "
+          "client that need not be runs them on its executor",
           "[concurrency]") {
-  using bp::detail::runs_serially;
-  asio::io_context shared, single{1}, unlocked{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE}, four{4};
+  asio::io_context ioc;
+  bp::testing::emulator emu(ioc);
+  const auto call_executor_of = [](const bp::client& c) {
+    return bp::detail::client_access::handle(c)->state().call_executor();
+  };
+  auto opts = emu.make_client_options();
+  const bp::client safe{ioc, opts};  // thread_safe by default
+  CHECK(call_executor_of(safe) != asio::any_io_executor(ioc.get_executor()));
+  CHECK(call_executor_of(safe) != call_executor_of(safe));  // a few strands, in turn
+  const auto strand = asio::make_strand(ioc);
+  const bp::client on_strand{asio::any_io_executor(strand), opts};
+  CHECK(call_executor_of(on_strand) == asio::any_io_executor(strand));
+  opts.thread_safe = false;
+  const bp::client serial{ioc, opts};
+  CHECK(call_executor_of(serial) == asio::any_io_executor(ioc.get_executor()));
+  emu.stop();
+  // The strands recognised, whatever they wrap.
   asio::thread_pool pool{1};
-  CHECK_FALSE(runs_serially(shared.get_executor()));
-  CHECK_FALSE(runs_serially(four.get_executor()));
-  CHECK_FALSE(runs_serially(pool.get_executor()));
-  CHECK(runs_serially(single.get_executor()));
-  CHECK(runs_serially(unlocked.get_executor()));
-  CHECK(runs_serially(
-      asio::prefer(single.get_executor(), asio::execution::outstanding_work.tracked)));
-  CHECK(runs_serially(asio::make_strand(shared)));
-  CHECK(runs_serially(asio::make_strand(pool)));
-  CHECK(runs_serially(asio::make_strand(asio::any_io_executor(shared.get_executor()))));
+  CHECK(bp::detail::is_strand(asio::make_strand(pool)));
+  CHECK(bp::detail::is_strand(asio::make_strand(asio::any_io_executor(ioc.get_executor()))));
+  CHECK_FALSE(bp::detail::is_strand(pool.get_executor()));
+  CHECK_FALSE(bp::detail::is_strand(ioc.get_executor()));
   pool.join();
 }
 
@@ -143,9 +158,11 @@ TEST_CASE("a request cancelled while queued for a connection leaves the queue",
     std::vector<int> done;
     using namespace boost::asio::experimental::awaitable_operators;
     const auto start = std::chrono::steady_clock::now();
-    // 0 holds the only connection; 1 queues behind it and is cancelled after 50 ms; 2 queues too.
+    // 0 holds the only connection; 1 queues behind it and is cancelled once 0's request reached
+    // the emulator (its answer is 300 ms away); 2 queues too.
+    auto holder_sent = request_arrives(f.emu, bp::testing::routes::get_prompt, f.ioc.get_executor());
     auto outcome = co_await (fetch_prompt_into(c, 0, done) &&
-                             (fetch_prompt_into(c, 1, done) || sleep_for(50ms)) &&
+                             (fetch_prompt_into(c, 1, done) || holder_sent->wait()) &&
                              fetch_prompt_into(c, 2, done));
     (void)outcome;
     CHECK(done == std::vector<int>{0, 2});
@@ -185,9 +202,13 @@ TEST_CASE("close() from another thread ends every call of coroutines on 4 thread
       if (++finished == coroutines) emu.stop();
     });
   }
+  // Closed once the calls are under way: the first request has reached the emulator.
+  std::promise<void> under_way;
+  emu.async_wait_request(bp::testing::routes::get_prompt,
+                         [&under_way](boost::system::error_code) { under_way.set_value(); });
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) threads.emplace_back([&] { ioc.run_for(std::chrono::seconds(60)); });
-  std::this_thread::sleep_for(300ms);
+  REQUIRE(under_way.get_future().wait_for(30s) == std::future_status::ready);
   const auto start = std::chrono::steady_clock::now();
   c.close();
   for (auto& t : threads) t.join();

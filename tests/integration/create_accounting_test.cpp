@@ -86,7 +86,7 @@ TEST_CASE("the emulator's listing can lag behind its creates", "[accounting][lis
     CHECK(fetched.run_id == created.run_id);
     bp::page<bp::run> early = co_await bp::list_runs(c);
     CHECK(early.rows.empty());
-    co_await sleep_for(600ms);
+    co_await sleep_for(600ms);  // the lag under test passing, not synchronisation
     bp::page<bp::run> later = co_await bp::list_runs(c);
     REQUIRE(later.rows.size() == 1);
     CHECK(later.rows[0].run_id == created.run_id);

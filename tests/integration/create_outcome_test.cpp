@@ -2,6 +2,7 @@
 // What a failed create tells its caller: the outcome (not created, created, unknown) from facts,
 // the record reconciliation takes, what the answer already told; and that creates stay off idle
 // connections of a host that closes them silently.
+#include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
 using namespace bp_test;
@@ -148,21 +149,26 @@ TEST_CASE("a call's total timeout and a cancellation keep what the answer alread
     CHECK(timed_out.get_diagnostics().http_status == 200);
     CHECK(timed_out.get_diagnostics().request_id.rfind("req_", 0) == 0);
 
-    // Cancelled mid-body: operation_aborted, with what the header said.
+    // Cancelled mid-body (once the header was read): operation_aborted, with what it said.
+    auto seen = std::make_shared<client_events>(f.ioc.get_executor());
+    auto headed = seen->when(bp::event_kind::response_headers, "get_run");
+    auto watched_options = f.client_options();
+    watched_options.on_event = seen->hook();
+    bp::client watched{f.ioc, watched_options};
     bp::diagnostics diag;
     asio::cancellation_signal signal;
-    bool done = false;
+    event done(f.ioc.get_executor());
     boost::system::error_code ended;
     bp::get_run(
-        impatient, r.run_id, diag,
+        watched, r.run_id, diag,
         asio::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code ec, bp::run) {
           ended = ec;
-          done = true;
+          done.set();
         }));
-    co_await sleep_for(100ms);  // mid-body: the stall holds the rest back for seconds
+    co_await headed->wait();  // the stall holds the rest of the body back for seconds
     signal.emit(asio::cancellation_type::terminal);
-    for (int i = 0; i < 500 && !done; ++i) co_await sleep_for(10ms);
-    REQUIRE(done);
+    co_await done.wait();
+    REQUIRE(done.is_set());
     CHECK(ended == asio::error::operation_aborted);
     CHECK(diag.http_status == 200);
     CHECK(diag.request_id.rfind("req_", 0) == 0);

@@ -79,6 +79,15 @@ TEST_CASE("a call reports its start, connection, finish with status, request id 
   REQUIRE(rec.of(bp::event_kind::tls_handshake).size() == 1);
   CHECK(rec.of(bp::event_kind::tls_handshake)[0].duration.count() > 0);
   CHECK(rec.of(bp::event_kind::connection_reused).size() == 1);  // the second call
+  // Each attempt's header, before its call finished, with the same status and request id.
+  const auto headed = rec.of(bp::event_kind::response_headers);
+  REQUIRE(headed.size() == 2);
+  CHECK(headed[0].operation == "get_prompt");
+  CHECK(headed[0].http_status == 200);
+  CHECK(headed[0].request_id == finished[0].request_id);
+  CHECK(headed[0].duration.count() > 0);
+  CHECK(headed[0].duration <= finished[0].duration);
+  CHECK(headed[1].operation == "get_credits");
 }
 
 TEST_CASE("a call that failed after its status line reports that status and request id",
@@ -106,6 +115,11 @@ TEST_CASE("a call that failed after its status line reports that status and requ
     CHECK(finished[0].http_status == diag.http_status);
     CHECK(finished[0].request_id == diag.request_id);
     CHECK_FALSE(finished[0].request_id.empty());
+    // The header was read before the body stalled: reported once, with the same facts.
+    const auto headed = events_of_test->of(bp::event_kind::response_headers);
+    REQUIRE(headed.size() == 1);
+    CHECK(headed[0].http_status == 200);
+    CHECK(headed[0].request_id == diag.request_id);
   });
 }
 
@@ -187,7 +201,10 @@ TEST_CASE("events and the stream logger never show the API key, a throwing hook 
   CHECK(debug_text.find("betterprompt: call_finished get_run GET /v1/runs/{runId} attempt=1 "
                         "status=200") != std::string::npos);
   CHECK(debug_text.find("connection_opened") != std::string::npos);
+  CHECK(debug_text.find("betterprompt: response_headers get_run GET /v1/runs/{runId} attempt=1 "
+                        "status=200 request_id=") != std::string::npos);
   CHECK(info_text.find("call_finished create_run") != std::string::npos);
+  CHECK(info_text.find("response_headers") == std::string::npos);
   CHECK(info_text.find("call_started") == std::string::npos);
   CHECK(info_text.find("connection_opened") == std::string::npos);
 }

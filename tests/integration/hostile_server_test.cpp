@@ -2,6 +2,7 @@
 // A server that misbehaves on purpose: bytes past its answers, runs nobody asked for, interim
 // answers, absurd Retry-After values, a limit stricter than the client's. Each ends in the right
 // answer or a typed error, promptly, and never in a run created twice.
+#include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
 #include <boost/asio/detached.hpp>
@@ -264,9 +265,12 @@ TEST_CASE("30 concurrent create+wait under a stricter server limit (burst 1) all
         };
         auto ex = co_await asio::this_coro::executor;
         int done = 0;
+        event all_done(ex);
         for (int i = 0; i < 30; ++i)
-          asio::co_spawn(ex, one(c, succeeded, failed), [&done](std::exception_ptr) { ++done; });
-        while (done < 30) co_await sleep_for(50ms);
+          asio::co_spawn(ex, one(c, succeeded, failed), [&done, &all_done](std::exception_ptr) {
+            if (++done == 30) all_done.set();
+          });
+        co_await all_done.wait(80s);
         CHECK(failed == 0);
         CHECK(succeeded == 30);
         CHECK(f.emu.run_count() == 30);

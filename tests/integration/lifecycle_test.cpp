@@ -5,9 +5,12 @@
 #include "support/fixture.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/beast/core/string.hpp>
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 using namespace bp_test;
 namespace demo = bp::testing::demo;
@@ -26,18 +29,26 @@ bp::client_options no_retries(const fixture& f) {
   return opts;
 }
 
-// Returns a value: Asio 1.81's `tuple && awaitable<void>` does not compile.
-asio::awaitable<bool> close_after(bp::client& c, std::chrono::milliseconds delay) {
-  co_await sleep_for(delay);
+/// Closes `c` once every event of `when` is set. Returns a value: Asio 1.81's
+/// `tuple && awaitable<void>` does not compile.
+asio::awaitable<bool> close_when(bp::client& c, std::vector<std::shared_ptr<event>> when) {
+  for (const auto& e : when) co_await e->wait();
   c.close();
   co_return true;
 }
 
-/// Closes `c` once `when` is set (a value, as close_after).
-asio::awaitable<bool> close_when(bp::client& c, std::shared_ptr<event> when) {
-  co_await when->wait();
-  c.close();
-  co_return true;
+/// Accepts the next connection on `silent` into `peers` and sets `hello` once the client's first
+/// TLS bytes arrive, so that the client is in its handshake; `peers` keeps the connection open,
+/// unanswered.
+asio::awaitable<void> await_client_hello(asio::ip::tcp::acceptor& silent,
+                                         std::vector<std::shared_ptr<asio::ip::tcp::socket>>& peers,
+                                         std::shared_ptr<event> hello) {
+  auto peer = std::make_shared<asio::ip::tcp::socket>(silent.get_executor());
+  peers.push_back(peer);
+  co_await silent.async_accept(*peer, asio::use_awaitable);
+  char first = 0;
+  co_await peer->async_read_some(asio::buffer(&first, 1), asio::use_awaitable);
+  hello->set();
 }
 
 }  // namespace
@@ -84,7 +95,10 @@ TEST_CASE("close() ends calls in flight, in backoff and between polls with clien
   f.emu.add_prompt(timed_prompt(running_version, 60s));
   f.emu.set_response_delay(routes::get_prompt, 30s);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, f.client_options()};
+    auto seen = std::make_shared<client_events>(f.ioc.get_executor());
+    auto opts = f.client_options();
+    opts.on_event = seen->hook();
+    bp::client c{f.ioc, opts};
     bp::run pending = co_await bp::create_run(c, topic_request(running_version, "long"));
     REQUIRE_FALSE(pending.finished());
     auto limited = make_fault(fault_kind::rate_limited);
@@ -93,10 +107,16 @@ TEST_CASE("close() ends calls in flight, in backoff and between polls with clien
     bp::wait_options slow_polls;
     slow_polls.poll_interval = 30s;
 
+    // Closed once each call is where its name says: a request held by the emulator, a 429 being
+    // waited out, a poll answered with the next one 30 s away.
+    std::vector<std::shared_ptr<event>> under_way{
+        request_arrives(f.emu, routes::get_prompt, f.ioc.get_executor()),
+        seen->when(bp::event_kind::retry_scheduled, "get_credits"),
+        seen->when(bp::event_kind::call_finished, "get_run")};
     const auto start = std::chrono::steady_clock::now();
     auto [in_flight, in_backoff, between_polls, closed] = co_await (
         expect_error(bp::get_prompt(c, demo::text_prompt_id)) && expect_error(bp::get_credits(c)) &&
-        expect_error(bp::wait_for_run(c, pending.run_id, slow_polls)) && close_after(c, 300ms));
+        expect_error(bp::wait_for_run(c, pending.run_id, slow_polls)) && close_when(c, under_way));
     CHECK(elapsed_since(start) < 5s);
     CHECK(in_flight.code() == bp::error::client_closed);
     CHECK(in_backoff.code() == bp::error::client_closed);
@@ -117,10 +137,11 @@ TEST_CASE("close() ends calls queued for a connection, and so does destroying th
     const auto start = std::chrono::steady_clock::now();
     // Closed once the holder's request arrived: the second call is queued for the connection.
     auto holder_sent = request_arrives(f.emu, routes::get_prompt, f.ioc.get_executor());
+    std::vector<std::shared_ptr<event>> holding{holder_sent};
     auto [holder, queued, closed] =
         co_await (expect_error(bp::get_prompt(c, demo::text_prompt_id)) &&
                   expect_error(bp::get_prompt(c, demo::text_prompt_id)) &&
-                  close_when(c, holder_sent));
+                  close_when(c, holding));
     CHECK(elapsed_since(start) < 5s);
     CHECK(holder.code() == bp::error::client_closed);
     CHECK(queued.code() == bp::error::client_closed);
@@ -186,15 +207,22 @@ TEST_CASE("a stalled TLS handshake times out in phase tls_handshake, or ends whe
     CHECK(e.code() == bp::error::timeout);
     CHECK(e.get_diagnostics().data.at("phase") == "tls_handshake");
 
+    // A listener of its own: the first one's backlog still holds the timed-out connection.
+    asio::ip::tcp::acceptor stalling(f.ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    opts.base_url = loopback_base_url(stalling.local_endpoint().port(), "https");
     opts.timeouts.tls_handshake = 30s;
     bp::client slow{f.ioc, opts};
     const auto start = std::chrono::steady_clock::now();
-    auto winner = co_await (bp::get_prompt(slow, demo::text_prompt_id) || sleep_for(200ms));
-    CHECK(winner.index() == 1);
-    CHECK(elapsed_since(start) < 5s);
-    // The slot was released: the next call connects again (and is cancelled the same way).
-    auto again = co_await (bp::get_prompt(slow, demo::text_prompt_id) || sleep_for(200ms));
-    CHECK(again.index() == 1);
+    // Cancelled once its ClientHello arrived; the slot is released, so the next call connects
+    // again (and is cancelled the same way).
+    std::vector<std::shared_ptr<asio::ip::tcp::socket>> peers;
+    for (int call = 0; call < 2; ++call) {
+      auto hello = std::make_shared<event>(f.ioc.get_executor());
+      asio::co_spawn(f.ioc, await_client_hello(stalling, peers, hello), asio::detached);
+      auto handshake = co_await cancel_when(bp::get_prompt(slow, demo::text_prompt_id),
+                                            asio::cancellation_type::terminal, hello);
+      CHECK(aborted(*handshake));
+    }
     CHECK(elapsed_since(start) < 5s);
   });
 }
@@ -207,10 +235,15 @@ TEST_CASE("cancelled mid-response, a call ends promptly and the next call succee
   stall.delay = 30s;
   f.emu.inject_fault(routes::get_prompt, stall);
   f.run([](fixture& f) -> asio::awaitable<void> {
-    bp::client c{f.ioc, f.client_options()};
+    auto seen = std::make_shared<client_events>(f.ioc.get_executor());
+    auto opts = f.client_options();
+    opts.on_event = seen->hook();
+    bp::client c{f.ioc, opts};
+    auto headed = seen->when(bp::event_kind::response_headers, "get_prompt");
     const auto start = std::chrono::steady_clock::now();
-    auto winner = co_await (bp::get_prompt(c, demo::text_prompt_id) || sleep_for(300ms));
-    CHECK(winner.index() == 1);
+    auto read = co_await cancel_when(bp::get_prompt(c, demo::text_prompt_id),
+                                     asio::cancellation_type::terminal, headed);
+    CHECK(aborted(*read));
     CHECK(elapsed_since(start) < 5s);
     bp::prompt p = co_await bp::get_prompt(c, demo::text_prompt_id);
     CHECK(p.prompt_id == demo::text_prompt_id);

@@ -13,10 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -75,37 +77,64 @@ class tinyproxy {
     return "http://" + (credentials.empty() ? "" : credentials + "@") +
            "127.0.0.1:" + std::to_string(port_);
   }
+  /// What tinyproxy logged so far.
   std::string log() const {
-    std::ifstream in(dir_ / "log");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::lock_guard lock(mutex_);
+    return log_;
+  }
+  /// tinyproxy's log once it holds `line` (tinyproxy logs a request as it relays it, and its
+  /// log reaches us through a pipe), or after 5 s without it.
+  std::string log_once_it_shows(const std::string& line) const {
+    std::unique_lock lock(mutex_);
+    logged_.wait_for(lock, std::chrono::seconds(5),
+                     [&] { return ended_ || log_.find(line) != std::string::npos; });
+    return log_;
   }
 
  private:
+  /// Starts tinyproxy in the foreground, its log (stdout and stderr) read by a thread through a
+  /// pipe, so that a test waits for a line instead of polling a file.
   void start() {
     std::ofstream(dir_ / "conf") << "Port " << port_ << "\nListen 127.0.0.1\nTimeout 30\n"
                                  << "MaxClients 50\nLogLevel Info\nBasicAuth user secret\n";
+    {
+      std::lock_guard lock(mutex_);
+      log_.clear();
+      ended_ = false;
+    }
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) return;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    const std::string log = (dir_ / "log").string();
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
     const std::string conf = (dir_ / "conf").string();
     const char* argv[] = {"/usr/bin/tinyproxy", "-d", "-c", conf.c_str(), nullptr};
     if (posix_spawn(&pid_, argv[0], &actions, nullptr, const_cast<char**>(argv), environ) != 0)
       pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);  // tinyproxy holds the only write end: its exit ends the reader
+    reader_ = std::thread([this, from = out[0]] {
+      char chunk[4096];
+      for (;;) {
+        const ssize_t n = ::read(from, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        std::lock_guard lock(mutex_);
+        log_.append(chunk, static_cast<std::size_t>(n));
+        logged_.notify_all();
+      }
+      ::close(from);
+      std::lock_guard lock(mutex_);
+      ended_ = true;
+      logged_.notify_all();
+    });
   }
-  /// Waits until this tinyproxy says it accepts connections on port_; false when it exited
-  /// (it could not bind the port) or stayed silent for 5 s.
-  bool listening() {
-    for (int i = 0; i < 100 && pid_ > 0; ++i) {
-      if (log().find("Accepting connections") != std::string::npos) return true;
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+  /// Whether this tinyproxy says it accepts connections on port_: false when it exited (it
+  /// could not bind the port) or stayed silent for 5 s.
+  bool listening() const {
+    return log_once_it_shows("Accepting connections").find("Accepting connections") !=
+           std::string::npos;
   }
   void stop() {
     if (pid_ > 0) {
@@ -113,11 +142,17 @@ class tinyproxy {
       ::waitpid(pid_, nullptr, 0);
     }
     pid_ = -1;
+    if (reader_.joinable()) reader_.join();
   }
   static inline int counter_ = 0;
   std::filesystem::path dir_;
   unsigned short port_ = 0;
   pid_t pid_ = -1;
+  std::thread reader_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable logged_;
+  std::string log_;     // guarded by mutex_
+  bool ended_ = false;  // guarded by mutex_: tinyproxy closed its output (it exited)
 };
 
 tinyproxy* proxy_of_test = nullptr;  // the captureless test bodies reach their proxy here
@@ -276,7 +311,7 @@ TEST_CASE("plain http through tinyproxy goes in absolute form with Basic credent
     bp::run r = co_await bp::create_run(c, topic_request(demo::text_prompt_version_id, "proxy"));
     CHECK(r.status == bp::run_status::succeeded);
   });
-  const std::string log = proxy.log();
+  const std::string log = proxy.log_once_it_shows("POST " + f.emu.base_url() + "/runs");
   INFO(log);
   CHECK(log.find("GET " + f.emu.base_url() + "/me/credits") != std::string::npos);
   CHECK(log.find("POST " + f.emu.base_url() + "/runs") != std::string::npos);
@@ -321,9 +356,10 @@ TEST_CASE("https through tinyproxy: CONNECT, then TLS verified against the API h
     CHECK(nowhere.code() == bp::error::connection_failed);
     CHECK(nowhere.get_diagnostics().message.find("proxy http://127.0.0.1:1") != std::string::npos);
   });
-  const std::string log = proxy.log();
+  const std::string connect = "CONNECT 127.0.0.1:" + std::to_string(f.emu.port());
+  const std::string log = proxy.log_once_it_shows(connect);
   INFO(log);
-  CHECK(log.find("CONNECT 127.0.0.1:" + std::to_string(f.emu.port())) != std::string::npos);
+  CHECK(log.find(connect) != std::string::npos);
 }
 
 TEST_CASE("HTTPS_PROXY from the environment is used, and NO_PROXY bypasses it", "[proxy]") {
@@ -353,9 +389,9 @@ TEST_CASE("HTTPS_PROXY from the environment is used, and NO_PROXY bypasses it", 
   });
   for (const char* name : {"HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"}) ::unsetenv(name);
   for (const auto& [name, value] : saved) ::setenv(name.c_str(), value.c_str(), 1);
-  const std::string log = proxy.log();
-  INFO(log);
   const std::string connect = "CONNECT 127.0.0.1:" + std::to_string(f.emu.port());
+  const std::string log = proxy.log_once_it_shows(connect);
+  INFO(log);
   const auto first = log.find(connect);
   CHECK(first != std::string::npos);
   CHECK(log.find(connect, first + 1) == std::string::npos);  // the second client went direct

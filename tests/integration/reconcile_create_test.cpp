@@ -41,8 +41,10 @@ asio::awaitable<bp::create_record> unknown_create(bp::client& c, fault_kind kind
   co_return *diag.create;
 }
 
-bp::client no_retry_client(fixture& f) {
+/// A client that does not retry; `seen`, when given, hears its events.
+bp::client no_retry_client(fixture& f, const std::shared_ptr<client_events>& seen = nullptr) {
   auto opts = quick_options(f, 0);
+  if (seen) opts.on_event = seen->hook();
   return f.make_client(opts);
 }
 
@@ -275,7 +277,7 @@ TEST_CASE("another creator's run is never taken for ours", "[reconcile]") {
     const bp::create_record record = co_await unknown_create(c, fault_kind::reset, "mine");
     // Past our window (its end widened by the Date headers' whole seconds): a run no create of
     // ours can have made shows that another creator exists.
-    co_await sleep_for(2500ms);
+    co_await sleep_for(2500ms);  // time passing on both clocks, not synchronisation
     const std::string theirs = another_creator("theirs");
     const bp::reconcile_result r = co_await bp::reconcile_create(c, record, options);
     CHECK(r.status == bp::reconcile_status::ambiguous);
@@ -300,7 +302,8 @@ TEST_CASE("new creates of the version wait while a reconciliation lists, and tim
           "[reconcile]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
-    auto c = no_retry_client(f);
+    auto seen = std::make_shared<client_events>(f.ioc.get_executor());
+    auto c = no_retry_client(f, seen);
     f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset_after_processing));
     const bp::create_record record = co_await unknown_create(c, fault_kind::reset_after_processing, "lost");
     // A create in flight for 800 ms: the reconciliation waits for it before listing.
@@ -312,8 +315,10 @@ TEST_CASE("new creates of the version wait while a reconciliation lists, and tim
     bp::create_run(c, topic_request(demo::text_prompt_version_id, "slow"), in_flight.handler());
     co_await written->wait();
     completion<bp::reconcile_result> reconciling(f);
+    auto holding = seen->when(bp::event_kind::creates_held, "reconcile_create");
+    auto released = seen->when(bp::event_kind::creates_released, "reconcile_create");
     bp::reconcile_create(c, record, quick_reconcile(), reconciling.handler());
-    co_await sleep_for(100ms);  // holding by now
+    co_await holding->wait();
     // A create that may wait 300 ms in all is held past its deadline: never sent.
     auto short_opts = quick_options(f, 0);
     short_opts.timeouts.total = 300ms;
@@ -335,6 +340,7 @@ TEST_CASE("new creates of the version wait while a reconciliation lists, and tim
     const bp::run& slow_run = in_flight.value;
     co_await until_done(reconciling);
     REQUIRE_FALSE(*reconciling.ec);
+    CHECK(released->is_set());  // the listing ended before its answer
     const bp::reconcile_result& r = reconciling.value;
     CHECK(r.status == bp::reconcile_status::found);
     REQUIRE(r.run);
@@ -347,16 +353,18 @@ TEST_CASE("new creates of the version wait while a reconciliation lists, and tim
 TEST_CASE("cancelling or closing ends a reconciliation and lets creates go", "[reconcile]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
-    auto c = no_retry_client(f);
+    auto seen = std::make_shared<client_events>(f.ioc.get_executor());
+    auto c = no_retry_client(f, seen);
     f.emu.inject_fault(routes::create_run, make_fault(fault_kind::reset));
     const bp::create_record record = co_await unknown_create(c, fault_kind::reset, "never");
     for (auto type : {asio::cancellation_type::terminal, asio::cancellation_type::partial,
                       asio::cancellation_type::total}) {
       asio::cancellation_signal cancel;
       completion<bp::reconcile_result> pending(f);
+      auto under_way = seen->when(bp::event_kind::creates_held, "reconcile_create");
       bp::reconcile_create(c, record, quick_reconcile(30s),
                            asio::bind_cancellation_slot(cancel.slot(), pending.handler()));
-      co_await sleep_for(100ms);
+      co_await under_way->wait();
       const auto start = std::chrono::steady_clock::now();
       cancel.emit(type);
       co_await until_done(pending);
@@ -377,8 +385,9 @@ TEST_CASE("cancelling or closing ends a reconciliation and lets creates go", "[r
     f.emu.clear_faults();
 
     completion<bp::reconcile_result> pending(f);
+    auto under_way = seen->when(bp::event_kind::creates_held, "reconcile_create");
     bp::reconcile_create(c, record, quick_reconcile(30s), pending.handler());
-    co_await sleep_for(100ms);
+    co_await under_way->wait();
     c.close();
     co_await until_done(pending);
     CHECK(*pending.ec == bp::error::client_closed);

@@ -440,6 +440,7 @@ inline report run_accounting(const config& cfg) {
   bp::testing::fault_proxy proxy{ioc, proxy_options};
 
   bp::client_options options = emu.make_client_options();
+  options.thread_safe = false;  // one thread runs ioc
   options.base_url = proxy.base_url();
   options.timeouts.response_headers = 2s;
   options.timeouts.response_body = 2s;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // Cancelling an operation from a test: start it with a cancellation signal bound, emit a given
 // type when an event says the operation is where the test wants it (its request arrived at the
-// emulator, its call started), and await its end. No sleeps, no polling.
+// emulator, the client reported a step through its event hook), and await its end. No sleeps, no
+// polling.
 #pragma once
 
 #include "support/fixture.hpp"
@@ -9,6 +10,8 @@
 #include <boost/asio/experimental/as_tuple.hpp>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace bp_test {
 
@@ -44,6 +47,38 @@ inline std::shared_ptr<event> request_arrives(bp::testing::emulator& emu, const 
   emu.async_wait_request(route, [arrived](boost::system::error_code) { arrived->set(); });
   return arrived;
 }
+
+/// Events of a client a test awaits, heard through its on_event hook: `when(kind, operation)`
+/// arms an event set the first time the client reports `kind` for `operation` ("get_run", …).
+/// Arm before the call starts. The hook and the waiters run on the fixture's one thread.
+class client_events : public std::enable_shared_from_this<client_events> {
+ public:
+  explicit client_events(asio::any_io_executor ex) : ex_(std::move(ex)) {}
+
+  /// The event set when the client next reports `kind` for `operation`.
+  std::shared_ptr<event> when(bp::event_kind kind, std::string operation) {
+    auto heard = std::make_shared<event>(ex_);
+    armed_.push_back({kind, std::move(operation), heard});
+    return heard;
+  }
+
+  /// The hook to put in client_options::on_event.
+  bp::event_hook hook() {
+    return [self = shared_from_this()](const bp::event& e) {
+      for (auto& a : self->armed_)
+        if (!a.heard->is_set() && a.kind == e.kind && a.operation == e.operation) a.heard->set();
+    };
+  }
+
+ private:
+  struct armed {
+    bp::event_kind kind;
+    std::string operation;
+    std::shared_ptr<event> heard;
+  };
+  asio::any_io_executor ex_;
+  std::vector<armed> armed_;
+};
 
 /// Awaits `op` in a coroutine that lets partial and total cancellation through (Asio's default
 /// forwards terminal cancellation only).

@@ -23,8 +23,13 @@ class fixture {
  public:
   explicit fixture(emulator_options opts = {}) : emu(ioc, std::move(opts)) {}
 
-  /// Client options reaching the emulator; tweak and pass to make_client.
-  bp::client_options client_options() const { return emu.make_client_options(); }
+  /// Client options reaching the emulator, not thread-safe (one thread runs ioc); tweak and pass
+  /// to make_client.
+  bp::client_options client_options() const {
+    auto opts = emu.make_client_options();
+    opts.thread_safe = false;
+    return opts;
+  }
   bp::client make_client() const { return bp::client{ioc.get_executor(), client_options()}; }
   bp::client make_client(const bp::client_options& opts) const {
     return bp::client{ioc.get_executor(), opts};

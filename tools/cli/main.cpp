@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
               << (args.spec ? "help " + args.command : std::string("--help")) << "'\n";
     return usage;
   }
-  asio::io_context ioc{1};  // one thread runs it: the client needs no strands
+  asio::io_context ioc{1};
   int status = api_or_network_error;
   progress_line progress(on_terminal());
   try {
@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
           "BETTERPROMPT_API_KEY is not set; export it, or pass --api-key-file FILE (against the "
           "emulator, the demo key: BETTERPROMPT_API_KEY=bp-emulator-key)");
     hook_events(options, progress);
+    options.thread_safe = false;  // one thread runs ioc: the client needs no strands
     bp::client c(ioc, std::move(options));
     context ctx{c, args, args.flag("--json")};
     ctx.verbose = args.flag("--verbose");

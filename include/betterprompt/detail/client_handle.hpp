@@ -51,6 +51,17 @@ class client_handle {
   create_accounting& accounting() const noexcept { return *accounting_; }
   /// The extra header lines every request of this handle carries (checked; may be empty).
   const std::string& extra_fields() const noexcept { return extra_fields_; }
+  /// The client has an event hook: build events only then.
+  bool hooked() const noexcept { return static_cast<bool>(options_.on_event); }
+  /// Tells the event hook about `e`. A hook's failure is not the call's: what it throws is
+  /// swallowed, as documented.
+  void notify(const event& e) const noexcept {
+    if (!options_.on_event) return;
+    try {
+      options_.on_event(e);
+    } catch (...) {
+    }
+  }
 
  private:
   std::shared_ptr<client_state> state_;

@@ -13,7 +13,7 @@
 #include <betterprompt/detail/transport/origin.hpp>
 #include <betterprompt/detail/transport/proxy.hpp>
 #include <betterprompt/detail/transport/rate_limiter.hpp>
-#include <betterprompt/detail/transport/runs_serially.hpp>
+#include <betterprompt/detail/transport/is_strand.hpp>
 #include <betterprompt/detail/transport/url.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -38,14 +38,14 @@ class client_state {
   static void configure_tls(boost::asio::ssl::context& context, const tls_options& tls);
 
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
-  /// The executor a new call runs its steps on, one at a time: the client's executor when it runs
-  /// serially (runs_serially()), else the client's strands in turn. Thread-safe.
+  /// The executor a new call runs its steps on, one at a time: the client's executor when it needs
+  /// no strands of its own (needs_own_strands()), else the client's strands in turn. Thread-safe.
   const boost::asio::any_io_executor& call_executor() noexcept {
     if (strands_.empty()) return executor_;
     return strands_[next_strand_.fetch_add(1, std::memory_order_relaxed) % strands_.size()];
   }
-  /// The executor of an operation that lives long (a wait): the client's executor when it runs
-  /// serially, else a strand of its own.
+  /// The executor of an operation that lives long (a wait): the client's executor when it needs no
+  /// strands of its own, else a strand of the operation's own.
   boost::asio::any_io_executor wait_executor() const {
     if (strands_.empty()) return executor_;
     return boost::asio::make_strand(executor_);
@@ -104,8 +104,9 @@ class client_state {
   /// A few strands shared by the client's operations, instead of one made per operation: making,
   /// copying and destroying a strand each time cost more than a call's own bookkeeping. An
   /// operation's steps still never run concurrently, and operations still spread over the threads
-  /// of a multi-threaded io_context. Built once, never resized; none when the executor runs
-  /// serially: a strand's locks then cost a call as much CPU as the rest of its path.
+  /// of a multi-threaded io_context. Built once, never resized; none when the client need not be
+  /// thread-safe or its executor is a strand: a strand's locks cost a call as much CPU as the
+  /// rest of its path.
   std::vector<boost::asio::any_io_executor> strands_;
   std::atomic<unsigned> next_strand_{0};
   std::atomic<bool> draining_{false};

@@ -20,8 +20,17 @@
 
 namespace betterprompt {
 
+namespace detail {
+/// The facade's client options: its io_context runs on one thread at a time (the calling one,
+/// during a call), so its operations need no strands.
+inline client_options on_one_thread(client_options opts) {
+  opts.thread_safe = false;
+  return opts;
+}
+}  // namespace detail
+
 BETTERPROMPT_DECL blocking_client::blocking_client(client_options opts)
-    : client_(ioc_, std::move(opts)), cache_(client_) {}
+    : client_(ioc_, detail::on_one_thread(std::move(opts))), cache_(client_) {}
 
 BETTERPROMPT_DECL blocking_client::~blocking_client() {
   client_.close();

@@ -59,6 +59,7 @@ BETTERPROMPT_DECL void call_operation::write() {
   written_ = sent_ = true;
   ++attempts_;
   sent_at_ = std::chrono::system_clock::now();  // a create's record; the Date header's sample
+  write_started_ = stamp();
   if (request_.create_ticket != 0)
     notify(event_kind::create_sent, [this](event& e) {
       e.prompt_version_id = request_.create_version;

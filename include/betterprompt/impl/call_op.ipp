@@ -48,11 +48,7 @@ void call_operation::notify(event_kind kind, Fill fill) {
   e.path_template = request_.which.path_template();
   e.attempt = retry_ + stale_resends_ + 1;
   fill(e);
-  try {
-    client_->options().on_event(e);
-  } catch (...) {
-    // A hook's failure is not the call's: documented as swallowed.
-  }
+  client_->notify(e);
 }
 
 inline std::chrono::microseconds microseconds_since(std::chrono::steady_clock::time_point start) {
@@ -64,10 +60,10 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_handle> 
                                                  api_request request, handler_type handler)
     : client_(std::move(client)),
       state_(client_->state()),
-      executor_(state_.call_executor()),
       request_(std::move(request)),
+      executor_(request_.runs_on ? request_.runs_on : state_.call_executor()),
       caller_(std::move(handler), state_.executor()) {
-  hooked_ = static_cast<bool>(client_->options().on_event);
+  hooked_ = client_->hooked();
   origin_ = request_.to ? request_.to : &state_.api_origin();
   const std::string_view method = http::to_string(request_.method);
   const std::string& prefix = origin_->address.path_prefix;  // empty for another host
@@ -77,7 +73,7 @@ BETTERPROMPT_DECL call_operation::call_operation(std::shared_ptr<client_handle> 
 
 BETTERPROMPT_DECL call_operation::~call_operation() {
   // First, while the object is whole: close() may be walking the registry on another thread.
-  state_.operations().remove(*this);
+  leave_registry();
 }
 
 BETTERPROMPT_DECL void call_operation::start() {
@@ -236,6 +232,11 @@ BETTERPROMPT_DECL void call_operation::headed() {
   last_answer_.retry_after_seconds = parse_retry_after(retry_after.value_or(""));
   if (action && origin_->is_api && action->find("update-resources") != std::string_view::npos)
     state_.resources().mark_stale();
+  notify(event_kind::response_headers, [&](event& e) {
+    e.http_status = attempt_status_;
+    e.request_id = last_answer_.request_id;
+    e.duration = microseconds_since(write_started_);
+  });
 }
 
 BETTERPROMPT_DECL void call_operation::answered() {
@@ -366,7 +367,7 @@ BETTERPROMPT_DECL void call_operation::finish(boost::system::error_code ec) {
   done_ = true;
   ++generation_;
   release_attempt_resources(false);
-  state_.operations().remove(*this);
+  leave_registry();
   result_.exchange = {request_written_, attempt_status_, answer_complete_, sent_at_};
   result_.attempts = attempts_;
   if (ec) {

@@ -30,7 +30,7 @@ BETTERPROMPT_DECL client_state::client_state(boost::asio::any_io_executor ex,
       connections_(executor_, opts.max_connections, opts.max_idle_connections, opts.idle_timeout),
       skillmd_cache_(opts.skillmd.cache_entries) {
   constexpr std::size_t strand_count = 16;
-  if (!runs_serially(executor_)) {
+  if (needs_own_strands(opts.thread_safe, executor_)) {
     strands_.reserve(strand_count);
     for (std::size_t i = 0; i < strand_count; ++i)
       strands_.push_back(boost::asio::make_strand(executor_));

@@ -40,6 +40,12 @@ BETTERPROMPT_DECL std::string_view to_string(event_kind k) noexcept {
       return "create_sent";
     case event_kind::create_settled:
       return "create_settled";
+    case event_kind::response_headers:
+      return "response_headers";
+    case event_kind::creates_held:
+      return "creates_held";
+    case event_kind::creates_released:
+      return "creates_released";
   }
   return "unknown";
 }
@@ -58,7 +64,8 @@ namespace detail {
 inline bool shown_at_info(event_kind k) noexcept {
   return k == event_kind::call_finished || k == event_kind::retry_scheduled ||
          k == event_kind::rate_limit_wait || k == event_kind::connection_slot_wait ||
-         k == event_kind::create_settled;
+         k == event_kind::create_settled || k == event_kind::creates_held ||
+         k == event_kind::creates_released;
 }
 }  // namespace detail
 
@@ -69,14 +76,14 @@ BETTERPROMPT_DECL event_hook make_stream_logger(std::ostream& out, log_level lev
     std::ostringstream line;
     line << "betterprompt: " << to_string(e.kind) << ' ' << e.operation << ' ' << e.method << ' '
          << e.path_template << " attempt=" << e.attempt;
-    if (e.kind == event_kind::call_finished) {
+    if (e.kind == event_kind::call_finished || e.kind == event_kind::response_headers) {
       line << " status=" << e.http_status;
       if (e.error) line << " error=" << e.error.category().name() << ':' << e.error.value();
       // The server chose it: escaped, so that it cannot write control sequences to a terminal.
       if (!e.request_id.empty())
         line << " request_id=" << detail::escape_bytes(e.request_id.substr(0, 128), true);
-      line << " in=" << e.bytes_in << " out=" << e.bytes_out;
     }
+    if (e.kind == event_kind::call_finished) line << " in=" << e.bytes_in << " out=" << e.bytes_out;
     if (e.duration.count() > 0) line << " duration_us=" << e.duration.count();
     if (e.delay.count() > 0) line << " delay_ms=" << e.delay.count();
     if (!e.reason.empty()) line << " reason=\"" << e.reason << '"';

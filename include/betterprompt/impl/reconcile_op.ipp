@@ -128,7 +128,7 @@ BETTERPROMPT_DECL reconcile_group::reconcile_group(std::shared_ptr<client_handle
       timer_(executor_) {}
 
 BETTERPROMPT_DECL reconcile_group::~reconcile_group() {
-  client_->state().operations().remove(*this);
+  leave_registry();
   release_hold();  // the hold never outlives the group
 }
 
@@ -204,6 +204,7 @@ BETTERPROMPT_DECL void reconcile_group::round() {
   // Hold first, then wait for the creates already written: none can start writing meanwhile.
   auto awaited = client_->accounting().hold(version_);
   holding_ = true;
+  tell_hold(event_kind::creates_held);
   client_->accounting().when_settled(
       std::move(awaited), [self = shared_from_this(), generation = generation_] {
         boost::asio::post(self->executor_, [self, generation] {
@@ -401,6 +402,20 @@ BETTERPROMPT_DECL void reconcile_group::release_hold() {
   if (!holding_) return;
   holding_ = false;
   client_->accounting().release(version_);
+  tell_hold(event_kind::creates_released);
+}
+
+BETTERPROMPT_DECL void reconcile_group::tell_hold(event_kind kind) {
+  if (!client_->hooked()) return;
+  const auto now = clock::now();
+  if (kind == event_kind::creates_held) hold_began_ = now;
+  event e;
+  e.kind = kind;
+  e.operation = "reconcile_create";
+  e.prompt_version_id = version_;
+  if (kind == event_kind::creates_released)
+    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - hold_began_);
+  client_->notify(e);
 }
 
 BETTERPROMPT_DECL void reconcile_group::after_round(
@@ -433,7 +448,7 @@ BETTERPROMPT_DECL void reconcile_group::wind_up() {
     if (!more) accepting_ = false;
   }
   if (more) return round();
-  client_->state().operations().remove(*this);
+  leave_registry();
 }
 
 BETTERPROMPT_DECL void reconcile_group::end_all(boost::system::error_code ec,
@@ -488,7 +503,7 @@ BETTERPROMPT_DECL void reconcile_group::close_down() {
   diagnostics diag;
   diag.message = "reconcile_create of a create of prompt version " + version_ + ": client closed";
   end_all(error::client_closed, diag);
-  client_->state().operations().remove(*this);
+  leave_registry();
 }
 
 }  // namespace detail

@@ -43,7 +43,7 @@ BETTERPROMPT_DECL void wait_operation::report_poll(
 
 BETTERPROMPT_DECL wait_operation::~wait_operation() {
   // First, while the object is whole: close() may be walking the registry on another thread.
-  client_->state().operations().remove(*this);
+  leave_registry();
 }
 
 BETTERPROMPT_DECL void wait_operation::start() {
@@ -76,6 +76,7 @@ BETTERPROMPT_DECL void wait_operation::on_client_closed() noexcept {
 BETTERPROMPT_DECL void wait_operation::poll() {
   auto request = api_request::get(routes::get_run, routes::get_run.target(percent_encode(run_id_)));
   request.deadline = deadline_;
+  request.runs_on = executor_;
   polling_ = true;
   async_call(client_, std::move(request),
              boost::asio::bind_cancellation_slot(
@@ -189,7 +190,7 @@ BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
 
 BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec, outcome<run> result) {
   done_ = true;
-  client_->state().operations().remove(*this);
+  leave_registry();
   result.diag.attempts = requests_;  // every poll's, retries included
   caller_.complete(ec, std::move(result));
 }

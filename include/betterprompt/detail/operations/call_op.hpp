@@ -139,10 +139,10 @@ class call_operation final : public registered_operation,
   std::shared_ptr<client_handle> client_;
   origin* origin_ = nullptr;  ///< Where the request goes: the API's origin, or request_.to.
   client_state& state_;
-  /// Runs the call's steps one at a time: one of the pool's strands, or the client's executor
-  /// when that runs serially.
+  api_request request_;  // before executor_, which may refer to request_.runs_on
+  /// Runs the call's steps one at a time: request_.runs_on when set (a wait's), else one the
+  /// client chose (client_state::call_executor). A reference: no copy per call.
   const boost::asio::any_io_executor& executor_;
-  api_request request_;
   std::string http_request_;  ///< The request as written.
   caller_completion<call_signature> caller_;
 
@@ -179,6 +179,7 @@ class call_operation final : public registered_operation,
 
   bool hooked_ = false;  ///< The client has an event hook.
   clock::time_point started_{}, slot_wait_started_{}, open_started_{}, handshake_started_{};
+  clock::time_point write_started_{};  ///< When the attempt's request began going out (hooked).
   clock::time_point held_since_{};  ///< When a reconciliation's hold first stopped this create.
 
   /// For waits of the call's own (rate limit, a slot, backoff, the name lookup): made on first use,

@@ -154,7 +154,7 @@ class accounted_create {
   void settled(std::string_view version, boost::system::error_code ec,
                std::optional<std::chrono::system_clock::time_point> sent_at,
                const diagnostics& diag, std::string_view run_id) const {
-    if (!client_ || !client_->options().on_event) return;
+    if (!client_ || !client_->hooked()) return;
     event e;
     e.kind = event_kind::create_settled;
     e.operation = routes::create_run.operation;
@@ -166,11 +166,7 @@ class accounted_create {
     e.outcome = ec ? (diag.create ? to_string(diag.create->outcome) : std::string_view("unknown"))
                    : std::string_view("answered");
     e.run_id = run_id;
-    try {
-      client_->options().on_event(e);
-    } catch (...) {
-      // A hook's failure is not the call's: documented as swallowed.
-    }
+    client_->notify(e);
   }
 
   /// The client knows how the create ended.

@@ -9,7 +9,8 @@ namespace betterprompt::detail {
 
 class operation_registry;
 
-/// An operation close() must end. Registered for its whole life; its destructor unregisters it.
+/// An operation close() must end. Registered from its start until leave_registry(), which its
+/// end and its destructor call: the registry's lock is taken once to leave.
 class registered_operation {
  public:
   registered_operation() = default;
@@ -22,6 +23,10 @@ class registered_operation {
 
  protected:
   ~registered_operation();
+  /// Leaves the registry if it is registered; nothing (and no lock) afterwards. From the
+  /// operation's own steps or its destructor only: registry_ is written by add() and remove()
+  /// alone, on those.
+  void leave_registry() noexcept;
 
  private:
   friend class operation_registry;
@@ -72,8 +77,10 @@ class operation_registry {
   bool closed_ = false;
 };
 
-inline registered_operation::~registered_operation() {
+inline void registered_operation::leave_registry() noexcept {
   if (registry_) registry_->remove(*this);
 }
+
+inline registered_operation::~registered_operation() { leave_registry(); }
 
 }  // namespace betterprompt::detail

@@ -92,6 +92,8 @@ class reconcile_group final : public registered_operation,
   /// Every member still waiting ends ambiguous: the listing had more than max_pages pages.
   void listing_too_long();
   void release_hold();
+  /// Tells the event hook that the hold began or ended (creates_held, creates_released).
+  void tell_hold(event_kind kind);
   /// Members answered or gone: sleeps until the next grace period ends, or winds up.
   void after_round(std::optional<std::chrono::system_clock::time_point> wake);
   void wind_up();
@@ -114,6 +116,7 @@ class reconcile_group final : public registered_operation,
   std::vector<std::shared_ptr<reconcile_member>> members_;  ///< Waiting for their answer.
   std::vector<create_record> answered_;  ///< Answered not_found or ambiguous: may explain a run.
   bool holding_ = false;
+  clock::time_point hold_began_{};  ///< When the hold began (with an event hook only).
   bool sleeping_ = false;  ///< Waiting for a grace period to end: a newcomer cuts it short.
   bool closed_ = false;
   std::uint64_t generation_ = 0;  ///< Bumped when a step is abandoned: older handlers do nothing.

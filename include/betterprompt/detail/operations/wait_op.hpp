@@ -58,7 +58,8 @@ class wait_operation final : public registered_operation,
   void finish(boost::system::error_code ec, outcome<run> result);
 
   std::shared_ptr<client_handle> client_;
-  /// Runs the wait's steps one at a time: the client's executor when it runs serially, else a
+  /// Runs the wait's steps and its polls one at a time: the client's executor when the client
+  /// need not be thread-safe or its executor is a strand, else a
   /// strand of the wait's own, unlike a call's: a wait lives long, so making a strand costs little
   /// against it, and 10 000 waits spread over the client's few strands measured 1.6 KB more
   /// resident memory per waiter (benchmarks/NOTES.md).

@@ -5,6 +5,7 @@
 #include <betterprompt/detail/api_routes.hpp>
 #include <betterprompt/error.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include <chrono>
@@ -37,6 +38,9 @@ struct api_request {
   origin* to = nullptr;
   /// The largest answer body taken; 0: client_options::max_response_body.
   std::size_t max_body = 0;
+  /// Runs the call's steps: a wait's own executor, so that its polls and the wait share it and
+  /// no handler hops between strands. Empty: one the client chooses (client_state::call_executor).
+  boost::asio::any_io_executor runs_on{};
 
   static api_request get(route which, std::string target) {
     api_request r;

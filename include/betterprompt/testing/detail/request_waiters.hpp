@@ -3,15 +3,23 @@
 // when such a request arrives, before it answers; stop() and cancellation end them too.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <algorithm>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace betterprompt::testing::detail {
@@ -78,6 +86,45 @@ class request_waiters {
   std::mutex mutex_;
   std::vector<std::shared_ptr<request_waiter>> waiting_;
   bool stopped_ = false;
+};
+
+/// Starts emulator::async_wait_request: registers a waiter that posts the handler, once, to its
+/// associated executor (the emulator's by default), and honours per-operation cancellation.
+struct wait_request_initiation {
+  std::shared_ptr<request_waiters> waiters;
+  boost::asio::any_io_executor executor;
+
+  template <class Handler>
+  void operator()(Handler&& handler, std::string route) const {
+    using handler_type = std::decay_t<Handler>;
+    auto ex = boost::asio::get_associated_executor(handler, executor);
+    auto slot = boost::asio::get_associated_cancellation_slot(handler);
+    struct pending {
+      std::optional<handler_type> handler;
+      boost::asio::executor_work_guard<decltype(ex)> work;
+    };
+    auto held = std::make_shared<pending>(
+        pending{handler_type(std::forward<Handler>(handler)), boost::asio::make_work_guard(ex)});
+    auto waiter = std::make_shared<request_waiter>();
+    waiter->route = std::move(route);
+    waiter->complete = [held](boost::system::error_code ec) {
+      boost::asio::post(held->work.get_executor(), [held, ec] {
+        handler_type h = std::move(*held->handler);
+        held->handler.reset();
+        held->work.reset();
+        boost::asio::get_associated_cancellation_slot(h).clear();
+        std::move(h)(ec);
+      });
+    };
+    if (slot.is_connected()) {
+      slot.assign([waiters = waiters, weak = std::weak_ptr<request_waiter>(waiter)](
+                      boost::asio::cancellation_type) {
+        if (auto w = weak.lock(); w && waiters->remove(w.get()))
+          w->complete(boost::asio::error::operation_aborted);
+      });
+    }
+    waiters->add(std::move(waiter));
+  }
 };
 
 }  // namespace betterprompt::testing::detail
