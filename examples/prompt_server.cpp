@@ -155,10 +155,23 @@ asio::awaitable<http::response<http::string_body>> run_for(bp::client& c, std::s
   co_return json_response(http::status::ok, std::move(body));
 }
 
-/// Completes when the caller hangs up (the socket turns readable at end of stream).
+/// Completes when the caller hangs up: end of stream, or an error, on its socket.
 asio::awaitable<void> hang_up(tcp::socket& socket) {
-  boost::system::error_code ec;
-  co_await socket.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+  socket.non_blocking(true);
+  for (;;) {
+    boost::system::error_code ec;
+    co_await socket.async_wait(tcp::socket::wait_read,
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;  // cancelled (the run ended first), or the socket failed
+    // "Readable" is not "hung up": under epoll the wait can end with nothing to read (an edge
+    // left from the request's own bytes, which the read had already taken). Look before
+    // concluding: end of stream or an error is a hang-up; bytes after the request (this server
+    // answers one request per connection) are read and dropped.
+    char bytes[512];
+    const std::size_t n = socket.receive(asio::buffer(bytes), 0, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+    if (ec || n == 0) co_return;
+  }
 }
 
 asio::awaitable<void> session(tcp::socket socket, bp::client& c, server_options opts,

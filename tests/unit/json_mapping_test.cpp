@@ -2,8 +2,12 @@
 // Conformance: documented response shapes decode into the typed models.
 #include "support/pch.hpp"
 
-#include <betterprompt/detail/transport/envelope.hpp>
+#include <betterprompt/detail/operations/answer_reader.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
+#include <betterprompt/detail/transport/envelope.hpp>
+
+#include "support/exceptions_thrown.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -21,7 +25,34 @@ bp::detail::envelope load_fixture(const std::string& name, unsigned http_status 
   resp.http_status = http_status;
   resp.body = text.str();
   resp.what = "GET /v1/test";
-  return bp::detail::parse_envelope(std::move(resp));
+  bp::detail::envelope env;
+  bp::diagnostics diag;
+  REQUIRE_FALSE(bp::detail::read_envelope(std::move(resp), env, diag));
+  return env;
+}
+
+/// A successful answer's envelope: `body` must be one.
+bp::detail::envelope envelope_of(std::string body) {
+  bp::detail::envelope env;
+  bp::diagnostics diag;
+  REQUIRE_FALSE(bp::detail::read_envelope({200, std::move(body)}, env, diag));
+  return env;
+}
+
+/// What an answer of `status` with `body` becomes for an endpoint that decodes a T, read as the
+/// operations read it.
+template <class T>
+std::pair<boost::system::error_code, bp::detail::outcome<T>> answer_as(unsigned status,
+                                                                       std::string body) {
+  bp::detail::api_response resp{status, std::move(body)};
+  resp.what = "GET /v1/test";
+  resp.request_id = "req_test";
+  resp.attempts = 1;
+  bp::detail::answer_reader<T> reader;
+  reader.decode = &bp::detail::decode_answer<T>;
+  bp::detail::outcome<T> result;
+  const auto ec = bp::detail::read_answer({}, std::move(resp), reader, result);
+  return {ec, std::move(result)};
 }
 }  // namespace
 
@@ -77,20 +108,36 @@ TEST_CASE("runs decode: finished, in progress, and unknown status or types", "[u
 }
 
 TEST_CASE("an error envelope becomes the matching code with its data", "[unit][json]") {
+  std::ifstream in(std::string(BETTERPROMPT_FIXTURES_DIR) + "/error_validation.json");
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto before = bp_test::exceptions_thrown();
+  auto [ec, answer] = answer_as<bp::run>(422, text.str());
+  // An API error is an answer, not an exception: none is thrown on the way.
+  CHECK(bp_test::exceptions_thrown() == before);
+  CHECK(ec == bp::error::validation);
+  CHECK(answer.diag.http_status == 422);
+  CHECK(answer.diag.api_status == "VALIDATION_ERROR");
+  CHECK(answer.diag.request_id == "req_test");
+  CHECK(answer.diag.attempts == 1);
+  CHECK(answer.diag.data.at("field") == "inputs.textInputs.topic");
+}
+
+TEST_CASE("the exception count sees a throw", "[unit][json]") {
+  // What makes the "none is thrown" checks able to fail.
+  const auto before = bp_test::exceptions_thrown();
   try {
-    bp::detail::decode_data<bp::run>(load_fixture("error_validation.json", 422));
-    FAIL("no exception");
-  } catch (const bp::error_with_diagnostics& e) {
-    CHECK(e.code() == bp::error::validation);
-    CHECK(e.get_diagnostics().api_status == "VALIDATION_ERROR");
-    CHECK(e.get_diagnostics().data.at("field") == "inputs.textInputs.topic");
+    throw std::runtime_error("counted");
+  } catch (const std::runtime_error&) {
   }
+  CHECK(bp_test::exceptions_thrown() == before + 1);
 }
 
 TEST_CASE("a run missing its runId is error::bad_response naming the field", "[unit][json]") {
   bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":{"runStatus":"running"}})"};
   try {
-    bp::detail::decode_data<bp::run>(bp::detail::parse_envelope(std::move(resp)));
+    bp::detail::decode_data<bp::run>(envelope_of(std::move(resp.body)));
     FAIL("no exception");
   } catch (const bp::error_with_diagnostics& e) {
     CHECK(e.code() == bp::error::bad_response);
@@ -101,12 +148,12 @@ TEST_CASE("a run missing its runId is error::bad_response naming the field", "[u
 TEST_CASE("non-envelope bodies: bad_response on 2xx, the HTTP status's error otherwise",
           "[unit][json]") {
   auto code_for = [](unsigned status, std::string body) {
-    try {
-      bp::detail::parse_envelope({status, std::move(body)});
-    } catch (const bp::error_with_diagnostics& e) {
-      return e.code();
-    }
-    return boost::system::error_code{};
+    const auto before = bp_test::exceptions_thrown();
+    auto [ec, answer] = answer_as<bp::run>(status, std::move(body));
+    CHECK(bp_test::exceptions_thrown() == before);  // a body is not an exception either
+    CHECK(answer.diag.http_status == status);
+    CHECK(answer.diag.request_id == "req_test");
+    return ec;
   };
   CHECK(code_for(200, "not json") == bp::error::bad_response);
   CHECK(code_for(200, "[1,2]") == bp::error::bad_response);
@@ -165,23 +212,17 @@ TEST_CASE("the credits document decodes, and a missing field is bad_response", "
   auto balance = bp::detail::decode_data<bp::credit_balance>(load_fixture("credits.json"));
   CHECK(balance.credits == 4250);
   bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":{}})"};
-  CHECK_THROWS_AS(
-      bp::detail::decode_data<bp::credit_balance>(bp::detail::parse_envelope(std::move(resp))),
-      bp::error_with_diagnostics);
+  CHECK_THROWS_AS(bp::detail::decode_data<bp::credit_balance>(envelope_of(std::move(resp.body))),
+                  bp::error_with_diagnostics);
 }
 
 namespace {
 /// The error decoding `data_json` as T gives, or success.
 template <class T>
 boost::system::error_code decode_code(const std::string& data_json, std::string& message) {
-  bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":)" + data_json + "}"};
-  try {
-    bp::detail::decode_data<T>(bp::detail::parse_envelope(std::move(resp)));
-  } catch (const bp::error_with_diagnostics& e) {
-    message = e.get_diagnostics().message;
-    return e.code();
-  }
-  return {};
+  auto [ec, answer] = answer_as<T>(200, R"({"status":"SUCCESS","data":)" + data_json + "}");
+  message = answer.diag.message;
+  return ec;
 }
 }  // namespace
 

@@ -36,11 +36,6 @@ inline std::string request_body(const run_request& request) {
   return boost::json::serialize(boost::json::value_from(request, &arena));
 }
 
-inline run decode_created_run(envelope&& answer, const std::string&) {
-  if (auto pending = pending_run_from(answer)) return std::move(*pending);
-  return decode_data<run>(std::move(answer));
-}
-
 /// What a create's failure tells its caller about the run, after the message it already has.
 inline std::string create_explanation(create_outcome outcome, const exchange_facts& facts,
                                       answer_body body) {
@@ -68,7 +63,7 @@ BETTERPROMPT_DECL void settle_create(boost::system::error_code& ec, const exchan
   known.request_written = facts.request_written;
   known.status = facts.status;
   known.body = body;
-  // A 504 naming its run is no failure (decode_created_run hands the run back): none comes here.
+  // A 504 naming its run is no failure (pending_run_from hands the run back): none comes here.
   known.names_run = false;
   create_record record;
   record.outcome = classify_create(known);
@@ -104,7 +99,8 @@ BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
     endpoint_call<run> built;
     built.request = api_request::post(routes::create_run, routes::create_run.target(),
                                       request_body(request));
-    built.decode = &decode_created_run;
+    built.decode = &decode_answer<run>;
+    built.read_failed = &pending_run_from;
     return built;
   });
   call.context = std::move(request.prompt_version_id);

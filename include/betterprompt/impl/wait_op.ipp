@@ -28,6 +28,9 @@ BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_handle> 
       caller_(std::move(handler), client_->executor()),
       interval_(options.poll_interval),
       timer_(client_->executor()) {
+  polls_.decode = &decode_run_answer;
+  polls_.context = run_id_;
+  polls_.run_id = run_id_;
   if (options.on_poll) on_poll_ = std::make_unique<poll_hook>(std::move(options.on_poll));
 }
 
@@ -93,7 +96,7 @@ BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_
   if (done_) return;
   if (ec == error::client_closed) return closed();
   outcome<run> polled_run;
-  ec = decode_call_answer(ec, std::move(answer), &decode_run_answer, run_id_, run_id_, polled_run);
+  ec = read_answer(ec, std::move(answer), polls_, polled_run);
   requests_ += polled_run.diag.attempts;
   poll_result result = poll_result::failed;
   if (!ec) {

@@ -5,10 +5,9 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/operations/answer_reader.hpp>
 #include <betterprompt/detail/operations/call_op.hpp>
 #include <betterprompt/detail/client_handle.hpp>
-#include <betterprompt/detail/transport/envelope.hpp>
-#include <betterprompt/detail/decisions/create_outcome.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/detail/operations/outcome.hpp>
 
@@ -23,29 +22,11 @@
 
 namespace betterprompt::detail {
 
-/// Settles a failure of a request with side effects: gets its code (to keep or replace), the
-/// transport's facts of the last attempt, what its body turned out to be, the endpoint's context
-/// and the diagnostics to complete.
-using failure_settler = void (*)(boost::system::error_code& ec, const exchange_facts& facts,
-                                 answer_body body, const std::string& context, diagnostics& diag);
-
-/// What one endpoint sends and how it reads the answer. Built by a non-template function per
+/// What one endpoint sends, and how it reads the answer (its answer_reader). Built by a non-template function per
 /// endpoint (compiled once), so that the public templates stay small.
 template <class T>
-struct endpoint_call {
+struct endpoint_call : answer_reader<T> {
   api_request request;
-  /// Reads a complete answer (any status); throws error_with_diagnostics. `context` is the
-  /// endpoint's argument the decoder checks the answer against (a run id), or empty.
-  T (*decode)(envelope&& answer, const std::string& context) = nullptr;
-  /// Instead of decode, for an answer that is not the API's envelope (a SKILL.md text): reads
-  /// the raw answer, any status; throws error_with_diagnostics.
-  T (*decode_raw)(api_response&& answer, const std::string& context) = nullptr;
-  std::string context;
-  /// Named in a timeout's diagnostics (data.runId) when set.
-  std::string run_id;
-  /// For a request with side effects: settles what a failure left behind (a create's outcome),
-  /// and may turn its code into one that says so. Called for every failure, refusals included.
-  failure_settler settle = nullptr;
   /// For an answer the client keeps account of (the run a create returned): called with the
   /// decoded value and when its request went out, before the caller gets it.
   using value_recorder = void (*)(client_handle& client, const T& value, const std::string& context,
@@ -79,52 +60,6 @@ endpoint_call<T> build_endpoint_call(Build&& build) {
     refused.refused_diag = std::make_unique<diagnostics>(e.get_diagnostics());
     return refused;
   }
-}
-
-/// A call's completion decoded with `decode` into `result`: the value, or the failure (the
-/// transport's, or the decoder's) with its diagnostics, a timeout naming `run_id` when it is set,
-/// settled by `settle` when there is one. Returns the failure's code. The envelope and model
-/// decoders report by exception: caught here, at the edge.
-template <class T>
-boost::system::error_code decode_call_answer(boost::system::error_code ec, api_response&& answer,
-                                             T (*decode)(envelope&&, const std::string&),
-                                             const std::string& context, const std::string& run_id,
-                                             outcome<T>& result, failure_settler settle = nullptr,
-                                             T (*decode_raw)(api_response&&,
-                                                             const std::string&) = nullptr) {
-  answer_body body = answer_body::incomplete;
-  const exchange_facts facts = answer.exchange;
-  const unsigned attempts = answer.attempts;
-  if (ec) {
-    result.diag = std::move(answer.failure);
-    if (ec == error::timeout && !run_id.empty())
-      if (auto* data = result.diag.data.if_object()) (*data)["runId"] = run_id;
-  } else {
-    body = answer_body::not_envelope;
-    try {
-      // On success too, the diagnostics tell what answered: status, request id, attempts.
-      if (decode_raw) {
-        result.value = decode_raw(std::move(answer), context);
-        result.diag.http_status = answer.http_status;
-        result.diag.request_id = std::move(answer.request_id);
-        result.diag.attempts = attempts;
-        return {};
-      }
-      envelope env = parse_envelope(std::move(answer));
-      body = env.ok() ? answer_body::success_envelope : answer_body::error_envelope;
-      result.value = decode(std::move(env), context);  // moves the data only
-      result.diag.http_status = env.http_status;
-      result.diag.request_id = std::move(env.request_id);
-      result.diag.attempts = attempts;
-      return {};
-    } catch (const error_with_diagnostics& e) {
-      result.diag = e.get_diagnostics();
-      result.diag.attempts = attempts;
-      ec = e.code();
-    }
-  }
-  if (settle) settle(ec, facts, body, context, result.diag);
-  return ec;
 }
 
 /// A create's place in its client's create_accounting, from before it queues until the client
@@ -186,29 +121,24 @@ class accounted_create {
 template <class Handler, class T>
 struct decoding_handler {
   Handler handler;
-  T (*decode)(envelope&&, const std::string&);
-  std::string context;
-  std::string run_id;
-  failure_settler settle;
+  answer_reader<T> reader;
   typename endpoint_call<T>::value_recorder record_value;
   accounted_create create;  ///< Only for a create.
-  T (*decode_raw)(api_response&&, const std::string&) = nullptr;
   std::shared_ptr<client_handle>
       recorder{};  ///< The client record_value keeps account in; set with it.
 
   void operator()(boost::system::error_code ec, api_response answer) {
     outcome<T> result;
     const auto sent_at = answer.exchange.sent_at;
-    ec = decode_call_answer(ec, std::move(answer), decode, context, run_id, result, settle,
-                            decode_raw);
-    if (!ec && recorder) record_value(*recorder, result.value, context, sent_at);
+    ec = read_answer(ec, std::move(answer), reader, result);
+    if (!ec && recorder) record_value(*recorder, result.value, reader.context, sent_at);
     recorder.reset();
     if (ec) create.failed(result.diag);
     if (create.client()) {
       std::string_view answered;
       if constexpr (requires { result.value.run_id; })
         if (!ec) answered = result.value.run_id;
-      create.settled(context, ec, sent_at, result.diag, answered);
+      create.settled(reader.context, ec, sent_at, result.diag, answered);
     }
     create.end();
     std::move(handler)(ec, std::move(result));
@@ -253,9 +183,8 @@ struct endpoint_initiation {
               call->record_value ? handle : std::shared_ptr<client_handle>();
           async_call(std::move(handle), std::move(call->request),
                      decoding_handler<handler_type, T>{
-                         std::move(handler), call->decode, std::move(call->context),
-                         std::move(call->run_id), call->settle, call->record_value,
-                         std::move(create), call->decode_raw, std::move(recorder)});
+                         std::move(handler), std::move(static_cast<answer_reader<T>&>(*call)),
+                         call->record_value, std::move(create), std::move(recorder)});
         },
         token, std::move(handle), std::move(call));
   }

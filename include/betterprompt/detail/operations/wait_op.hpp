@@ -3,6 +3,7 @@
 // it sleeps it holds this small object and a timer: no coroutine frame, no connection.
 #pragma once
 
+#include <betterprompt/detail/operations/answer_reader.hpp>
 #include <betterprompt/detail/operations/call_op.hpp>
 #include <betterprompt/detail/operations/caller_completion.hpp>
 #include <betterprompt/detail/client_handle.hpp>
@@ -65,6 +66,7 @@ class wait_operation final : public registered_operation,
   /// resident memory per waiter (benchmarks/NOTES.md).
   boost::asio::any_io_executor executor_;
   std::string run_id_;
+  answer_reader<run> polls_;  ///< How a poll's answer is read: a run, and this one.
   poll_schedule schedule_;
   std::chrono::milliseconds timeout_;
   caller_completion<wait_signature> caller_;

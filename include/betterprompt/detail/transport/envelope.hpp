@@ -31,10 +31,11 @@ struct envelope {
   bool ok() const noexcept { return status == "SUCCESS" && http_status < 300; }
 };
 
-/// Parses the body as an envelope. A body that is not an envelope is bad_response on a 2xx, and
-/// an API error derived from the HTTP status otherwise (e.g. a proxy's HTML 502 page).
-inline envelope parse_envelope(api_response&& resp) {
-  envelope env;
+/// Reads the body as an envelope into `env`. A body that is not an envelope is bad_response on a
+/// 2xx, and an API error derived from the HTTP status otherwise (e.g. a proxy's HTML 502 page):
+/// returned, with `diag` filled. Throws nothing but bad_alloc: an answer is not an exception.
+inline boost::system::error_code read_envelope(api_response&& resp, envelope& env,
+                                               diagnostics& diag) {
   env.http_status = resp.http_status;
   env.request_id = std::move(resp.request_id);
   env.retry_after_seconds = resp.retry_after_seconds;
@@ -54,15 +55,14 @@ inline envelope parse_envelope(api_response&& resp) {
   auto* obj = ec ? nullptr : body.if_object();
   const auto* status = obj ? obj->if_contains("status") : nullptr;
   if (!status || !status->is_string()) {
-    diagnostics diag;
     diag.http_status = env.http_status;
     diag.request_id = env.request_id;
     diag.retry_after_seconds = env.retry_after_seconds;
     diag.message = env.what + ": response is not a JSON API envelope" +
                    (ec ? " (" + ec.message() + ")" : std::string()) +
                    (env.note.empty() ? std::string() : "; " + env.note);
-    if (env.http_status < 300) throw error_with_diagnostics(error::bad_response, std::move(diag));
-    throw error_with_diagnostics(api_error_from_http(env.http_status), std::move(diag));
+    return env.http_status < 300 ? make_error_code(error::bad_response)
+                                 : make_error_code(api_error_from_http(env.http_status));
   }
   env.status = std::string(status->get_string());
   if (const auto* message = obj->if_contains("message"); message && message->is_string())
@@ -73,12 +73,11 @@ inline envelope parse_envelope(api_response&& resp) {
     std::destroy_at(&env.data);
     std::construct_at(&env.data, std::move(*data));
   }
-  return env;
+  return {};
 }
 
-/// Throws the API error an unsuccessful envelope describes.
-[[noreturn]] inline void throw_api_error(envelope&& env) {
-  diagnostics diag;
+/// The API error an unsuccessful envelope describes: returned, with `diag` filled.
+inline boost::system::error_code api_error_of(envelope&& env, diagnostics& diag) {
   diag.http_status = env.http_status;
   diag.api_status = env.status;
   diag.message = env.message.empty() ? env.what + ": " + env.status : std::move(env.message);
@@ -88,6 +87,13 @@ inline envelope parse_envelope(api_response&& resp) {
   diag.retry_after_seconds = env.retry_after_seconds;
   auto code = error::api_error_from_status(diag.api_status);
   if (code == error::unknown_api_error) code = api_error_from_http(diag.http_status);
+  return make_error_code(code);
+}
+
+/// Throws the API error an unsuccessful envelope describes.
+[[noreturn]] inline void throw_api_error(envelope&& env) {
+  diagnostics diag;
+  const auto code = api_error_of(std::move(env), diag);
   throw error_with_diagnostics(code, std::move(diag));
 }
 
