@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: BSL-1.0
-// libFuzzer target: bytes from a hostile server → HTTP response parser → envelope → every model
-// mapping. The only acceptable outcome besides success is error_with_diagnostics (a typed
-// error); any other exception, a crash, a leak or undefined behaviour is a finding.
+// libFuzzer target: bytes from a hostile server → HTTP response parser → the operations' one
+// answer reader (detail::read_answer) with every endpoint's decoder. The only acceptable outcome
+// besides a value is an error code with diagnostics: any exception, a crash, a leak or undefined
+// behaviour is a finding.
 #include <betterprompt/betterprompt.hpp>
-#include <betterprompt/detail/transport/envelope.hpp>
 #include <betterprompt/detail/decisions/retry.hpp>
+#include <betterprompt/detail/operations/answer_reader.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/run_answer.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -15,46 +18,46 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bp = betterprompt;
 
 namespace {
 
+/// The answer read as the operations read it, by `reader`.
 template <class T>
-void decode_as(const bp::detail::envelope& env) {
-  try {
-    bp::detail::decode_data<T>(bp::detail::envelope(env));
-  } catch (const bp::error_with_diagnostics& e) {
-    (void)e.what();
-  }
+void read_with(const bp::detail::api_response& response, bp::detail::answer_reader<T> reader) {
+  bp::detail::outcome<T> result;
+  const auto ec = bp::detail::read_answer({}, bp::detail::api_response(response), reader, result);
+  // The message a throwing token would carry, built (not thrown) from the hostile text.
+  if (ec) (void)bp::error_with_diagnostics(ec, result.diag).what();
 }
 
-void decode_everything(bp::detail::api_response response) {
-  bp::detail::envelope env;
-  try {
-    env = bp::detail::parse_envelope(std::move(response));
-  } catch (const bp::error_with_diagnostics& e) {
-    (void)e.what();
-    return;
-  }
-  decode_as<bp::prompt>(env);
-  decode_as<bp::run>(env);
-  decode_as<bp::page<bp::run>>(env);
-  decode_as<bp::page<bp::prompt>>(env);
-  decode_as<bp::credit_balance>(env);
-  decode_as<boost::json::value>(env);
-  try {
-    bp::detail::decode_versions(bp::detail::envelope(env), "prompt-id");
-  } catch (const bp::error_with_diagnostics& e) {
-    (void)e.what();
-  }
-  if (!env.ok()) {
-    try {
-      bp::detail::throw_api_error(bp::detail::envelope(env));
-    } catch (const bp::error_with_diagnostics& e) {
-      (void)e.what();
-    }
-  }
+template <class T>
+void read_as(const bp::detail::api_response& response) {
+  bp::detail::answer_reader<T> reader;
+  reader.decode = &bp::detail::decode_answer<T>;
+  read_with(response, std::move(reader));
+}
+
+void read_everything(const bp::detail::api_response& response) {
+  read_as<bp::prompt>(response);
+  read_as<bp::run>(response);
+  read_as<bp::page<bp::run>>(response);
+  read_as<bp::page<bp::prompt>>(response);
+  read_as<bp::page<bp::skill>>(response);
+  read_as<bp::skill>(response);
+  read_as<bp::credit_balance>(response);
+  read_as<bp::account>(response);
+  read_as<bp::resources>(response);
+  bp::detail::answer_reader<bp::run> polled;
+  polled.decode = &bp::detail::decode_run_answer;
+  polled.context = "run-id";
+  read_with(response, std::move(polled));
+  bp::detail::answer_reader<std::vector<bp::prompt>> versions;
+  versions.decode = &bp::detail::decode_versions;
+  versions.context = "prompt-id";
+  read_with(response, std::move(versions));
 }
 
 using parser_type = boost::beast::http::response_parser<boost::beast::http::string_body>;
@@ -100,6 +103,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   response.retry_after_seconds = bp::detail::parse_retry_after(message[http::field::retry_after]);
   response.body = std::move(message.body());
   response.what = "GET /v1/fuzz";
-  decode_everything(std::move(response));
+  read_everything(response);
   return 0;
 }
