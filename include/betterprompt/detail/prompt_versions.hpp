@@ -14,15 +14,13 @@ namespace betterprompt::detail {
 /// The versions in a listing: a bare array or {"rows": [...]}, current or older-edition entries
 /// (older ones name no promptId: it is filled in from the request).
 inline std::vector<prompt> decode_versions(envelope&& env, const std::string& prompt_id) {
-  if (env.ok()) {
-    boost::json::array* rows = env.data.if_array();
-    if (auto* obj = env.data.if_object())
-      if (auto* listed = obj->if_contains("rows")) rows = listed->if_array();
-    if (rows) {
-      for (auto& row : *rows) {
-        if (auto* version = row.if_object(); version && !version->contains("promptId"))
-          (*version)["promptId"] = prompt_id;
-      }
+  boost::json::array* rows = env.data.if_array();
+  if (auto* obj = env.data.if_object())
+    if (auto* listed = obj->if_contains("rows")) rows = listed->if_array();
+  if (rows) {
+    for (auto& row : *rows) {
+      if (auto* version = row.if_object(); version && !version->contains("promptId"))
+        (*version)["promptId"] = prompt_id;
     }
   }
   return decode_data<page<prompt>>(std::move(env)).rows;

@@ -22,15 +22,12 @@ BETTERPROMPT_DECL wait_operation::wait_operation(std::shared_ptr<client_handle> 
                                                  handler_type handler)
     : client_(std::move(client)),
       executor_(client_->state().wait_executor()),
-      run_id_(std::move(run_id)),
+      polls_{&decode_run_answer, nullptr, nullptr, run_id, std::move(run_id)},
       schedule_{options.poll_interval, options.poll_multiplier, options.max_poll_interval},
       timeout_(options.timeout),
       caller_(std::move(handler), client_->executor()),
       interval_(options.poll_interval),
       timer_(client_->executor()) {
-  polls_.decode = &decode_run_answer;
-  polls_.context = run_id_;
-  polls_.run_id = run_id_;
   if (options.on_poll) on_poll_ = std::make_unique<poll_hook>(std::move(options.on_poll));
 }
 
@@ -53,7 +50,7 @@ BETTERPROMPT_DECL void wait_operation::start() {
   caller_.relay_cancellation_to(weak_from_this());
   boost::asio::post(executor_, [self = shared_from_this()] {
     try {
-      require_id(self->run_id_, "run_id");
+      require_id(self->polls_.run_id, "run_id");
     } catch (const error_with_diagnostics& e) {
       return self->finish(e.code(), {{}, e.get_diagnostics()});
     }
@@ -77,7 +74,8 @@ BETTERPROMPT_DECL void wait_operation::on_client_closed() noexcept {
 }
 
 BETTERPROMPT_DECL void wait_operation::poll() {
-  auto request = api_request::get(routes::get_run, routes::get_run.target(percent_encode(run_id_)));
+  auto request =
+      api_request::get(routes::get_run, routes::get_run.target(percent_encode(polls_.run_id)));
   request.deadline = deadline_;
   request.runs_on = executor_;
   polling_ = true;
@@ -152,7 +150,7 @@ BETTERPROMPT_DECL void wait_operation::cancel() {
   ++generation_;
   timer_.cancel();
   outcome<run> result;
-  result.diag.message = "wait for run " + run_id_ + ": cancelled";
+  result.diag.message = "wait for run " + polls_.run_id + ": cancelled";
   finish(boost::asio::error::operation_aborted, std::move(result));
 }
 
@@ -160,7 +158,7 @@ BETTERPROMPT_DECL void wait_operation::closed() {
   ++generation_;
   timer_.cancel();
   outcome<run> result;
-  result.diag.message = "wait for run " + run_id_ + ": client closed";
+  result.diag.message = "wait for run " + polls_.run_id + ": client closed";
   finish(error::client_closed, std::move(result));
 }
 
@@ -171,10 +169,10 @@ BETTERPROMPT_DECL void wait_operation::keep_last_failure(boost::system::error_co
 
 BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
   outcome<run> result;
-  result.diag.message = "run " + run_id_ + " did not finish within " +
+  result.diag.message = "run " + polls_.run_id + " did not finish within " +
                         std::to_string(timeout_.count()) +
                         " ms (last status: " + std::string(to_string(last_status_)) + ")";
-  result.diag.data = {{"runId", run_id_}, {"lastStatus", to_string(last_status_)}};
+  result.diag.data = {{"runId", polls_.run_id}, {"lastStatus", to_string(last_status_)}};
   if (last_failure_) {
     // What kept it from learning more: the last poll that failed on the way.
     const diagnostics& failed = last_failure_->diag;

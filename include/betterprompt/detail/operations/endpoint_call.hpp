@@ -22,8 +22,8 @@
 
 namespace betterprompt::detail {
 
-/// What one endpoint sends, and how it reads the answer (its answer_reader). Built by a non-template function per
-/// endpoint (compiled once), so that the public templates stay small.
+/// What one endpoint sends, and how it reads the answer (its answer_reader). Built by a
+/// non-template function per endpoint (compiled once), so that the public templates stay small.
 template <class T>
 struct endpoint_call : answer_reader<T> {
   api_request request;

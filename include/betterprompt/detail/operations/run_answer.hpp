@@ -11,9 +11,9 @@
 
 namespace betterprompt::detail {
 
-/// The run an answer carries. Throws the API error it reports, bad_response for one that is not
-/// a run, and bad_response (data = {runId, answeredRunId}) for an answer about another run than
-/// `run_id` (a confused proxy or cache, a desync): never hand back another run.
+/// The run a successful answer carries. Throws bad_response for one that is not a run, and
+/// bad_response (data = {runId, answeredRunId}) for an answer about another run than `run_id` (a
+/// confused proxy or cache, a desync): never hand back another run.
 inline run decode_run_answer(envelope&& env, const std::string& run_id) {
   diagnostics diag;
   diag.http_status = env.http_status;

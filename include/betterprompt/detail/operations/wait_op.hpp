@@ -65,8 +65,8 @@ class wait_operation final : public registered_operation,
   /// against it, and 10 000 waits spread over the client's few strands measured 1.6 KB more
   /// resident memory per waiter (benchmarks/NOTES.md).
   boost::asio::any_io_executor executor_;
-  std::string run_id_;
-  answer_reader<run> polls_;  ///< How a poll's answer is read: a run, and this one.
+  /// How a poll's answer is read: a run, and the one waited for (`polls_.run_id`).
+  answer_reader<run> polls_;
   poll_schedule schedule_;
   std::chrono::milliseconds timeout_;
   caller_completion<wait_signature> caller_;

@@ -90,17 +90,10 @@ inline boost::system::error_code api_error_of(envelope&& env, diagnostics& diag)
   return make_error_code(code);
 }
 
-/// Throws the API error an unsuccessful envelope describes.
-[[noreturn]] inline void throw_api_error(envelope&& env) {
-  diagnostics diag;
-  const auto code = api_error_of(std::move(env), diag);
-  throw error_with_diagnostics(code, std::move(diag));
-}
-
-/// Decodes a successful envelope's data into T; throws the API error or bad_response.
+/// Decodes a successful envelope's data into T (read_answer hands a decoder only those; a failed
+/// one is api_error_of's); throws bad_response for data that is not a T.
 template <class T>
 T decode_data(envelope&& env) {
-  if (!env.ok()) throw_api_error(std::move(env));
   try {
     return boost::json::value_to<T>(env.data);
   } catch (const decode_error& e) {
