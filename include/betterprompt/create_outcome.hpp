@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace betterprompt {
 
@@ -41,8 +42,8 @@ BETTERPROMPT_DECL std::string_view to_string(create_outcome outcome) noexcept;
 struct create_counters {
   std::uint64_t unknown = 0;  ///< Creates that failed with a run that may exist (unknown, created).
   std::uint64_t found = 0;    ///< Reconciliations that found the run.
-  std::uint64_t not_found = 0;  ///< Reconciliations that answered not_found.
-  std::uint64_t ambiguous = 0;  ///< Reconciliations that answered ambiguous.
+  std::uint64_t not_found = 0;         ///< Reconciliations that answered not_found.
+  std::uint64_t ambiguous = 0;         ///< Reconciliations that answered ambiguous.
   std::uint64_t reconcile_failed = 0;  ///< Reconciliations whose listing failed.
 };
 
@@ -69,6 +70,13 @@ BETTERPROMPT_DECL create_record tag_invoke(boost::json::value_to_tag<create_reco
 /// Writes a create_record as JSON (see the value_to overload for its shape).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const create_record& r);
+
+namespace detail {
+class json_reader;
+/// Reads a create_record from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL create_record read_model(const boost::json::value& v, json_reader& in,
+                                           std::type_identity<create_record>);
+}  // namespace detail
 
 }  // namespace betterprompt
 

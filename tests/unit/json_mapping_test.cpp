@@ -31,12 +31,15 @@ bp::detail::envelope load_fixture(const std::string& name, unsigned http_status 
   return env;
 }
 
-/// A successful answer's envelope: `body` must be one.
-bp::detail::envelope envelope_of(std::string body) {
-  bp::detail::envelope env;
+/// A successful envelope's data, which must decode as a T.
+template <class T>
+T decoded(bp::detail::envelope&& env) {
+  T out;
   bp::diagnostics diag;
-  REQUIRE_FALSE(bp::detail::read_envelope({200, std::move(body)}, env, diag));
-  return env;
+  const auto ec = bp::detail::decode_data<T>(std::move(env), out, diag);
+  INFO(diag.message);
+  REQUIRE_FALSE(ec);
+  return out;
 }
 
 /// What an answer of `status` with `body` becomes for an endpoint that decodes a T, read as the
@@ -58,7 +61,7 @@ std::pair<boost::system::error_code, bp::detail::outcome<T>> answer_as(unsigned 
 
 TEST_CASE("a prompt in the current edition decodes with its input config and raw config",
           "[unit][json]") {
-  auto p = bp::detail::decode_data<bp::prompt>(load_fixture("prompt_current.json"));
+  auto p = decoded<bp::prompt>(load_fixture("prompt_current.json"));
   CHECK(p.prompt_id == "01234567-89ab-cdef-0123-456789abcdef");
   CHECK(p.prompt_version_id == "a1b2c3d4-5678-90ab-cdef-1234567890ab");
   CHECK(p.title == "Image caption generator");
@@ -73,7 +76,7 @@ TEST_CASE("a prompt in the current edition decodes with its input config and raw
 }
 
 TEST_CASE("a prompt in the older edition (JSON Type Definition) decodes too", "[unit][json]") {
-  auto p = bp::detail::decode_data<bp::prompt>(load_fixture("prompt_older.json"));
+  auto p = decoded<bp::prompt>(load_fixture("prompt_older.json"));
   CHECK(p.prompt_version_id == "a1b2c3d4-5678-90ab-cdef-1234567890ab");
   CHECK(p.published_at == "2025-08-27T12:34:56.789Z");
   REQUIRE(p.inputs.text_inputs.size() == 2);
@@ -86,18 +89,18 @@ TEST_CASE("a prompt in the older edition (JSON Type Definition) decodes too", "[
 }
 
 TEST_CASE("runs decode: finished, in progress, and unknown status or types", "[unit][json]") {
-  auto done = bp::detail::decode_data<bp::run>(load_fixture("run_succeeded.json"));
+  auto done = decoded<bp::run>(load_fixture("run_succeeded.json"));
   CHECK(done.status == bp::run_status::succeeded);
   CHECK(done.tokens == 132);
   REQUIRE(done.outputs.size() == 2);
   CHECK(done.outputs[1].type == bp::output_type::image);
   CHECK(done.text() == "A witty caption…");
 
-  auto running = bp::detail::decode_data<bp::run>(load_fixture("run_running.json"));
+  auto running = decoded<bp::run>(load_fixture("run_running.json"));
   CHECK(running.status == bp::run_status::running);
   CHECK_FALSE(running.finished());
 
-  auto future = bp::detail::decode_data<bp::run>(load_fixture("run_forward_compatible.json"));
+  auto future = decoded<bp::run>(load_fixture("run_forward_compatible.json"));
   CHECK(future.status == bp::run_status::unknown);
   REQUIRE(future.outputs.size() == 3);
   CHECK(future.outputs[0].type == bp::output_type::unknown);
@@ -135,14 +138,14 @@ TEST_CASE("the exception count sees a throw", "[unit][json]") {
 }
 
 TEST_CASE("a run missing its runId is error::bad_response naming the field", "[unit][json]") {
-  bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":{"runStatus":"running"}})"};
-  try {
-    bp::detail::decode_data<bp::run>(envelope_of(std::move(resp.body)));
-    FAIL("no exception");
-  } catch (const bp::error_with_diagnostics& e) {
-    CHECK(e.code() == bp::error::bad_response);
-    CHECK(e.get_diagnostics().message.find("runId") != std::string::npos);
-  }
+  const auto before = bp_test::exceptions_thrown();
+  auto [ec, answer] =
+      answer_as<bp::run>(200, R"({"status":"SUCCESS","data":{"runStatus":"running"}})");
+  CHECK(bp_test::exceptions_thrown() == before);  // data that does not decode is no exception
+  CHECK(ec == bp::error::bad_response);
+  CHECK(answer.diag.message.find("runId") != std::string::npos);
+  CHECK(answer.diag.http_status == 200);
+  CHECK(answer.diag.request_id == "req_test");
 }
 
 TEST_CASE("non-envelope bodies: bad_response on 2xx, the HTTP status's error otherwise",
@@ -183,7 +186,7 @@ TEST_CASE("a run_request encodes to the documented POST /v1/runs body and back",
 }
 
 TEST_CASE("a runs page decodes rows, null credits and hasMore", "[unit][json]") {
-  auto runs = bp::detail::decode_data<bp::page<bp::run>>(load_fixture("runs_page.json"));
+  auto runs = decoded<bp::page<bp::run>>(load_fixture("runs_page.json"));
   CHECK(runs.has_more);
   REQUIRE(runs.rows.size() == 2);
   CHECK(runs.rows[0].credits == 12);
@@ -195,13 +198,15 @@ TEST_CASE("a runs page decodes rows, null credits and hasMore", "[unit][json]") 
 }
 
 TEST_CASE("search results and older-edition version listings decode", "[unit][json]") {
-  auto found = bp::detail::decode_data<bp::page<bp::prompt>>(load_fixture("search_page.json"));
+  auto found = decoded<bp::page<bp::prompt>>(load_fixture("search_page.json"));
   REQUIRE(found.rows.size() == 1);
   CHECK(found.rows[0].inputs.image_count == 1);
   CHECK_FALSE(found.has_more);
 
-  auto versions = bp::detail::decode_versions(load_fixture("versions_older.json"),
-                                              "01234567-89ab-cdef-0123-456789abcdef");
+  std::vector<bp::prompt> versions;
+  bp::diagnostics diag;
+  REQUIRE_FALSE(bp::detail::decode_versions(
+      load_fixture("versions_older.json"), "01234567-89ab-cdef-0123-456789abcdef", versions, diag));
   REQUIRE(versions.size() == 2);
   CHECK(versions[0].prompt_id == "01234567-89ab-cdef-0123-456789abcdef");
   CHECK(versions[1].prompt_version_id == "b1b2c3d4-5678-90ab-cdef-1234567890ab");
@@ -209,11 +214,10 @@ TEST_CASE("search results and older-edition version listings decode", "[unit][js
 }
 
 TEST_CASE("the credits document decodes, and a missing field is bad_response", "[unit][json]") {
-  auto balance = bp::detail::decode_data<bp::credit_balance>(load_fixture("credits.json"));
+  auto balance = decoded<bp::credit_balance>(load_fixture("credits.json"));
   CHECK(balance.credits == 4250);
-  bp::detail::api_response resp{200, R"({"status":"SUCCESS","data":{}})"};
-  CHECK_THROWS_AS(bp::detail::decode_data<bp::credit_balance>(envelope_of(std::move(resp.body))),
-                  bp::error_with_diagnostics);
+  CHECK(answer_as<bp::credit_balance>(200, R"({"status":"SUCCESS","data":{}})").first ==
+        bp::error::bad_response);
 }
 
 namespace {

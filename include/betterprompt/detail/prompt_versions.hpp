@@ -13,7 +13,8 @@ namespace betterprompt::detail {
 
 /// The versions in a listing: a bare array or {"rows": [...]}, current or older-edition entries
 /// (older ones name no promptId: it is filled in from the request).
-inline std::vector<prompt> decode_versions(envelope&& env, const std::string& prompt_id) {
+inline boost::system::error_code decode_versions(envelope&& env, const std::string& prompt_id,
+                                                 std::vector<prompt>& out, diagnostics& diag) {
   boost::json::array* rows = env.data.if_array();
   if (auto* obj = env.data.if_object())
     if (auto* listed = obj->if_contains("rows")) rows = listed->if_array();
@@ -23,7 +24,10 @@ inline std::vector<prompt> decode_versions(envelope&& env, const std::string& pr
         (*version)["promptId"] = prompt_id;
     }
   }
-  return decode_data<page<prompt>>(std::move(env)).rows;
+  page<prompt> listed;
+  const auto ec = decode_data<page<prompt>>(std::move(env), listed, diag);
+  out = std::move(listed.rows);
+  return ec;
 }
 
 }  // namespace betterprompt::detail

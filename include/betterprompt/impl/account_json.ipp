@@ -11,11 +11,16 @@ namespace betterprompt {
 
 BETTERPROMPT_DECL account tag_invoke(boost::json::value_to_tag<account>,
                                      const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "account");
+  return detail::read_model_or_throw<account>(v);
+}
+
+BETTERPROMPT_DECL account detail::read_model(const boost::json::value& v, detail::json_reader& in,
+                                             std::type_identity<account>) {
+  const auto& obj = in.object(v, "account");
   account a;
-  a.username = detail::nullable_string(obj, "username");
-  a.display_name = detail::nullable_string(obj, "displayName");
-  a.user_flags = detail::optional_int(obj, "userFlags", 0);
+  a.username = in.nullable_string(obj, "username");
+  a.display_name = in.nullable_string(obj, "displayName");
+  a.user_flags = in.optional_int(obj, "userFlags", 0);
   return a;
 }
 
@@ -32,12 +37,27 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
 
 BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_balance>,
                                             const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "credits");
+  return detail::read_model_or_throw<credit_balance>(v);
+}
+
+BETTERPROMPT_DECL credit_balance detail::read_model(const boost::json::value& v,
+                                                    detail::json_reader& in,
+                                                    std::type_identity<credit_balance>) {
+  const auto& obj = in.object(v, "credits");
   const auto* credits = obj.if_contains("credits");
-  if (!credits) throw detail::decode_error("field 'credits' is missing");
-  if (!credits->is_number()) throw detail::decode_error("field 'credits' is not a number");
+  if (!credits) {
+    in.fail("field 'credits' is missing");
+    return {};
+  }
+  if (!credits->is_number()) {
+    in.fail("field 'credits' is not a number");
+    return {};
+  }
   const double value = credits->to_number<double>();
-  if (!std::isfinite(value)) throw detail::decode_error("field 'credits' is not finite");
+  if (!std::isfinite(value)) {
+    in.fail("field 'credits' is not finite");
+    return {};
+  }
   return {value};
 }
 

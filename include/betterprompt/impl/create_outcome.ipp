@@ -24,9 +24,15 @@ BETTERPROMPT_DECL std::string_view to_string(create_outcome outcome) noexcept {
 
 BETTERPROMPT_DECL create_record tag_invoke(boost::json::value_to_tag<create_record>,
                                            const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "create record");
+  return detail::read_model_or_throw<create_record>(v);
+}
+
+BETTERPROMPT_DECL create_record detail::read_model(const boost::json::value& v,
+                                                   detail::json_reader& in,
+                                                   std::type_identity<create_record>) {
+  const auto& obj = in.object(v, "create record");
   create_record r;
-  const std::string outcome = detail::required_string(obj, "outcome");
+  const std::string outcome = in.required_string(obj, "outcome");
   if (outcome == "not_created")
     r.outcome = create_outcome::not_created;
   else if (outcome == "created")
@@ -34,23 +40,25 @@ BETTERPROMPT_DECL create_record tag_invoke(boost::json::value_to_tag<create_reco
   else if (outcome == "unknown")
     r.outcome = create_outcome::unknown;
   else
-    throw detail::decode_error("field 'outcome' is not one of not_created, created, unknown");
-  r.prompt_version_id = detail::optional_string(obj, "promptVersionId");
+    in.fail("field 'outcome' is not one of not_created, created, unknown");
+  r.prompt_version_id = in.optional_string(obj, "promptVersionId");
   auto time_of = [&](std::string_view key) -> std::optional<std::chrono::system_clock::time_point> {
-    const auto text = detail::nullable_string(obj, key);
+    const auto text = in.nullable_string(obj, key);
     if (!text) return std::nullopt;
     auto when = from_iso8601(*text);
-    if (!when)
-      throw detail::decode_error("field '" + std::string(key) + "' is not an ISO 8601 UTC time");
+    if (!when) in.fail("field '" + std::string(key) + "' is not an ISO 8601 UTC time");
     return when;
   };
   r.sent_at = time_of("sentAt");
   if (auto failed = time_of("failedAt")) r.failed_at = *failed;
-  const std::int64_t status = detail::optional_int(obj, "httpStatus", 0);
-  if (status < 0 || status > 999) throw detail::decode_error("field 'httpStatus' is not a status");
+  const std::int64_t status = in.optional_int(obj, "httpStatus", 0);
+  if (status < 0 || status > 999) {
+    in.fail("field 'httpStatus' is not a status");
+    return r;
+  }
   r.http_status = static_cast<unsigned>(status);
-  r.request_id = detail::optional_string(obj, "requestId");
-  r.cause = detail::optional_string(obj, "cause");
+  r.request_id = in.optional_string(obj, "requestId");
+  r.cause = in.optional_string(obj, "cause");
   return r;
 }
 

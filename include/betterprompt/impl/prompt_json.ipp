@@ -33,48 +33,48 @@ inline const boost::json::object* jtd_member(const boost::json::object& schema,
   return nullptr;
 }
 
-inline input_config input_config_from_jtd(const boost::json::object& schema) {
+inline input_config input_config_from_jtd(const boost::json::object& schema, json_reader& in) {
   input_config out;
   if (const auto* text = jtd_member(schema, "textInputs")) {
     read_jtd_text_fields(*text, "properties", true, out);
     read_jtd_text_fields(*text, "optionalProperties", false, out);
   }
   if (const auto* images = jtd_member(schema, "imageInputs")) {
-    if (const auto* meta = optional_object(*images, "metadata"))
-      out.image_count = static_cast<int>(optional_int(*meta, "imageCount", 0, 0, INT_MAX));
+    if (const auto* meta = in.optional_object(*images, "metadata"))
+      out.image_count = static_cast<int>(in.optional_int(*meta, "imageCount", 0, 0, INT_MAX));
   }
   return out;
 }
 
 // Current edition: {"textInputs": [{"name": "topic", "required": true}], "imageCount": 0}.
 // Entries that are plain strings are taken as required field names.
-inline input_config input_config_from_list(const boost::json::object& config) {
+inline input_config input_config_from_list(const boost::json::object& config, json_reader& in) {
   input_config out;
-  if (const auto* list = optional_array(config, "textInputs")) {
+  if (const auto* list = in.optional_array(config, "textInputs")) {
     for (const auto& entry : *list) {
       if (entry.is_string()) {
         out.text_inputs.push_back({std::string(entry.get_string()), true});
         continue;
       }
-      const auto& field = as_object(entry, "textInputs entry");
+      const auto& field = in.object(entry, "textInputs entry");
       bool required = true;
       if (const auto* r = field.if_contains("required"); r && r->is_bool())
         required = r->get_bool();
-      out.text_inputs.push_back({required_string(field, "name"), required});
+      out.text_inputs.push_back({in.required_string(field, "name"), required});
     }
   }
-  out.image_count = static_cast<int>(optional_int(config, "imageCount", 0, 0, INT_MAX));
+  out.image_count = static_cast<int>(in.optional_int(config, "imageCount", 0, 0, INT_MAX));
   return out;
 }
 
 // The documented search row's fields (GET /v1/prompts/publish).
-inline void read_listing_fields(const boost::json::object& obj, prompt& p) {
-  p.description = nullable_string(obj, "description");
-  p.slug = nullable_string(obj, "slug");
+inline void read_listing_fields(const boost::json::object& obj, prompt& p, json_reader& in) {
+  p.description = in.nullable_string(obj, "description");
+  p.slug = in.nullable_string(obj, "slug");
   auto number = [&](std::string_view key) -> std::optional<std::int64_t> {
     const auto* v = obj.if_contains(key);
     if (!v || v->is_null()) return std::nullopt;
-    return optional_int(obj, key, 0);
+    return in.optional_int(obj, key, 0);
   };
   // A number in search rows (the model's index); other shapes (e.g. an emulator seed's model
   // name) are not this field.
@@ -103,12 +103,18 @@ inline void write_listing_fields(const prompt& p, boost::json::object& obj) {
 
 BETTERPROMPT_DECL input_config tag_invoke(boost::json::value_to_tag<input_config>,
                                           const boost::json::value& v) {
+  return detail::read_model_or_throw<input_config>(v);
+}
+
+BETTERPROMPT_DECL input_config detail::read_model(const boost::json::value& v,
+                                                  detail::json_reader& in,
+                                                  std::type_identity<input_config>) {
   if (v.is_null()) return {};
-  const auto& config = detail::as_object(v, "config");
+  const auto& config = in.object(v, "config");
   const auto* text = config.if_contains("textInputs");
   if (!text && (config.contains("properties") || config.contains("optionalProperties")))
-    return detail::input_config_from_jtd(config);
-  return detail::input_config_from_list(config);
+    return detail::input_config_from_jtd(config, in);
+  return detail::input_config_from_list(config, in);
 }
 
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
@@ -121,29 +127,34 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
 
 BETTERPROMPT_DECL prompt tag_invoke(boost::json::value_to_tag<prompt>,
                                     const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "prompt");
+  return detail::read_model_or_throw<prompt>(v);
+}
+
+BETTERPROMPT_DECL prompt detail::read_model(const boost::json::value& v, detail::json_reader& in,
+                                            std::type_identity<prompt>) {
+  const auto& obj = in.object(v, "prompt");
   prompt p;
-  p.prompt_id = detail::required_string(obj, "promptId");
-  p.title = detail::optional_string(obj, "title");
-  if (const auto* version = detail::optional_object(obj, "version")) {
+  p.prompt_id = in.required_string(obj, "promptId");
+  p.title = in.optional_string(obj, "title");
+  if (const auto* version = in.optional_object(obj, "version")) {
     // Older edition: version details nested, inputs described by a JSON Type Definition.
-    p.prompt_version_id = detail::required_string(*version, "promptVersionId");
-    p.published_at = detail::optional_string(*version, "publishedAt");
-    if (const auto* meta = detail::optional_object(obj, "metadata")) {
-      if (const auto* jtd = detail::optional_object(*meta, "inputsJTD")) {
+    p.prompt_version_id = in.required_string(*version, "promptVersionId");
+    p.published_at = in.optional_string(*version, "publishedAt");
+    if (const auto* meta = in.optional_object(obj, "metadata")) {
+      if (const auto* jtd = in.optional_object(*meta, "inputsJTD")) {
         p.config = *jtd;
-        p.inputs = detail::input_config_from_jtd(*jtd);
+        p.inputs = detail::input_config_from_jtd(*jtd, in);
       }
     }
     return p;
   }
-  p.prompt_version_id = detail::required_string(obj, "promptVersionId");
-  p.published_at = detail::optional_string(obj, "publishedAt");
+  p.prompt_version_id = in.required_string(obj, "promptVersionId");
+  p.published_at = in.optional_string(obj, "publishedAt");
   if (const auto* config = obj.if_contains("config")) {
     p.config = *config;
-    p.inputs = boost::json::value_to<input_config>(*config);
+    p.inputs = detail::read_model_as<input_config>(*config, in);
   }
-  detail::read_listing_fields(obj, p);
+  detail::read_listing_fields(obj, p, in);
   return p;
 }
 

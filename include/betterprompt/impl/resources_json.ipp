@@ -50,17 +50,23 @@ BETTERPROMPT_DECL const model_info* resources::find_model(std::string_view name)
 
 BETTERPROMPT_DECL model_info tag_invoke(boost::json::value_to_tag<model_info>,
                                         const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "model");
+  return detail::read_model_or_throw<model_info>(v);
+}
+
+BETTERPROMPT_DECL model_info detail::read_model(const boost::json::value& v,
+                                                detail::json_reader& in,
+                                                std::type_identity<model_info>) {
+  const auto& obj = in.object(v, "model");
   model_info m;
-  m.model = detail::required_string(obj, "model");
-  m.modality_name = detail::optional_string(obj, "modality");
+  m.model = in.required_string(obj, "model");
+  m.modality_name = in.optional_string(obj, "modality");
   m.modality = modality_from_string(m.modality_name);
-  if (const auto* options = detail::optional_array(obj, "availableRunOptions")) {
+  if (const auto* options = in.optional_array(obj, "availableRunOptions")) {
     for (const auto& entry : *options) {
-      const auto& option = detail::as_object(entry, "availableRunOptions entry");
+      const auto& option = in.object(entry, "availableRunOptions entry");
       run_option o;
-      o.key = detail::required_string(option, "key");
-      o.options = detail::string_list(option, "options");
+      o.key = in.required_string(option, "key");
+      o.options = in.string_list(option, "options");
       m.available_run_options.push_back(std::move(o));
     }
   }
@@ -82,17 +88,25 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
 
 BETTERPROMPT_DECL resources tag_invoke(boost::json::value_to_tag<resources>,
                                        const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "resources data");
+  return detail::read_model_or_throw<resources>(v);
+}
+
+BETTERPROMPT_DECL resources detail::read_model(const boost::json::value& v, detail::json_reader& in,
+                                               std::type_identity<resources>) {
+  const auto& obj = in.object(v, "resources data");
   resources r;
-  r.hash = detail::optional_string(obj, "hash");
-  const auto* body = detail::optional_object(obj, "resources");
-  if (!body) throw detail::decode_error("field 'resources' is missing");
+  r.hash = in.optional_string(obj, "hash");
+  const auto* body = in.optional_object(obj, "resources");
+  if (!body) {
+    in.fail("field 'resources' is missing");
+    return r;
+  }
   for (const auto& [key, value] : *body) {
     if (key != "models") r.other.emplace(key, value);
   }
-  if (const auto* models = detail::optional_array(*body, "models")) {
+  if (const auto* models = in.optional_array(*body, "models")) {
     r.models.reserve(models->size());
-    for (const auto& m : *models) r.models.push_back(boost::json::value_to<model_info>(m));
+    for (const auto& m : *models) r.models.push_back(detail::read_model_as<model_info>(m, in));
   }
   return r;
 }

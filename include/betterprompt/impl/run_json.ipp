@@ -94,12 +94,15 @@ inline boost::json::object string_map_to_json(const std::map<std::string, std::s
 }
 
 inline std::map<std::string, std::string> string_map_from_json(const boost::json::object* obj,
-                                                               std::string_view what) {
+                                                               std::string_view what,
+                                                               json_reader& in) {
   std::map<std::string, std::string> out;
   if (!obj) return out;
   for (const auto& [key, value] : *obj) {
-    if (!value.is_string())
-      throw decode_error(std::string(what) + "." + std::string(key) + " is not a string");
+    if (!value.is_string()) {
+      in.fail(std::string(what) + "." + std::string(key) + " is not a string");
+      return {};
+    }
     out.emplace(std::string(key), std::string(value.get_string()));
   }
   return out;
@@ -108,7 +111,13 @@ inline std::map<std::string, std::string> string_map_from_json(const boost::json
 
 BETTERPROMPT_DECL output_item tag_invoke(boost::json::value_to_tag<output_item>,
                                          const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "output item");
+  return detail::read_model_or_throw<output_item>(v);
+}
+
+BETTERPROMPT_DECL output_item detail::read_model(const boost::json::value& v,
+                                                 detail::json_reader& in,
+                                                 std::type_identity<output_item>) {
+  const auto& obj = in.object(v, "output item");
   output_item item;
   if (const auto* type = obj.if_contains("type")) {
     if (type->is_string()) {
@@ -125,7 +134,7 @@ BETTERPROMPT_DECL output_item tag_invoke(boost::json::value_to_tag<output_item>,
   }
   if (const auto* data = obj.if_contains("data"); data && !data->is_null())
     item.data = data->is_string() ? std::string(data->get_string()) : boost::json::serialize(*data);
-  item.thought_signature = detail::nullable_string(obj, "thoughtSignature");
+  item.thought_signature = in.nullable_string(obj, "thoughtSignature");
   for (const auto& [key, value] : obj)
     if (key != "type" && key != "data" && key != "thoughtSignature") item.other.emplace(key, value);
   return item;
@@ -147,20 +156,26 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
 }
 
 BETTERPROMPT_DECL run tag_invoke(boost::json::value_to_tag<run>, const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "run");
+  return detail::read_model_or_throw<run>(v);
+}
+
+BETTERPROMPT_DECL run detail::read_model(const boost::json::value& v, detail::json_reader& in,
+                                         std::type_identity<run>) {
+  const auto& obj = in.object(v, "run");
   run r;
-  r.run_id = detail::required_string(obj, "runId");
-  r.status = run_status_from_string(detail::optional_string(obj, "runStatus"));
-  if (const auto* outputs = detail::optional_array(obj, "outputs")) {
+  r.run_id = in.required_string(obj, "runId");
+  r.status = run_status_from_string(in.optional_string(obj, "runStatus"));
+  if (const auto* outputs = in.optional_array(obj, "outputs")) {
     r.outputs.reserve(outputs->size());
-    for (const auto& item : *outputs) r.outputs.push_back(boost::json::value_to<output_item>(item));
+    for (const auto& item : *outputs)
+      r.outputs.push_back(detail::read_model_as<output_item>(item, in));
   }
-  r.tokens = detail::optional_int(obj, "tokens", 0);
-  r.prompt_version_id = detail::optional_string(obj, "promptVersionId");
+  r.tokens = in.optional_int(obj, "tokens", 0);
+  r.prompt_version_id = in.optional_string(obj, "promptVersionId");
   if (const auto* credits = obj.if_contains("credits"); credits && !credits->is_null())
-    r.credits = detail::optional_int(obj, "credits", 0);
-  r.run_name = detail::optional_string(obj, "runName");
-  r.created_at = detail::optional_string(obj, "createdAt");
+    r.credits = in.optional_int(obj, "credits", 0);
+  r.run_name = in.optional_string(obj, "runName");
+  r.created_at = in.optional_string(obj, "createdAt");
   return r;
 }
 
@@ -179,28 +194,37 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
 
 BETTERPROMPT_DECL run_request tag_invoke(boost::json::value_to_tag<run_request>,
                                          const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "run request");
+  return detail::read_model_or_throw<run_request>(v);
+}
+
+BETTERPROMPT_DECL run_request detail::read_model(const boost::json::value& v,
+                                                 detail::json_reader& in,
+                                                 std::type_identity<run_request>) {
+  const auto& obj = in.object(v, "run request");
   run_request req;
-  req.prompt_version_id = detail::required_string(obj, "promptVersionId");
-  const auto* inputs = detail::optional_object(obj, "inputs");
-  if (!inputs) throw detail::decode_error("field 'inputs' is missing");
+  req.prompt_version_id = in.required_string(obj, "promptVersionId");
+  const auto* inputs = in.optional_object(obj, "inputs");
+  if (!inputs) {
+    in.fail("field 'inputs' is missing");
+    return req;
+  }
   req.text_inputs =
-      detail::string_map_from_json(detail::optional_object(*inputs, "textInputs"), "textInputs");
-  if (const auto* images = detail::optional_array(*inputs, "imageInputs")) {
+      detail::string_map_from_json(in.optional_object(*inputs, "textInputs"), "textInputs", in);
+  if (const auto* images = in.optional_array(*inputs, "imageInputs")) {
     for (const auto& image : *images) {
-      const auto& img = detail::as_object(image, "imageInputs entry");
-      const std::string type = detail::required_string(img, "type");
+      const auto& img = in.object(image, "imageInputs entry");
+      const std::string type = in.required_string(img, "type");
       if (type == "url")
-        req.image_inputs.push_back(image_input::url(detail::required_string(img, "url")));
+        req.image_inputs.push_back(image_input::url(in.required_string(img, "url")));
       else if (type == "base64")
-        req.image_inputs.push_back(image_input::base64(detail::required_string(img, "base64")));
+        req.image_inputs.push_back(image_input::base64(in.required_string(img, "base64")));
       else
-        throw detail::decode_error("imageInputs entry has unknown type '" + type + "'");
+        in.fail("imageInputs entry has unknown type '" + type + "'");
     }
   }
   req.run_options =
-      detail::string_map_from_json(detail::optional_object(obj, "runOptions"), "runOptions");
-  req.run_model = detail::optional_string(obj, "runModel");
+      detail::string_map_from_json(in.optional_object(obj, "runOptions"), "runOptions", in);
+  req.run_model = in.optional_string(obj, "runModel");
   return req;
 }
 

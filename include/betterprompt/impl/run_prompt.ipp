@@ -4,19 +4,20 @@
 
 #include <betterprompt/detail/operations/run_prompt_op.hpp>
 #include <betterprompt/prompts.hpp>
-#include <betterprompt/runs.hpp>
 #include <betterprompt/run_prompt.hpp>
+#include <betterprompt/runs.hpp>
 
 #include <algorithm>
 
 namespace betterprompt {
 
 namespace detail {
-[[noreturn]] inline void throw_invalid_input(std::string message, std::string field) {
-  diagnostics diag;
+/// invalid_input, with `diag` saying why and naming the field.
+inline boost::system::error_code invalid_input(diagnostics& diag, std::string message,
+                                               std::string field) {
   diag.message = std::move(message);
   diag.data = {{"field", std::move(field)}};
-  throw error_with_diagnostics(error::invalid_input, std::move(diag));
+  return make_error_code(error::invalid_input);
 }
 
 // "a, b, c": the names of `items` (inputs, select options), for a message; "none" when empty.
@@ -35,7 +36,9 @@ std::string names_of(const Items& items) {
 }
 }  // namespace detail
 
-BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& request) {
+BETTERPROMPT_DECL boost::system::error_code detail::check_run_request(const prompt& p,
+                                                                      const run_request& request,
+                                                                      diagnostics& diag) {
   const auto& fields = p.inputs.text_inputs;
   // Unknown names first: a misspelt name is also a missing one, and the misspelling is the cause.
   for (const auto& input : request.text_inputs) {
@@ -43,23 +46,26 @@ BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& 
     const bool known = std::any_of(fields.begin(), fields.end(),
                                    [&](const input_field& f) { return f.name == name; });
     if (!known)
-      detail::throw_invalid_input("unknown text input '" + name + "' for prompt '" + p.title +
-                                      "' (inputs: " + detail::names_of(fields) + ")",
-                                  "inputs.textInputs." + name);
+      return detail::invalid_input(diag,
+                                   "unknown text input '" + name + "' for prompt '" + p.title +
+                                       "' (inputs: " + detail::names_of(fields) + ")",
+                                   "inputs.textInputs." + name);
   }
   for (const auto& field : fields) {
     const auto it = request.text_inputs.find(field.name);
     if (field.required && (it == request.text_inputs.end() || it->second.empty()))
-      detail::throw_invalid_input(
-          "missing required text input '" + field.name + "' of prompt '" + p.title + "'",
+      return detail::invalid_input(
+          diag, "missing required text input '" + field.name + "' of prompt '" + p.title + "'",
           "inputs.textInputs." + field.name);
   }
   const auto expected = static_cast<std::size_t>(std::max(p.inputs.image_count, 0));
   if (request.image_inputs.size() != expected)
-    detail::throw_invalid_input("prompt '" + p.title + "' expects " + std::to_string(expected) +
-                                    " image input(s), got " +
-                                    std::to_string(request.image_inputs.size()),
-                                "inputs.imageInputs");
+    return detail::invalid_input(diag,
+                                 "prompt '" + p.title + "' expects " + std::to_string(expected) +
+                                     " image input(s), got " +
+                                     std::to_string(request.image_inputs.size()),
+                                 "inputs.imageInputs");
+  return {};
 }
 
 namespace detail {
@@ -74,51 +80,62 @@ inline std::vector<std::string_view> split_selected(std::string_view joined) {
   }
 }
 
-inline void check_select(const skill& s, const skill_variable& var, const std::string& value) {
+inline boost::system::error_code check_select(const skill& s, const skill_variable& var,
+                                              const std::string& value, diagnostics& diag) {
   const std::string field = "inputs.textInputs." + var.name;
   const auto parts = var.multiple ? split_selected(value) : std::vector<std::string_view>{value};
   for (std::string_view part : parts)
     if (!var.find_value(part))
-      throw_invalid_input("'" + std::string(part) + "' is not an option of input '" + var.name +
-                              "' of skill '" + s.name + "' (options: " +
-                              joined(var.options,
-                                     [](const auto& o) -> const std::string& { return o.value; }) +
-                              ")",
-                          field);
+      return invalid_input(
+          diag,
+          "'" + std::string(part) + "' is not an option of input '" + var.name + "' of skill '" +
+              s.name + "' (options: " +
+              joined(var.options, [](const auto& o) -> const std::string& { return o.value; }) +
+              ")",
+          field);
   const auto count = static_cast<std::int64_t>(parts.size());
   if (var.min_selected && count < *var.min_selected)
-    throw_invalid_input("input '" + var.name + "' of skill '" + s.name + "' needs at least " +
-                            std::to_string(*var.min_selected) + " value(s)",
-                        field);
+    return invalid_input(diag,
+                         "input '" + var.name + "' of skill '" + s.name + "' needs at least " +
+                             std::to_string(*var.min_selected) + " value(s)",
+                         field);
   if (var.max_selected && count > *var.max_selected)
-    throw_invalid_input("input '" + var.name + "' of skill '" + s.name + "' takes at most " +
-                            std::to_string(*var.max_selected) + " value(s)",
-                        field);
+    return invalid_input(diag,
+                         "input '" + var.name + "' of skill '" + s.name + "' takes at most " +
+                             std::to_string(*var.max_selected) + " value(s)",
+                         field);
+  return {};
 }
 
-inline void check_option(const model_info& m, const std::string& key, const std::string& value) {
+inline boost::system::error_code check_option(const model_info& m, const std::string& key,
+                                              const std::string& value, diagnostics& diag) {
   const run_option* option = m.find_option(key);
   if (!option)
-    throw_invalid_input("model '" + m.model + "' has no run option '" + key + "'",
-                        "runOptions." + key);
+    return invalid_input(diag, "model '" + m.model + "' has no run option '" + key + "'",
+                         "runOptions." + key);
   if (!option->accepts(value))
-    throw_invalid_input(
+    return invalid_input(
+        diag,
         "run option '" + key + "' of model '" + m.model + "' does not accept '" + value +
             "' (accepts: " + joined(option->options, [](const std::string& v) { return v; }) + ")",
         "runOptions." + key);
+  return {};
 }
 }  // namespace detail
 
-BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& request) {
+BETTERPROMPT_DECL boost::system::error_code detail::check_run_request(const skill& s,
+                                                                      const run_request& request,
+                                                                      diagnostics& diag) {
   const auto& variables = s.input_metadata.variables;
   for (const auto& input : request.text_inputs) {
     const std::string& name = input.first;
     const bool known = std::any_of(variables.begin(), variables.end(),
                                    [&](const skill_variable& v) { return v.name == name; });
     if (!known)
-      detail::throw_invalid_input("unknown text input '" + name + "' for skill '" + s.name +
-                                      "' (inputs: " + detail::names_of(variables) + ")",
-                                  "inputs.textInputs." + name);
+      return detail::invalid_input(diag,
+                                   "unknown text input '" + name + "' for skill '" + s.name +
+                                       "' (inputs: " + detail::names_of(variables) + ")",
+                                   "inputs.textInputs." + name);
   }
   for (const auto& var : variables) {
     const auto it = request.text_inputs.find(var.name);
@@ -126,25 +143,33 @@ BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& r
     if (var.type == skill_variable_type::unknown) continue;
     if (missing) {
       if (var.type == skill_variable_type::text && var.allow_empty) continue;
-      detail::throw_invalid_input("missing text input '" + var.name + "' of skill '" + s.name + "'",
-                                  "inputs.textInputs." + var.name);
+      return detail::invalid_input(
+          diag, "missing text input '" + var.name + "' of skill '" + s.name + "'",
+          "inputs.textInputs." + var.name);
     }
-    if (var.type == skill_variable_type::select) detail::check_select(s, var, it->second);
+    if (var.type == skill_variable_type::select)
+      if (auto ec = detail::check_select(s, var, it->second, diag)) return ec;
   }
   const std::size_t expected = s.input_metadata.images.size();
   if (request.image_inputs.size() != expected)
-    detail::throw_invalid_input("skill '" + s.name + "' expects " + std::to_string(expected) +
-                                    " image input(s), got " +
-                                    std::to_string(request.image_inputs.size()),
-                                "inputs.imageInputs");
+    return detail::invalid_input(diag,
+                                 "skill '" + s.name + "' expects " + std::to_string(expected) +
+                                     " image input(s), got " +
+                                     std::to_string(request.image_inputs.size()),
+                                 "inputs.imageInputs");
+  return {};
 }
 
-BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_request& request) {
+BETTERPROMPT_DECL boost::system::error_code detail::check_run_options(const resources& r,
+                                                                      const run_request& request,
+                                                                      diagnostics& diag) {
   if (!request.run_model.empty()) {
     const model_info* m = r.find_model(request.run_model);
-    if (!m) detail::throw_invalid_input("unknown model '" + request.run_model + "'", "runModel");
-    for (const auto& [key, value] : request.run_options) detail::check_option(*m, key, value);
-    return;
+    if (!m)
+      return detail::invalid_input(diag, "unknown model '" + request.run_model + "'", "runModel");
+    for (const auto& [key, value] : request.run_options)
+      if (auto ec = detail::check_option(*m, key, value, diag)) return ec;
+    return {};
   }
   for (const auto& [key, value] : request.run_options) {
     const model_info* offering = nullptr;
@@ -156,9 +181,30 @@ BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_reques
       if (option->accepts(value)) accepted = true;
     }
     if (!offering)
-      detail::throw_invalid_input("no model has a run option '" + key + "'", "runOptions." + key);
-    if (!accepted) detail::check_option(*offering, key, value);
+      return detail::invalid_input(diag, "no model has a run option '" + key + "'",
+                                   "runOptions." + key);
+    if (!accepted)
+      if (auto ec = detail::check_option(*offering, key, value, diag)) return ec;
   }
+  return {};
+}
+
+BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& request) {
+  diagnostics diag;
+  if (auto ec = detail::check_run_request(p, request, diag))
+    throw error_with_diagnostics(ec, std::move(diag));
+}
+
+BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& request) {
+  diagnostics diag;
+  if (auto ec = detail::check_run_request(s, request, diag))
+    throw error_with_diagnostics(ec, std::move(diag));
+}
+
+BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_request& request) {
+  diagnostics diag;
+  if (auto ec = detail::check_run_options(r, request, diag))
+    throw error_with_diagnostics(ec, std::move(diag));
 }
 
 namespace detail {
@@ -175,11 +221,10 @@ BETTERPROMPT_DECL run_prompt_state::run_prompt_state(std::shared_ptr<client_hand
             options_.reconcile, options_.resend_if_not_created} {}
 
 BETTERPROMPT_DECL run_prompt_step run_prompt_state::begin() {
-  try {
-    require_id(which_.id, which_.pinned ? "prompt version id" : "prompt id");
-  } catch (const error_with_diagnostics& e) {
-    return fail(e.code(), e.get_diagnostics());
-  }
+  diagnostics refusal;
+  if (auto refused =
+          refuse_empty_id(which_.id, which_.pinned ? "prompt version id" : "prompt id", refusal))
+    return fail(refused, std::move(refusal));
   sent_ = true;  // every first step sends (or completes through another operation)
   return step_ = first_step(plan_);
 }
@@ -189,11 +234,9 @@ run_prompt_state::resources_read(boost::system::error_code ec, outcome<resources
                                  boost::asio::cancellation_type_t cancelled) {
   requests_ += answer.diag.attempts;
   if (ec) return fail(ec, std::move(answer.diag));
-  try {
-    validate_run_options(answer.value, request_);
-  } catch (const error_with_diagnostics& e) {
-    return fail(e.code(), e.get_diagnostics());
-  }
+  diagnostics refusal;
+  if (auto refused = check_run_options(answer.value, request_, refusal))
+    return fail(refused, std::move(refusal));
   return go(next_step(plan_, step_, false, cancelled));
 }
 
@@ -204,11 +247,9 @@ run_prompt_state::prompt_read(boost::system::error_code ec, outcome<prompt>&& an
   if (ec) return fail(ec, std::move(answer.diag));
   request_.prompt_version_id = answer.value.prompt_version_id;
   if (options_.validate) {
-    try {
-      validate_run_request(answer.value, request_);
-    } catch (const error_with_diagnostics& e) {
-      return fail(e.code(), e.get_diagnostics());
-    }
+    diagnostics refusal;
+    if (auto refused = check_run_request(answer.value, request_, refusal))
+      return fail(refused, std::move(refusal));
   }
   return go(next_step(plan_, step_, false, cancelled));
 }

@@ -24,40 +24,43 @@ inline boost::json::value nullable_json(const std::optional<std::string>& s) {
 }
 
 // "multiple": true, or {"min": n, "max": m}.
-inline void read_multiple(const boost::json::value& v, skill_variable& out) {
+inline void read_multiple(const boost::json::value& v, skill_variable& out, json_reader& in) {
   if (v.is_bool()) {
     out.multiple = v.get_bool();
     return;
   }
   if (v.is_null()) return;
-  const auto& bounds = as_object(v, "multiple");
+  const auto& bounds = in.object(v, "multiple");
   out.multiple = true;
-  if (bounds.contains("min")) out.min_selected = optional_int(bounds, "min", 0, 0);
-  if (bounds.contains("max")) out.max_selected = optional_int(bounds, "max", 0, 0);
+  if (bounds.contains("min")) out.min_selected = in.optional_int(bounds, "min", 0, 0);
+  if (bounds.contains("max")) out.max_selected = in.optional_int(bounds, "max", 0, 0);
 }
 
-inline skill_variable skill_variable_from_json(std::string_view name, const boost::json::value& v) {
-  const auto& obj = as_object(v, "variable '" + std::string(name) + "'");
+inline skill_variable skill_variable_from_json(std::string_view name, const boost::json::value& v,
+                                               json_reader& in) {
+  const auto& obj = in.object(v, "variable '" + std::string(name) + "'");
   skill_variable out;
   out.name = std::string(name);
   out.raw = obj;
-  const std::int64_t type = optional_int(obj, "type", -1);
+  const std::int64_t type = in.optional_int(obj, "type", -1);
   out.type = type == 0   ? skill_variable_type::text
              : type == 1 ? skill_variable_type::select
                          : skill_variable_type::unknown;
-  out.description = nullable_string(obj, "description");
+  out.description = in.nullable_string(obj, "description");
   if (const auto* allow = obj.if_contains("allowEmpty"); allow && allow->is_bool())
     out.allow_empty = allow->get_bool();
-  out.default_values = string_list(obj, "defaultValues");
-  if (const auto* options = optional_object(obj, "options")) {
+  out.default_values = in.string_list(obj, "defaultValues");
+  if (const auto* options = in.optional_object(obj, "options")) {
     for (const auto& [label, value] : *options) {
-      if (!value.is_string())
-        throw decode_error("option '" + std::string(label) + "' of variable '" + std::string(name) +
-                           "' is not a string");
+      if (!value.is_string()) {
+        in.fail("option '" + std::string(label) + "' of variable '" + std::string(name) +
+                "' is not a string");
+        continue;
+      }
       out.options.push_back({std::string(label), std::string(value.get_string())});
     }
   }
-  if (const auto* multiple = obj.if_contains("multiple")) read_multiple(*multiple, out);
+  if (const auto* multiple = obj.if_contains("multiple")) read_multiple(*multiple, out, in);
   return out;
 }
 
@@ -88,18 +91,24 @@ inline boost::json::object skill_variable_to_json(const skill_variable& var) {
 
 BETTERPROMPT_DECL skill_input_metadata tag_invoke(boost::json::value_to_tag<skill_input_metadata>,
                                                   const boost::json::value& v) {
+  return detail::read_model_or_throw<skill_input_metadata>(v);
+}
+
+BETTERPROMPT_DECL skill_input_metadata
+detail::read_model(const boost::json::value& v, detail::json_reader& in,
+                   std::type_identity<skill_input_metadata>) {
   skill_input_metadata out;
   if (v.is_null()) return out;
-  const auto& obj = detail::as_object(v, "inputMetadata");
-  if (const auto* variables = detail::optional_object(obj, "variables")) {
+  const auto& obj = in.object(v, "inputMetadata");
+  if (const auto* variables = in.optional_object(obj, "variables")) {
     out.variables.reserve(variables->size());
     for (const auto& [name, variable] : *variables)
-      out.variables.push_back(detail::skill_variable_from_json(name, variable));
+      out.variables.push_back(detail::skill_variable_from_json(name, variable, in));
   }
-  if (const auto* images = detail::optional_array(obj, "images")) {
+  if (const auto* images = in.optional_array(obj, "images")) {
     for (const auto& entry : *images) {
-      const auto& image = detail::as_object(entry, "images entry");
-      out.images.push_back({detail::nullable_string(image, "description"), image});
+      const auto& image = in.object(entry, "images entry");
+      out.images.push_back({in.nullable_string(image, "description"), image});
     }
   }
   return out;
@@ -119,10 +128,15 @@ BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::valu
 }
 
 BETTERPROMPT_DECL skill tag_invoke(boost::json::value_to_tag<skill>, const boost::json::value& v) {
-  const auto& obj = detail::as_object(v, "skill");
+  return detail::read_model_or_throw<skill>(v);
+}
+
+BETTERPROMPT_DECL skill detail::read_model(const boost::json::value& v, detail::json_reader& in,
+                                           std::type_identity<skill>) {
+  const auto& obj = in.object(v, "skill");
   skill s;
   s.raw = obj;
-  s.skill_id = detail::optional_string(obj, "skillId");
+  s.skill_id = in.optional_string(obj, "skillId");
   // The current edition names the version skillVersionId, the newer latestPromptVersionId.
   const auto* current = obj.if_contains("skillVersionId");
   const auto* newer = obj.if_contains("latestPromptVersionId");
@@ -131,17 +145,17 @@ BETTERPROMPT_DECL skill tag_invoke(boost::json::value_to_tag<skill>, const boost
   else if (newer && newer->is_string())
     s.skill_version_id = newer->get_string();
   else
-    throw detail::decode_error(
+    in.fail(
         "field 'skillVersionId' (or, newer edition, 'latestPromptVersionId') is missing or not a "
         "string");
-  s.name = detail::required_string(obj, "name");
-  s.title = detail::optional_string(obj, "title");
-  s.author = detail::nullable_string(obj, "author");
-  s.description = detail::nullable_string(obj, "description");
+  s.name = in.required_string(obj, "name");
+  s.title = in.optional_string(obj, "title");
+  s.author = in.nullable_string(obj, "author");
+  s.description = in.nullable_string(obj, "description");
   if (const auto* sample = obj.if_contains("sample")) s.sample = *sample;
   if (const auto* metadata = obj.if_contains("inputMetadata"))
-    s.input_metadata = boost::json::value_to<skill_input_metadata>(*metadata);
-  s.skillmd = detail::nullable_string(obj, "skillmd");
+    s.input_metadata = detail::read_model_as<skill_input_metadata>(*metadata, in);
+  s.skillmd = in.nullable_string(obj, "skillmd");
   if (const auto* metadata = obj.if_contains("metadata"); metadata && metadata->is_object())
     if (const auto* url = metadata->get_object().if_contains("skillmdUrl"); url && url->is_string())
       s.skillmd_url = std::string(url->get_string());

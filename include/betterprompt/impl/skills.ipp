@@ -59,9 +59,12 @@ BETTERPROMPT_DECL endpoint_call<skill> get_skill_call(std::string name, skill_op
 }
 
 /// A SKILL.md answer: the text on 200; anything else an error that says what the host answered.
-inline std::string decode_skillmd(api_response&& answer, const std::string& url) {
-  if (answer.http_status == 200) return std::move(answer.body);
-  diagnostics diag;
+inline boost::system::error_code decode_skillmd(api_response&& answer, const std::string& url,
+                                                std::string& text, diagnostics& diag) {
+  if (answer.http_status == 200) {
+    text = std::move(answer.body);
+    return {};
+  }
   diag.http_status = answer.http_status;
   diag.request_id = std::move(answer.request_id);
   diag.data = {{"url", redacted_url(url)}};
@@ -76,7 +79,7 @@ inline std::string decode_skillmd(api_response&& answer, const std::string& url)
   }
   diag.message = "SKILL.md at " + redacted_url(url) + ": the host answered HTTP " +
                  std::to_string(answer.http_status) + why;
-  throw error_with_diagnostics(code, std::move(diag));
+  return code;
 }
 
 inline void keep_skillmd(client_handle& client, const std::string& text, const std::string& url,

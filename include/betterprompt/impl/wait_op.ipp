@@ -4,8 +4,8 @@
 
 #include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/detail/operations/run_answer.hpp>
-#include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/detail/operations/wait_op.hpp>
+#include <betterprompt/detail/transport/url.hpp>
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -49,11 +49,9 @@ BETTERPROMPT_DECL wait_operation::~wait_operation() {
 BETTERPROMPT_DECL void wait_operation::start() {
   caller_.relay_cancellation_to(weak_from_this());
   boost::asio::post(executor_, [self = shared_from_this()] {
-    try {
-      require_id(self->polls_.run_id, "run_id");
-    } catch (const error_with_diagnostics& e) {
-      return self->finish(e.code(), {{}, e.get_diagnostics()});
-    }
+    diagnostics refusal;
+    if (auto refused = refuse_empty_id(self->polls_.run_id, "run_id", refusal))
+      return self->finish(refused, {{}, std::move(refusal)});
     if (!self->client_->state().operations().add(*self)) return self->closed();
     if (self->timeout_.count() > 0) self->deadline_ = clock::now() + self->timeout_;
     self->poll();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace betterprompt {
 
@@ -40,6 +41,16 @@ BETTERPROMPT_DECL credit_balance tag_invoke(boost::json::value_to_tag<credit_bal
 /// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const credit_balance& c);
+
+namespace detail {
+class json_reader;
+/// Reads an account from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL account read_model(const boost::json::value& v, json_reader& in,
+                                     std::type_identity<account>);
+/// Reads a credit_balance from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL credit_balance read_model(const boost::json::value& v, json_reader& in,
+                                            std::type_identity<credit_balance>);
+}  // namespace detail
 
 }  // namespace betterprompt
 

@@ -9,6 +9,7 @@
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
+#include <type_traits>
 #include <vector>
 
 namespace betterprompt {
@@ -20,22 +21,32 @@ struct page {
   bool has_more = false;  ///< More rows exist past this page.
 };
 
-/// Decodes {"rows": [...], "hasMore": bool}; a bare array is accepted as one complete page.
+namespace detail {
+/// Reads {"rows": [...], "hasMore": bool}; a bare array is one complete page. Each row is read
+/// by its model's mapping.
 template <class T>
-page<T> tag_invoke(boost::json::value_to_tag<page<T>>, const boost::json::value& v) {
+page<T> read_model(const boost::json::value& v, json_reader& in, std::type_identity<page<T>>) {
   page<T> out;
   const boost::json::array* rows = v.if_array();
   if (!rows) {
-    const auto& obj = detail::as_object(v, "page");
-    rows = detail::optional_array(obj, "rows");
+    const auto& obj = in.object(v, "page");
+    rows = in.optional_array(obj, "rows");
     if (const auto* more = obj.if_contains("hasMore"); more && more->is_bool())
       out.has_more = more->get_bool();
   }
   if (rows) {
     out.rows.reserve(rows->size());
-    for (const auto& row : *rows) out.rows.push_back(boost::json::value_to<T>(row));
+    for (const auto& row : *rows) out.rows.push_back(read_model_as<T>(row, in));
   }
   return out;
+}
+}  // namespace detail
+
+/// Decodes {"rows": [...], "hasMore": bool}; a bare array is accepted as one complete page.
+/// Throws a decode_error naming a bad field.
+template <class T>
+page<T> tag_invoke(boost::json::value_to_tag<page<T>>, const boost::json::value& v) {
+  return detail::read_model_or_throw<page<T>>(v);
 }
 
 /// Encodes {"rows": [...], "hasMore": bool}.

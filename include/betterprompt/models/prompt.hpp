@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace betterprompt {
@@ -61,6 +62,16 @@ BETTERPROMPT_DECL input_config tag_invoke(boost::json::value_to_tag<input_config
 /// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const input_config& c);
+
+namespace detail {
+class json_reader;
+/// Reads a prompt from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL prompt read_model(const boost::json::value& v, json_reader& in,
+                                    std::type_identity<prompt>);
+/// Reads an input_config from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL input_config read_model(const boost::json::value& v, json_reader& in,
+                                          std::type_identity<input_config>);
+}  // namespace detail
 
 }  // namespace betterprompt
 

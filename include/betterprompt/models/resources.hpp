@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace betterprompt {
@@ -71,6 +72,16 @@ BETTERPROMPT_DECL model_info tag_invoke(boost::json::value_to_tag<model_info>,
 /// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const model_info& m);
+
+namespace detail {
+class json_reader;
+/// Reads a resources from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL resources read_model(const boost::json::value& v, json_reader& in,
+                                       std::type_identity<resources>);
+/// Reads a model_info from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL model_info read_model(const boost::json::value& v, json_reader& in,
+                                        std::type_identity<model_info>);
+}  // namespace detail
 
 }  // namespace betterprompt
 

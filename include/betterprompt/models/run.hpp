@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace betterprompt {
@@ -130,6 +131,19 @@ BETTERPROMPT_DECL run_request tag_invoke(boost::json::value_to_tag<run_request>,
 /// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const run_request& r);
+
+namespace detail {
+class json_reader;
+/// Reads a run from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL run read_model(const boost::json::value& v, json_reader& in,
+                                 std::type_identity<run>);
+/// Reads an output_item from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL output_item read_model(const boost::json::value& v, json_reader& in,
+                                         std::type_identity<output_item>);
+/// Reads a run_request from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL run_request read_model(const boost::json::value& v, json_reader& in,
+                                         std::type_identity<run_request>);
+}  // namespace detail
 
 }  // namespace betterprompt
 

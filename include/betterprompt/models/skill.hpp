@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace betterprompt {
@@ -61,7 +62,7 @@ struct skill_input_metadata {
 
 /// A skill, as search_skills lists it and get_skill returns it.
 struct skill {
-  std::string skill_id{};                    ///< UUID of the skill.
+  std::string skill_id{};  ///< UUID of the skill.
   /// A prompt version id: what create_run takes. From `skillVersionId`, or in the newer
   /// edition `latestPromptVersionId`; when both are sent, `skillVersionId` (the other stays in
   /// raw).
@@ -77,7 +78,7 @@ struct skill {
   /// Where the SKILL.md text lies (`metadata.skillmdUrl`, newer edition): a commit-pinned URL on
   /// another host, fetched without the API key.
   std::optional<std::string> skillmd_url{};
-  boost::json::object raw{};                 ///< The row as sent, unknown keys included.
+  boost::json::object raw{};  ///< The row as sent, unknown keys included.
 };
 
 /// Filters of search_skills; empty members do not filter.
@@ -107,6 +108,17 @@ BETTERPROMPT_DECL skill_input_metadata tag_invoke(boost::json::value_to_tag<skil
 /// Encodes it as the API sends it (Boost.JSON value_from).
 BETTERPROMPT_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& v,
                                   const skill_input_metadata& m);
+
+namespace detail {
+class json_reader;
+/// Reads a skill from JSON (its one mapping: value_to and the operations both use it).
+BETTERPROMPT_DECL skill read_model(const boost::json::value& v, json_reader& in,
+                                   std::type_identity<skill>);
+/// Reads a skill_input_metadata from JSON (its one mapping: value_to and the operations both use
+/// it).
+BETTERPROMPT_DECL skill_input_metadata read_model(const boost::json::value& v, json_reader& in,
+                                                  std::type_identity<skill_input_metadata>);
+}  // namespace detail
 
 }  // namespace betterprompt
 

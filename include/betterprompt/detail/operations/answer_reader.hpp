@@ -24,16 +24,18 @@ using failure_settler = void (*)(boost::system::error_code& ec, const exchange_f
 /// How one endpoint reads its answer.
 template <class T>
 struct answer_reader {
-  /// Reads a successful answer; throws error_with_diagnostics (bad_response) for one that is not
-  /// a T. `context` is the endpoint's argument the decoder checks the answer against (a run id),
-  /// or empty.
-  T (*decode)(envelope&& answer, const std::string& context) = nullptr;
+  /// Reads a successful answer into `out`; for one that is not a T, returns bad_response with
+  /// `diag` filled. `context` is the endpoint's argument the decoder checks the answer against
+  /// (a run id), or empty.
+  boost::system::error_code (*decode)(envelope&& answer, const std::string& context, T& out,
+                                      diagnostics& diag) = nullptr;
   /// For an answer the API reports as failed that still carries a value (a create's 504 naming
   /// its run): the value, or nullopt for the API's error. Unset: every failure is the API's.
   std::optional<T> (*read_failed)(const envelope& answer) = nullptr;
   /// Instead of decode, for an answer that is not the API's envelope (a SKILL.md text): reads
-  /// the raw answer, any status; throws error_with_diagnostics.
-  T (*decode_raw)(api_response&& answer, const std::string& context) = nullptr;
+  /// the raw answer, any status, into `out`, or returns its failure with `diag` filled.
+  boost::system::error_code (*decode_raw)(api_response&& answer, const std::string& context, T& out,
+                                          diagnostics& diag) = nullptr;
   std::string context;
   /// Named in a timeout's diagnostics (data.runId) when set.
   std::string run_id;
@@ -46,53 +48,42 @@ struct answer_reader {
 /// transport's, the API's, or the decoder's) with its diagnostics, a timeout naming the run when
 /// the reader names one, settled by the reader's settler when it has one. Returns the failure's
 /// code. The diagnostics tell what answered on success too: status, request id, attempts.
-/// An API error or a body that is not an envelope is read as a value, not thrown; only a
-/// decoder's refusal of malformed data is an exception (caught here).
+/// Nothing is thrown on the way (but bad_alloc): an answer, whatever it says, is not an
+/// exception.
 template <class T>
 boost::system::error_code read_answer(boost::system::error_code ec, api_response&& answer,
                                       const answer_reader<T>& reader, outcome<T>& result) {
   answer_body body = answer_body::incomplete;
   const exchange_facts facts = answer.exchange;
-  const unsigned attempts = answer.attempts;
   if (ec) {
-    result.diag = std::move(answer.failure);
+    result.diag = std::move(answer.failure);  // the transport's, attempts included
     if (ec == error::timeout && !reader.run_id.empty())
       if (auto* data = result.diag.data.if_object()) (*data)["runId"] = reader.run_id;
+  } else if (reader.decode_raw) {
+    body = answer_body::not_envelope;
+    result.diag.attempts = answer.attempts;
+    result.diag.http_status = answer.http_status;
+    result.diag.request_id = answer.request_id;
+    ec = reader.decode_raw(std::move(answer), reader.context, result.value, result.diag);
   } else {
     body = answer_body::not_envelope;
-    try {
-      if (reader.decode_raw) {
-        result.value = reader.decode_raw(std::move(answer), reader.context);
-        result.diag.http_status = answer.http_status;
-        result.diag.request_id = std::move(answer.request_id);
-        result.diag.attempts = attempts;
-        return {};
-      }
-      envelope env;
-      ec = read_envelope(std::move(answer), env, result.diag);
-      if (!ec) {
-        body = env.ok() ? answer_body::success_envelope : answer_body::error_envelope;
-        std::optional<T> recovered;
-        if (env.ok())
-          result.value = reader.decode(std::move(env), reader.context);  // moves the data only
-        else if (reader.read_failed && (recovered = reader.read_failed(env)))
-          result.value = std::move(*recovered);
-        else
-          ec = api_error_of(std::move(env), result.diag);
-        if (!ec) {
-          result.diag.http_status = env.http_status;
-          result.diag.request_id = std::move(env.request_id);
-        }
-      }
-      result.diag.attempts = attempts;
-      if (!ec) return {};
-    } catch (const error_with_diagnostics& e) {
-      result.diag = e.get_diagnostics();
-      result.diag.attempts = attempts;
-      ec = e.code();
+    result.diag.attempts = answer.attempts;
+    envelope env;
+    ec = read_envelope(std::move(answer), env, result.diag);
+    if (!ec) {
+      body = env.ok() ? answer_body::success_envelope : answer_body::error_envelope;
+      result.diag.http_status = env.http_status;
+      result.diag.request_id = env.request_id;
+      std::optional<T> recovered;
+      if (env.ok())
+        ec = reader.decode(std::move(env), reader.context, result.value, result.diag);
+      else if (reader.read_failed && (recovered = reader.read_failed(env)))
+        result.value = std::move(*recovered);
+      else
+        ec = api_error_of(std::move(env), result.diag);
     }
   }
-  if (reader.settle) reader.settle(ec, facts, body, reader.context, result.diag);
+  if (ec && reader.settle) reader.settle(ec, facts, body, reader.context, result.diag);
   return ec;
 }
 

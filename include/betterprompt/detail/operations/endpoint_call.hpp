@@ -5,9 +5,9 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/detail/client_handle.hpp>
 #include <betterprompt/detail/operations/answer_reader.hpp>
 #include <betterprompt/detail/operations/call_op.hpp>
-#include <betterprompt/detail/client_handle.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/detail/operations/outcome.hpp>
 
@@ -43,10 +43,11 @@ struct endpoint_call : answer_reader<T> {
   std::unique_ptr<diagnostics> refused_diag;
 };
 
-/// decode_data<T> in the shape endpoint_call::decode takes: for answers that are just a T.
+/// decode_data<T> in the shape answer_reader::decode takes: for answers that are just a T.
 template <class T>
-T decode_answer(envelope&& answer, const std::string&) {
-  return decode_data<T>(std::move(answer));
+boost::system::error_code decode_answer(envelope&& answer, const std::string&, T& out,
+                                        diagnostics& diag) {
+  return decode_data<T>(std::move(answer), out, diag);
 }
 
 /// Turns an error_with_diagnostics thrown while building a request into a refused call.
@@ -81,8 +82,7 @@ class accounted_create {
   /// Notes what a failed create left behind, when its run may exist.
   void failed(const diagnostics& diag) {
     if (client_ && diag.create && diag.create->outcome != create_outcome::not_created)
-      client_->accounting().note_unsettled_outcome(*diag.create,
-                                                     std::chrono::system_clock::now());
+      client_->accounting().note_unsettled_outcome(*diag.create, std::chrono::system_clock::now());
   }
 
   /// Tells the client's hook how the create ended (event_kind::create_settled).

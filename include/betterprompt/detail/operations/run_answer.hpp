@@ -11,22 +11,20 @@
 
 namespace betterprompt::detail {
 
-/// The run a successful answer carries. Throws bad_response for one that is not a run, and
+/// The run a successful answer carries, into `out`. bad_response for one that is not a run, and
 /// bad_response (data = {runId, answeredRunId}) for an answer about another run than `run_id` (a
 /// confused proxy or cache, a desync): never hand back another run.
-inline run decode_run_answer(envelope&& env, const std::string& run_id) {
-  diagnostics diag;
-  diag.http_status = env.http_status;
-  diag.api_status = env.status;
-  diag.request_id = env.request_id;
+inline boost::system::error_code decode_run_answer(envelope&& env, const std::string& run_id,
+                                                   run& out, diagnostics& diag) {
   const std::string what = env.what;
-  run current = decode_data<run>(std::move(env));
-  if (current.run_id != run_id) {
-    diag.message = what + ": the answer is for another run than the one asked for";
-    diag.data = {{"runId", run_id}, {"answeredRunId", current.run_id}};
-    throw error_with_diagnostics(error::bad_response, std::move(diag));
-  }
-  return current;
+  std::string api_status = env.status;
+  if (auto ec = decode_data<run>(std::move(env), out, diag)) return ec;
+  if (out.run_id == run_id) return {};
+  diag.message = what + ": the answer is for another run than the one asked for";
+  diag.data = {{"runId", run_id}, {"answeredRunId", out.run_id}};
+  diag.api_status = std::move(api_status);
+  out = run();
+  return make_error_code(error::bad_response);
 }
 
 }  // namespace betterprompt::detail

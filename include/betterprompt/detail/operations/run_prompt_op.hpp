@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: BSL-1.0
 // run_prompt as a composed operation: each step is another of the library's composed operations
 // (the resources cache, get_prompt, create_run, wait_for_run); what to do after each one is
-// decided by run_prompt_state (compiled once) and detail/decisions/run_prompt_plan.hpp. No coroutine.
+// decided by run_prompt_state (compiled once) and detail/decisions/run_prompt_plan.hpp. No
+// coroutine.
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/detail/decisions/run_prompt_plan.hpp>
+#include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/detail/operations/reconcile_op.hpp>
 #include <betterprompt/detail/operations/wait_op.hpp>
 #include <betterprompt/models/prompt.hpp>
+#include <betterprompt/models/skill.hpp>
 #include <betterprompt/resources.hpp>
 #include <betterprompt/run_prompt_options.hpp>
 
@@ -23,6 +25,20 @@
 #include <string>
 
 namespace betterprompt::detail {
+
+/// validate_run_request's check, returning its refusal (invalid_input, `diag` naming the field)
+/// instead of throwing it: what run_prompt uses.
+BETTERPROMPT_DECL boost::system::error_code check_run_request(const prompt& p,
+                                                              const run_request& request,
+                                                              diagnostics& diag);
+/// The same for a skill.
+BETTERPROMPT_DECL boost::system::error_code check_run_request(const skill& s,
+                                                              const run_request& request,
+                                                              diagnostics& diag);
+/// validate_run_options's check, returning its refusal instead of throwing it.
+BETTERPROMPT_DECL boost::system::error_code check_run_options(const resources& r,
+                                                              const run_request& request,
+                                                              diagnostics& diag);
 
 /// What one run_prompt holds between its steps, and what it does after each. Every function
 /// returns the step to take next; run_prompt_step::finish means the result is ready.
@@ -85,7 +101,7 @@ class run_prompt_state {
   run_prompt_step step_ = run_prompt_step::fetch_prompt;
   bool sent_ = false;
   boost::system::error_code ec_;
-  outcome<run> result_;  ///< The created run (its id while waiting), then the result.
+  outcome<run> result_;    ///< The created run (its id while waiting), then the result.
   unsigned requests_ = 0;  ///< Requests its steps sent, retries and polls included.
   /// A create of unknown outcome, while it is reconciled: what run_prompt fails with unless its
   /// run is found.
@@ -168,7 +184,7 @@ struct run_prompt_initiation {
 
   /// Takes `c`'s shared state now. Throws error::invalid_argument for a moved-from client.
   run_prompt_initiation(const client& c, prompt_ref which, run_inputs inputs,
-                    run_prompt_options options)
+                        run_prompt_options options)
       : state(std::make_unique<run_prompt_state>(handle_of(c), std::move(which), std::move(inputs),
                                                  std::move(options))) {}
 

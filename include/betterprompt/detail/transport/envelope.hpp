@@ -3,13 +3,12 @@
 #pragma once
 
 #include <betterprompt/detail/api_error_table.hpp>
-#include <betterprompt/detail/transport/http_types.hpp>
 #include <betterprompt/detail/json_read.hpp>
+#include <betterprompt/detail/transport/http_types.hpp>
 #include <betterprompt/error.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/value_to.hpp>
 
 #include <algorithm>
 #include <memory>
@@ -90,20 +89,18 @@ inline boost::system::error_code api_error_of(envelope&& env, diagnostics& diag)
   return make_error_code(code);
 }
 
-/// Decodes a successful envelope's data into T (read_answer hands a decoder only those; a failed
-/// one is api_error_of's); throws bad_response for data that is not a T.
+/// Reads a successful envelope's data as a T into `out`: bad_response, with `diag` naming the
+/// bad field, when it is not one.
 template <class T>
-T decode_data(envelope&& env) {
-  try {
-    return boost::json::value_to<T>(env.data);
-  } catch (const decode_error& e) {
-    diagnostics diag;
-    diag.http_status = env.http_status;
-    diag.api_status = env.status;
-    diag.request_id = env.request_id;
-    diag.message = env.what + ": unexpected data: " + e.what();
-    throw error_with_diagnostics(error::bad_response, std::move(diag));
-  }
+boost::system::error_code decode_data(envelope&& env, T& out, diagnostics& diag) {
+  json_reader in;
+  out = read_model_as<T>(env.data, in);
+  if (!in.failed()) return {};
+  diag.http_status = env.http_status;
+  diag.api_status = env.status;
+  diag.request_id = env.request_id;
+  diag.message = env.what + ": unexpected data: " + in.failure();
+  return make_error_code(error::bad_response);
 }
 
 }  // namespace betterprompt::detail

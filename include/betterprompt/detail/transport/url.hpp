@@ -49,8 +49,8 @@ inline bool is_loopback_host(std::string_view host) {
 /// control character, a space or a non-ASCII byte is refused whole: it could split the request.
 inline endpoint_address parse_base_url(std::string_view url, std::string_view name = "base_url") {
   auto fail = [&](const char* why) {
-    throw_client_error(error::invalid_argument, "invalid " + std::string(name) + " '" +
-                                                    redacted_url(url) + "': " + why);
+    throw_client_error(error::invalid_argument,
+                       "invalid " + std::string(name) + " '" + redacted_url(url) + "': " + why);
   };
   for (unsigned char c : url)
     if (c <= 0x20 || c >= 0x7F)
@@ -155,9 +155,19 @@ inline std::string_view trimmed(std::string_view text) noexcept {
   return text.substr(first, text.find_last_not_of(space) - first + 1);
 }
 
-/// Rejects an empty id before any request is sent: "/runs/" would name another resource.
+/// Refuses an empty id before any request is sent ("/runs/" would name another resource):
+/// invalid_argument, with `diag` saying which id, or success.
+inline boost::system::error_code refuse_empty_id(std::string_view id, std::string_view what,
+                                                 diagnostics& diag) {
+  if (!id.empty()) return {};
+  diag.message = std::string(what) + " is empty";
+  return make_error_code(error::invalid_argument);
+}
+
+/// refuse_empty_id, thrown as error_with_diagnostics: for the endpoint builders.
 inline void require_id(std::string_view id, std::string_view what) {
-  if (id.empty()) throw_client_error(error::invalid_argument, std::string(what) + " is empty");
+  diagnostics diag;
+  if (auto ec = refuse_empty_id(id, what, diag)) throw error_with_diagnostics(ec, std::move(diag));
 }
 
 }  // namespace betterprompt::detail

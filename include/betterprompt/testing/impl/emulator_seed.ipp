@@ -16,68 +16,68 @@
 namespace betterprompt::testing {
 
 namespace detail {
-inline emulated_prompt emulated_prompt_from_json(const boost::json::value& v) {
-  namespace jr = betterprompt::detail;
-  const auto& obj = jr::as_object(v, "prompt");
+using betterprompt::detail::json_reader;
+using betterprompt::detail::read_model_as;
+
+inline emulated_prompt emulated_prompt_from_json(const boost::json::value& v, json_reader& in) {
+  const auto& obj = in.object(v, "prompt");
   emulated_prompt p;
-  p.version = boost::json::value_to<prompt>(v);
+  p.version = read_model_as<prompt>(v, in);
   if (p.version.config.is_null()) p.version.config = boost::json::value_from(p.version.inputs);
-  if (obj.contains("outputTemplate"))
-    p.output_template = jr::optional_string(obj, "outputTemplate");
-  p.run_duration = std::chrono::milliseconds(jr::optional_int(obj, "runDurationMs", 0));
+  if (obj.contains("outputTemplate")) p.output_template = in.optional_string(obj, "outputTemplate");
+  p.run_duration = std::chrono::milliseconds(in.optional_int(obj, "runDurationMs", 0));
   if (obj.contains("runOptions"))
-    throw jr::decode_error(
+    in.fail(
         "a prompt's 'runOptions' list is gone: give it a catalogue 'model' (add one under "
         "'models' for options of your own)");
-  if (obj.contains("model")) p.model = jr::required_string(obj, "model");
+  if (obj.contains("model")) p.model = in.required_string(obj, "model");
   if (const auto* retired = obj.if_contains("retired"); retired && retired->is_bool())
     p.retired = retired->get_bool();
-  p.credit_estimate = jr::optional_int(obj, "creditEstimate", p.credit_estimate);
+  p.credit_estimate = in.optional_int(obj, "creditEstimate", p.credit_estimate);
   return p;
 }
 
-inline emulated_skill emulated_skill_from_json(const boost::json::value& v) {
-  namespace jr = betterprompt::detail;
-  const auto& obj = jr::as_object(v, "skill");
+inline emulated_skill emulated_skill_from_json(const boost::json::value& v, json_reader& in) {
+  const auto& obj = in.object(v, "skill");
   emulated_skill s;
-  s.name = jr::required_string(obj, "name");
-  s.skill_id = jr::required_string(obj, "skillId");
-  s.prompt_id = jr::required_string(obj, "promptId");
-  if (obj.contains("author")) s.author = jr::nullable_string(obj, "author");
-  s.description = jr::nullable_string(obj, "description");
+  s.name = in.required_string(obj, "name");
+  s.skill_id = in.required_string(obj, "skillId");
+  s.prompt_id = in.required_string(obj, "promptId");
+  if (obj.contains("author")) s.author = in.nullable_string(obj, "author");
+  s.description = in.nullable_string(obj, "description");
   if (const auto* metadata = obj.if_contains("inputMetadata"))
-    s.input_metadata = boost::json::value_to<skill_input_metadata>(*metadata);
-  s.skillmd = jr::optional_string(obj, "skillmd");
+    s.input_metadata = read_model_as<skill_input_metadata>(*metadata, in);
+  s.skillmd = in.optional_string(obj, "skillmd");
   return s;
 }
 }  // namespace detail
 
 BETTERPROMPT_DECL emulator_seed parse_emulator_seed(std::string_view json_text) {
-  namespace jr = betterprompt::detail;
   boost::system::error_code ec;
   const boost::json::value root = boost::json::parse(json_text, ec);
   if (ec) throw std::runtime_error("seed is not valid JSON: " + ec.message());
   emulator_seed seed;
-  try {
-    const auto& obj = jr::as_object(root, "seed");
-    if (const auto* keys = jr::optional_array(obj, "apiKeys")) {
-      for (const auto& key : *keys) {
-        if (!key.is_string()) throw jr::decode_error("apiKeys entries must be strings");
-        seed.api_keys.emplace_back(key.get_string());
+  detail::json_reader in;
+  const auto& obj = in.object(root, "seed");
+  if (const auto* keys = in.optional_array(obj, "apiKeys")) {
+    for (const auto& key : *keys) {
+      if (!key.is_string()) {
+        in.fail("apiKeys entries must be strings");
+        continue;
       }
+      seed.api_keys.emplace_back(key.get_string());
     }
-    if (obj.contains("credits")) seed.credits = jr::optional_int(obj, "credits", 0);
-    if (const auto* models = jr::optional_array(obj, "models"))
-      for (const auto& m : *models) seed.models.push_back(boost::json::value_to<model_info>(m));
-    if (const auto* prompts = jr::optional_array(obj, "prompts"))
-      for (const auto& p : *prompts) seed.prompts.push_back(detail::emulated_prompt_from_json(p));
-    if (const auto* skills = jr::optional_array(obj, "skills"))
-      for (const auto& sk : *skills) seed.skills.push_back(detail::emulated_skill_from_json(sk));
-    if (const auto* runs = jr::optional_array(obj, "runs"))
-      for (const auto& r : *runs) seed.runs.push_back(boost::json::value_to<run_request>(r));
-  } catch (const jr::decode_error& e) {
-    throw std::runtime_error(std::string("invalid seed: ") + e.what());
   }
+  if (obj.contains("credits")) seed.credits = in.optional_int(obj, "credits", 0);
+  if (const auto* models = in.optional_array(obj, "models"))
+    for (const auto& m : *models) seed.models.push_back(detail::read_model_as<model_info>(m, in));
+  if (const auto* prompts = in.optional_array(obj, "prompts"))
+    for (const auto& p : *prompts) seed.prompts.push_back(detail::emulated_prompt_from_json(p, in));
+  if (const auto* skills = in.optional_array(obj, "skills"))
+    for (const auto& sk : *skills) seed.skills.push_back(detail::emulated_skill_from_json(sk, in));
+  if (const auto* runs = in.optional_array(obj, "runs"))
+    for (const auto& r : *runs) seed.runs.push_back(detail::read_model_as<run_request>(r, in));
+  if (in.failed()) throw std::runtime_error("invalid seed: " + in.failure());
   return seed;
 }
 
