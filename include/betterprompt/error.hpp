@@ -139,7 +139,12 @@ class error_with_diagnostics : public boost::system::system_error {
 };
 
 namespace detail {
-/// Throws error_with_diagnostics{ec, {message}}: the one way internals report a client error.
+/// Puts `message` in `diag` and returns `e`: how a check on an operation's path refuses its
+/// arguments (the operation completes with the refusal; nothing is thrown).
+BETTERPROMPT_DECL boost::system::error_code client_refusal(error::client_errc e,
+                                                           std::string message, diagnostics& diag);
+/// Throws error_with_diagnostics{ec, {message}}: how constructors and other plain calls report a
+/// client error.
 [[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message);
 /// Throws error_with_diagnostics{ec, {message, data}}.
 [[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message,

@@ -259,8 +259,16 @@ TEST_CASE(
   bp::detail::client_state pool(ioc.get_executor(), opts);
   const auto md = bp::detail::parse_base_url(
       "https://raw.githubusercontent.com/BetterPromptme/skills/0123/skills/x/SKILL.md");
-  bp::detail::origin& o = pool.origin_for(md);
-  CHECK(&pool.origin_for(md) == &o);  // one per host: its idle connections are its own
+  auto origin_of = [&md](bp::detail::client_state& state) -> bp::detail::origin& {
+    bp::detail::origin* found = nullptr;
+    bp::diagnostics diag;
+    const auto ec = state.origin_for(md, found, diag);
+    REQUIRE_FALSE(ec);
+    REQUIRE(found != nullptr);
+    return *found;
+  };
+  bp::detail::origin& o = origin_of(pool);
+  CHECK(&origin_of(pool) == &o);  // one per host: its idle connections are its own
   CHECK_FALSE(o.is_api);
   REQUIRE(o.proxy);
   CHECK(o.tunnel_request.rfind("CONNECT raw.githubusercontent.com:443 HTTP/1.1\r\n", 0) == 0);
@@ -283,7 +291,7 @@ TEST_CASE(
   ::setenv("no_proxy", "githubusercontent.com", 1);
   bp::detail::client_state from_env(ioc.get_executor(), opts);
   const bool api_proxied = from_env.api_origin().proxy.has_value();
-  const bool md_proxied = from_env.origin_for(md).proxy.has_value();
+  const bool md_proxied = origin_of(from_env).proxy.has_value();
   ::unsetenv("https_proxy");
   ::unsetenv("no_proxy");
   CHECK(api_proxied);

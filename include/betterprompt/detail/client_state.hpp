@@ -34,8 +34,10 @@ class client_state {
   /// Parses the base URL and builds the TLS context. Throws error::invalid_argument or
   /// error::tls_error. Only the pool-wide options (address, TLS, limits) are used.
   client_state(boost::asio::any_io_executor ex, const client_options& opts);
-  /// Sets TLS 1.2+, peer verification and the trust anchors of `tls` on `context`.
-  static void configure_tls(boost::asio::ssl::context& context, const tls_options& tls);
+  /// Sets TLS 1.2+, peer verification and the trust anchors of `tls` on `context`; on failure
+  /// returns error::tls_error with `diag` naming what could not be loaded.
+  static boost::system::error_code configure_tls(boost::asio::ssl::context& context,
+                                                 const tls_options& tls, diagnostics& diag);
 
   const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
   /// The executor a new call runs its steps on, one at a time: the client's executor when it needs
@@ -56,8 +58,10 @@ class client_state {
   const origin& api_origin() const noexcept { return *api_; }
   /// Another host the client fetches from (a SKILL.md host): its scheme, host and port (the
   /// path is ignored), made on first use with its own proxy choice (NO_PROXY included) and idle
-  /// connections; never the API's key or fields. Lives as long as the client. Thread-safe.
-  origin& origin_for(const endpoint_address& address);
+  /// connections; never the API's key or fields. Lives as long as the client. Thread-safe. Sets
+  /// `out`, or returns error::tls_error (its trust anchors could not be loaded) with `diag`.
+  boost::system::error_code origin_for(const endpoint_address& address, origin*& out,
+                                       diagnostics& diag);
   /// `req` as sent to its origin (`req.to`, else the API): the request line (`req.what` is its
   /// method and target), the origin's common fields, then, to the API only, `extra_fields` (the
   /// caller's, checked lines) and `cli-agent`; the body's fields and the body.

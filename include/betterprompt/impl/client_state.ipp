@@ -49,12 +49,14 @@ BETTERPROMPT_DECL client_state::client_state(boost::asio::any_io_executor ex,
                      "application/json");
   if (!address_.tls) return;
   tls_context_.emplace(boost::asio::ssl::context::tls_client);
-  configure_tls(*tls_context_, tls_options_);
+  diagnostics diag;
+  if (auto ec = configure_tls(*tls_context_, tls_options_, diag))
+    throw error_with_diagnostics(ec, std::move(diag));
   api_->tls = &*tls_context_;
 }
 
-BETTERPROMPT_DECL void client_state::configure_tls(boost::asio::ssl::context& context,
-                                           const tls_options& tls) {
+BETTERPROMPT_DECL boost::system::error_code client_state::configure_tls(
+    boost::asio::ssl::context& context, const tls_options& tls, diagnostics& diag) {
   namespace ssl = boost::asio::ssl;
   context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
@@ -64,13 +66,14 @@ BETTERPROMPT_DECL void client_state::configure_tls(boost::asio::ssl::context& co
   if (!tls.ca_file.empty()) {
     context.load_verify_file(tls.ca_file, ec);
     if (ec)
-      throw_client_error(error::tls_error,
-                         "cannot load CA file '" + tls.ca_file + "': " + ec.message());
+      return client_refusal(error::tls_error,
+                            "cannot load CA file '" + tls.ca_file + "': " + ec.message(), diag);
   }
   if (!tls.ca_pem.empty()) {
     context.add_certificate_authority(boost::asio::buffer(tls.ca_pem), ec);
-    if (ec) throw_client_error(error::tls_error, "cannot load CA PEM: " + ec.message());
+    if (ec) return client_refusal(error::tls_error, "cannot load CA PEM: " + ec.message(), diag);
   }
+  return {};
 }
 
 // Every part is checked where it is made (percent-encoded targets, a validated base URL, no control
@@ -108,11 +111,14 @@ BETTERPROMPT_DECL void client_state::close_idle(bool for_good) noexcept {
   for (auto& [key, o] : others_) connections_.close_idle(*o, for_good);
 }
 
-BETTERPROMPT_DECL origin& client_state::origin_for(const endpoint_address& address) {
+BETTERPROMPT_DECL boost::system::error_code client_state::origin_for(
+    const endpoint_address& address, origin*& out, diagnostics& diag) {
   std::lock_guard lock(origins_mutex_);
   std::string key = (address.tls ? "https://" : "http://") + address.host + ":" + address.port;
-  auto& slot = others_[std::move(key)];
-  if (slot) return *slot;
+  if (const auto known = others_.find(key); known != others_.end()) {
+    out = known->second.get();
+    return {};
+  }
   endpoint_address host = address;
   host.path_prefix.clear();  // shared by every path on the host: each request carries its own
   auto made = make_origin(std::move(host), proxy_option_, user_agent_, {}, false,
@@ -122,13 +128,14 @@ BETTERPROMPT_DECL origin& client_state::origin_for(const endpoint_address& addre
     if (!tls_context_ && !other_tls_) {
       auto context =
           std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
-      configure_tls(*context, tls_options_);
+      if (auto ec = configure_tls(*context, tls_options_, diag)) return ec;
       other_tls_ = std::move(context);
     }
     made->tls = tls_context_ ? &*tls_context_ : other_tls_.get();
   }
-  slot = std::move(made);
-  return *slot;
+  out = made.get();
+  others_.emplace(std::move(key), std::move(made));
+  return {};
 }
 
 BETTERPROMPT_DECL void client_state::close() noexcept {

@@ -159,10 +159,16 @@ inline std::string describe(const diagnostics& diag) {
   return text;
 }
 
+BETTERPROMPT_DECL boost::system::error_code client_refusal(error::client_errc e,
+                                                           std::string message,
+                                                           diagnostics& diag) {
+  diag.message = std::move(message);
+  return make_error_code(e);
+}
+
 BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message) {
   diagnostics diag;
-  diag.message = std::move(message);
-  throw error_with_diagnostics(e, std::move(diag));
+  throw error_with_diagnostics(client_refusal(e, std::move(message), diag), std::move(diag));
 }
 
 BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message,

@@ -9,18 +9,24 @@
 namespace betterprompt {
 namespace detail {
 
-inline void check_list_runs_options(const list_runs_options& o) {
+/// Refuses options the API would refuse (or misread): invalid_argument saying which, or success.
+inline boost::system::error_code check_list_runs_options(const list_runs_options& o,
+                                                         diagnostics& diag) {
   if (o.limit < 1 || o.limit > 50)
-    throw_client_error(error::invalid_argument,
-                       "list_runs_options::limit must be 1 to 50, not " + std::to_string(o.limit));
+    return client_refusal(
+        error::invalid_argument,
+        "list_runs_options::limit must be 1 to 50, not " + std::to_string(o.limit), diag);
   if (!o.starting_after.empty() && !o.ending_before.empty())
-    throw_client_error(error::invalid_argument,
-                       "list_runs_options: starting_after and ending_before are exclusive");
+    return client_refusal(error::invalid_argument,
+                          "list_runs_options: starting_after and ending_before are exclusive",
+                          diag);
   if (o.status == run_status::unknown)
-    throw_client_error(error::invalid_argument, "list_runs_options::status cannot be unknown");
+    return client_refusal(error::invalid_argument, "list_runs_options::status cannot be unknown",
+                          diag);
   if (o.since && o.until && *o.since >= *o.until)
-    throw_client_error(error::invalid_argument,
-                       "list_runs_options: since must be earlier than until");
+    return client_refusal(error::invalid_argument,
+                          "list_runs_options: since must be earlier than until", diag);
+  return {};
 }
 
 inline std::string list_runs_target(const list_runs_options& o) {
@@ -34,20 +40,22 @@ inline std::string list_runs_target(const list_runs_options& o) {
 }
 
 BETTERPROMPT_DECL endpoint_call<page<run>> list_runs_call(list_runs_options options) {
-  return build_endpoint_call<page<run>>([&] {
-    check_list_runs_options(options);
-    endpoint_call<page<run>> call;
-    call.request = api_request::get(routes::list_runs, list_runs_target(options));
-    call.decode = &decode_answer<page<run>>;
-    return call;
-  });
+  diagnostics diag;
+  if (auto ec = check_list_runs_options(options, diag))
+    return refused_call<page<run>>(ec, std::move(diag));
+  endpoint_call<page<run>> call;
+  call.request = api_request::get(routes::list_runs, list_runs_target(options));
+  call.decode = &decode_answer<page<run>>;
+  return call;
 }
 
 }  // namespace detail
 
 BETTERPROMPT_DECL run_pager::run_pager(client& c, list_runs_options options)
     : handle_(detail::handle_of(c)), options_(std::move(options)) {
-  detail::check_list_runs_options(options_);
+  diagnostics diag;
+  if (auto ec = detail::check_list_runs_options(options_, diag))
+    throw error_with_diagnostics(ec, std::move(diag));
 }
 
 BETTERPROMPT_DECL std::vector<run> run_pager::advance(page<run>&& read) {

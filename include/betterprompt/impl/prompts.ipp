@@ -10,49 +10,43 @@
 namespace betterprompt {
 
 namespace detail {
-inline std::string prompt_target(const std::string& prompt_id, const std::string& version_id) {
-  require_id(prompt_id, "prompt_id");
-  std::string target = routes::get_prompt.target(percent_encode(prompt_id));
-  if (!version_id.empty()) target += "?versionId=" + percent_encode(version_id);
-  return target;
-}
-
-inline std::string prompt_version_target(const std::string& prompt_version_id) {
-  require_id(prompt_version_id, "prompt_version_id");
-  return routes::get_prompt_version.target(percent_encode(prompt_version_id));
-}
 
 BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_call(std::string prompt_id,
                                                         std::string version_id) {
-  return build_endpoint_call<prompt>([&] {
-    endpoint_call<prompt> call;
-    call.request = api_request::get(routes::get_prompt, prompt_target(prompt_id, version_id));
-    call.decode = &decode_answer<prompt>;
-    return call;
-  });
+  diagnostics diag;
+  if (auto ec = refuse_empty_id(prompt_id, "prompt_id", diag))
+    return refused_call<prompt>(ec, std::move(diag));
+  std::string target = routes::get_prompt.target(percent_encode(prompt_id));
+  if (!version_id.empty()) target += "?versionId=" + percent_encode(version_id);
+  endpoint_call<prompt> call;
+  call.request = api_request::get(routes::get_prompt, std::move(target));
+  call.decode = &decode_answer<prompt>;
+  return call;
 }
 
 BETTERPROMPT_DECL endpoint_call<prompt> get_prompt_version_call(std::string prompt_version_id) {
-  return build_endpoint_call<prompt>([&] {
-    endpoint_call<prompt> call;
-    call.request =
-        api_request::get(routes::get_prompt_version, prompt_version_target(prompt_version_id));
-    call.decode = &decode_answer<prompt>;
-    return call;
-  });
+  diagnostics diag;
+  if (auto ec = refuse_empty_id(prompt_version_id, "prompt_version_id", diag))
+    return refused_call<prompt>(ec, std::move(diag));
+  endpoint_call<prompt> call;
+  call.request =
+      api_request::get(routes::get_prompt_version,
+                       routes::get_prompt_version.target(percent_encode(prompt_version_id)));
+  call.decode = &decode_answer<prompt>;
+  return call;
 }
 
 BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
     std::string prompt_id) {
-  return build_endpoint_call<std::vector<prompt>>([&] {
-    require_id(prompt_id, "prompt_id");
-    endpoint_call<std::vector<prompt>> call;
-    call.request = api_request::get(routes::list_prompt_versions,
-                                    routes::list_prompt_versions.target(percent_encode(prompt_id)));
-    call.decode = &decode_versions;
-    call.context = std::move(prompt_id);
-    return call;
-  });
+  diagnostics diag;
+  if (auto ec = refuse_empty_id(prompt_id, "prompt_id", diag))
+    return refused_call<std::vector<prompt>>(ec, std::move(diag));
+  endpoint_call<std::vector<prompt>> call;
+  call.request = api_request::get(routes::list_prompt_versions,
+                                  routes::list_prompt_versions.target(percent_encode(prompt_id)));
+  call.decode = &decode_versions;
+  call.context = std::move(prompt_id);
+  return call;
 }
 
 BETTERPROMPT_DECL endpoint_call<page<prompt>> search_prompts_call(std::string query) {

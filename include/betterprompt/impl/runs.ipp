@@ -94,15 +94,14 @@ inline void remember_created_run(client_handle& client, const run& created, cons
 }
 
 BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
-  endpoint_call<run> call = build_endpoint_call<run>([&] {
-    require_id(request.prompt_version_id, "run_request.prompt_version_id");
-    endpoint_call<run> built;
-    built.request = api_request::post(routes::create_run, routes::create_run.target(),
-                                      request_body(request));
-    built.decode = &decode_answer<run>;
-    built.read_failed = &pending_run_from;
-    return built;
-  });
+  diagnostics diag;
+  if (auto ec = refuse_empty_id(request.prompt_version_id, "run_request.prompt_version_id", diag))
+    return refused_call<run>(ec, std::move(diag));
+  endpoint_call<run> call;
+  call.request = api_request::post(routes::create_run, routes::create_run.target(),
+                                   request_body(request));
+  call.decode = &decode_answer<run>;
+  call.read_failed = &pending_run_from;
   call.context = std::move(request.prompt_version_id);
   call.settle = &settle_create;
   call.record_value = &remember_created_run;
@@ -110,15 +109,15 @@ BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
 }
 
 BETTERPROMPT_DECL endpoint_call<run> get_run_call(std::string run_id) {
-  return build_endpoint_call<run>([&] {
-    require_id(run_id, "run_id");
-    endpoint_call<run> call;
-    call.request = api_request::get(routes::get_run, routes::get_run.target(percent_encode(run_id)));
-    call.decode = &decode_run_answer;
-    call.context = run_id;
-    call.run_id = std::move(run_id);
-    return call;
-  });
+  diagnostics diag;
+  if (auto ec = refuse_empty_id(run_id, "run_id", diag))
+    return refused_call<run>(ec, std::move(diag));
+  endpoint_call<run> call;
+  call.request = api_request::get(routes::get_run, routes::get_run.target(percent_encode(run_id)));
+  call.decode = &decode_run_answer;
+  call.context = run_id;
+  call.run_id = std::move(run_id);
+  return call;
 }
 }  // namespace detail
 

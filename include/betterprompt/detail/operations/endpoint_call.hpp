@@ -50,17 +50,14 @@ boost::system::error_code decode_answer(envelope&& answer, const std::string&, T
   return decode_data<T>(std::move(answer), out, diag);
 }
 
-/// Turns an error_with_diagnostics thrown while building a request into a refused call.
-template <class T, class Build>
-endpoint_call<T> build_endpoint_call(Build&& build) {
-  try {
-    return std::forward<Build>(build)();
-  } catch (const error_with_diagnostics& e) {
-    endpoint_call<T> refused;
-    refused.refused = e.code();
-    refused.refused_diag = std::make_unique<diagnostics>(e.get_diagnostics());
-    return refused;
-  }
+/// A call that sends nothing and completes with `refusal` and `diag`: how a builder refuses its
+/// arguments (an empty id, an option out of range), without throwing.
+template <class T>
+endpoint_call<T> refused_call(boost::system::error_code refusal, diagnostics&& diag) {
+  endpoint_call<T> refused;
+  refused.refused = refusal;
+  refused.refused_diag = std::make_unique<diagnostics>(std::move(diag));
+  return refused;
 }
 
 /// A create's place in its client's create_accounting, from before it queues until the client

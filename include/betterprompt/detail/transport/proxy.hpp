@@ -61,11 +61,9 @@ inline proxy_config parse_proxy_url(std::string_view url) {
   const std::string plain =
       "http://" + authority + std::string(end == std::string_view::npos ? "" : rest.substr(end));
   endpoint_address address;
-  try {
-    address = parse_base_url(plain);
-  } catch (const error_with_diagnostics& e) {
-    fail(e.get_diagnostics().message.substr(e.get_diagnostics().message.find("': ") + 3));
-  }
+  diagnostics why;
+  if (read_base_url(plain, "proxy", address, why))
+    fail(why.message.substr(why.message.find("': ") + 3));  // the reason, without the URL
   if (!address.path_prefix.empty()) fail("a proxy URL has no path");
   out.host = address.host;
   out.port = address.port;
