@@ -168,7 +168,8 @@ BETTERPROMPT_DECL boost::system::error_code client_refusal(error::client_errc e,
 
 BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message) {
   diagnostics diag;
-  throw error_with_diagnostics(client_refusal(e, std::move(message), diag), std::move(diag));
+  const auto ec = client_refusal(e, std::move(message), diag);  // before diag is moved from
+  throw error_with_diagnostics(ec, std::move(diag));
 }
 
 BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message,
