@@ -28,8 +28,9 @@ void check_refused(const bp::detail::endpoint_call<T>& call, boost::system::erro
 TEST_CASE("endpoint builders refuse empty ids and bad options without throwing",
           "[unit][refusal]") {
   const auto before = bp_test::exceptions_thrown();
-  check_refused(bp::detail::create_run_call({}), bp::error::invalid_argument,
-                "run_request.prompt_version_id is empty");
+  const auto create = bp::detail::create_run_call({});
+  check_refused(create, bp::error::invalid_argument, "run_request.prompt_version_id is empty");
+  CHECK(create.settle != nullptr);  // a refused create is settled: it says nothing was created
   check_refused(bp::detail::get_run_call(""), bp::error::invalid_argument, "run_id is empty");
   check_refused(bp::detail::get_prompt_call("", "v1"), bp::error::invalid_argument,
                 "prompt_id is empty");

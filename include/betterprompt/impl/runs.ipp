@@ -95,13 +95,17 @@ inline void remember_created_run(client_handle& client, const run& created, cons
 
 BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
   diagnostics diag;
-  if (auto ec = refuse_empty_id(request.prompt_version_id, "run_request.prompt_version_id", diag))
-    return refused_call<run>(ec, std::move(diag));
-  endpoint_call<run> call;
-  call.request = api_request::post(routes::create_run, routes::create_run.target(),
-                                   request_body(request));
-  call.decode = &decode_answer<run>;
-  call.read_failed = &pending_run_from;
+  const auto refused =
+      refuse_empty_id(request.prompt_version_id, "run_request.prompt_version_id", diag);
+  endpoint_call<run> call =
+      refused ? refused_call<run>(refused, std::move(diag)) : endpoint_call<run>();
+  if (!refused) {
+    call.request = api_request::post(routes::create_run, routes::create_run.target(),
+                                     request_body(request));
+    call.decode = &decode_answer<run>;
+    call.read_failed = &pending_run_from;
+  }
+  // A refused create is settled too: its diagnostics then say that nothing was created.
   call.context = std::move(request.prompt_version_id);
   call.settle = &settle_create;
   call.record_value = &remember_created_run;
