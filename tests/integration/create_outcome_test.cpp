@@ -77,7 +77,8 @@ TEST_CASE("a create that never reached the server is provably not created", "[cr
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto opts = quick_options(f, 2, 500ms);
-    opts.base_url = refused_base_url(f.ioc);
+    const refused_address nobody(f.ioc);
+    opts.base_url = nobody.base_url();
     opts.retry.max_retries = 0;
     bp::client c{f.ioc, opts};
     auto e = co_await failed_create(c, "nowhere");

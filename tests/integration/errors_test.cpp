@@ -93,7 +93,8 @@ TEST_CASE("a refused connection is error::connection_failed", "[errors]") {
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto opts = f.client_options();
-    opts.base_url = refused_base_url(f.ioc);
+    const refused_address nobody(f.ioc);
+    opts.base_url = nobody.base_url();
     bp::client c{f.ioc, opts};
     auto e = co_await expect_error(bp::get_prompt(c, demo::text_prompt_id));
     CHECK(e.code() == bp::error::connection_failed);

@@ -157,7 +157,8 @@ TEST_CASE("a refused connection is retried, then reported as connection_failed",
   fixture f;
   f.run([](fixture& f) -> asio::awaitable<void> {
     auto opts = quick_options(f);
-    opts.base_url = refused_base_url(f.ioc);
+    const refused_address nobody(f.ioc);
+    opts.base_url = nobody.base_url();
     bp::client c{f.ioc, opts};
     // A create may be retried here: it provably never reached a server.
     auto e =

@@ -116,10 +116,22 @@ inline std::string loopback_base_url(unsigned short port, const std::string& sch
   return scheme + "://127.0.0.1:" + std::to_string(port) + "/v1";
 }
 
-/// A base URL on loopback where nothing listens.
-inline std::string refused_base_url(asio::io_context& ioc) {
-  return loopback_base_url(released_loopback_port(ioc));
-}
+/// A loopback address that refuses connections for as long as this lives: a socket bound to it
+/// that does not listen. Bound without SO_REUSEADDR, it keeps every other socket off the port; a
+/// port merely released could be taken meanwhile by another test's server, which would then answer
+/// (seen once in CI: a "refused" get_prompt succeeded).
+class refused_address {
+ public:
+  explicit refused_address(asio::io_context& ioc) : holder_(ioc) {
+    holder_.open(asio::ip::tcp::v4());
+    holder_.bind({asio::ip::make_address("127.0.0.1"), 0});
+  }
+  /// The base URL of an API "served" there.
+  std::string base_url() const { return loopback_base_url(holder_.local_endpoint().port()); }
+
+ private:
+  asio::ip::tcp::socket holder_;
+};
 
 /// Waits on a timer (for races against an operation, never as synchronisation).
 inline asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
