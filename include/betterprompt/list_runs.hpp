@@ -105,9 +105,6 @@ class run_pager {
 };
 
 namespace detail {
-template <class Handler>
-struct pager_handler;
-
 /// run_pager::next for initiate_composed: no rows once done, else the next page.
 struct next_page_initiation {
   run_pager* pager;
@@ -121,35 +118,16 @@ struct next_page_initiation {
     return boost::asio::async_initiate<CompletionToken,
                                        void(boost::system::error_code, outcome<std::vector<run>>)>(
         [](auto handler, run_pager* pager) {
-          using handler_type = std::decay_t<decltype(handler)>;
-          if (pager->done_)
-            return complete_later(std::move(handler), pager->handle_->executor(),
-                                  boost::system::error_code(), outcome<std::vector<run>>{});
-          endpoint_initiation<page<run>>{pager->handle_, std::make_unique<endpoint_call<page<run>>>(
-                                                       list_runs_call(pager->options_))}(
-              pager_handler<handler_type>{std::move(handler), pager});
+          start(pager, outcome_completion<std::vector<run>>(std::move(handler)));
         },
         token, pager);
   }
+
+  /// Completes `handler` with no rows once the pager is done (never inline), else reads the next
+  /// page; compiled once, behind the compile wall.
+  BETTERPROMPT_DECL static void start(run_pager* pager,
+                                      outcome_completion<std::vector<run>> handler);
 };
-
-/// A page's completion, void(error_code, outcome<page<run>>), as the pager's next():
-/// void(error_code, outcome<std::vector<run>>), the cursor moved past the rows on success.
-template <class Handler>
-struct pager_handler {
-  Handler handler;
-  run_pager* pager;
-
-  void operator()(boost::system::error_code ec, outcome<page<run>> read) {
-    outcome<std::vector<run>> rows;
-    rows.diag = std::move(read.diag);  // on success too: what answered
-    if (!ec) rows.value = next_page_initiation::advance(*pager, std::move(read.value));
-    std::move(handler)(ec, std::move(rows));
-  }
-};
-
-template <class Handler>
-inline constexpr bool is_handler_adapter<pager_handler<Handler>> = true;
 
 }  // namespace detail
 

@@ -5,15 +5,53 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/config.hpp>
 #include <betterprompt/create_outcome.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/reconcile_op.hpp>
+#include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/reconcile_options.hpp>
 #include <betterprompt/reconcile_result.hpp>
 
+#include <boost/asio/async_result.hpp>
+
+#include <memory>
 #include <utility>
 
 namespace betterprompt {
+
+namespace detail {
+/// The completion of one reconciliation: its answer, or the failure's diagnostics.
+using reconcile_signature = void(boost::system::error_code, outcome<reconcile_result>);
+
+/// The launcher of one reconcile_create, for initiate_composed.
+struct reconcile_initiation {
+  std::shared_ptr<client_handle> client;
+  create_record record;
+  reconcile_options options;
+
+  template <class CompletionToken>
+  auto operator()(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, reconcile_signature>(
+        [](auto handler, std::shared_ptr<client_handle> client, create_record record,
+           reconcile_options options) {
+          start_reconcile(std::move(client), std::move(record), options,
+                          outcome_completion<reconcile_result>(std::move(handler)));
+        },
+        token, std::move(client), std::move(record), options);
+  }
+
+  /// Checks the arguments, answers a not_created record at once, or joins the version's group.
+  BETTERPROMPT_DECL static void start_reconcile(std::shared_ptr<client_handle> client,
+                                                create_record record, reconcile_options options,
+                                                outcome_completion<reconcile_result> handler);
+};
+
+/// The launcher for client `c` (throws error::invalid_argument for a moved-from client).
+BETTERPROMPT_DECL reconcile_initiation launch_reconcile(const betterprompt::client& c,
+                                                        create_record record,
+                                                        const reconcile_options& options);
+
+}  // namespace detail
 
 /// Finds which run a create of unknown outcome made, from the record its failure left in
 /// diagnostics::create. Completion signature void(error_code, reconcile_result).
@@ -84,3 +122,7 @@ auto reconcile_create(client& c, create_record record, const reconcile_options& 
 }
 
 }  // namespace betterprompt
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/detail/operations/reconcile_op.hpp>
+#endif

@@ -43,21 +43,6 @@ class resource_cache_state {
   bool invalidated_ = false;                 // guarded by mutex_
 };
 
-/// Keeps a fetched resources in the cache, then completes the caller's handler.
-template <class Handler>
-struct storing_handler {
-  Handler handler;
-  std::shared_ptr<resource_cache_state> cache;
-
-  void operator()(boost::system::error_code ec, outcome<resources> result) {
-    if (!ec) cache->store(result.value);
-    std::move(handler)(ec, std::move(result));
-  }
-};
-
-template <class Handler>
-inline constexpr bool is_handler_adapter<storing_handler<Handler>> = true;
-
 /// resource_cache::get for initiate_composed: the cached value when current, else a fetch.
 struct cached_resources_initiation {
   std::shared_ptr<resource_cache_state> cache;
@@ -67,17 +52,15 @@ struct cached_resources_initiation {
     return boost::asio::async_initiate<CompletionToken,
                                        void(boost::system::error_code, outcome<resources>)>(
         [](auto handler, std::shared_ptr<resource_cache_state> cache) {
-          using handler_type = std::decay_t<decltype(handler)>;
-          if (auto hit = cache->current())
-            return complete_later(std::move(handler), cache->client()->executor(),
-                                  boost::system::error_code(), outcome<resources>{*hit, {}});
-          auto client = cache->client();
-          endpoint_initiation<resources>{
-              std::move(client), std::make_unique<endpoint_call<resources>>(get_resources_call())}(
-              storing_handler<handler_type>{std::move(handler), std::move(cache)});
+          start(std::move(cache), outcome_completion<resources>(std::move(handler)));
         },
         token, std::move(cache));
   }
+
+  /// Completes `handler` with the cached value when current (never inline), else fetches and
+  /// stores; compiled once, behind the compile wall.
+  BETTERPROMPT_DECL static void start(std::shared_ptr<resource_cache_state> cache,
+                                      outcome_completion<resources> handler);
 };
 }  // namespace detail
 

@@ -3,15 +3,61 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/config.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/run_prompt_op.hpp>
+#include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/models/skill.hpp>
 #include <betterprompt/run_prompt_options.hpp>
 
+#include <boost/asio/async_result.hpp>
+
+#include <memory>
+#include <utility>
+
 namespace betterprompt {
+
+namespace detail {
+/// What one run_prompt was asked, boxed: the initiation moves it through several layers.
+struct run_prompt_arguments {
+  prompt_ref which;
+  run_inputs inputs;
+  run_prompt_options options;
+};
+
+/// Starts one run_prompt (detail/operations/run_prompt_op.hpp), completing `handler`; compiled
+/// once, behind the compile wall.
+BETTERPROMPT_DECL void start_run_prompt(std::shared_ptr<client_handle> client,
+                                        std::unique_ptr<run_prompt_arguments> args,
+                                        outcome_completion<run> handler);
+
+/// Starts run_prompt for initiate_composed.
+struct run_prompt_initiation {
+  std::shared_ptr<client_handle> client;
+  std::unique_ptr<run_prompt_arguments> args;
+
+  /// Takes `c`'s shared state now. Throws error::invalid_argument for a moved-from client.
+  run_prompt_initiation(const betterprompt::client& c, prompt_ref which, run_inputs inputs,
+                        run_prompt_options options)
+      : client(handle_of(c)),
+        args(std::make_unique<run_prompt_arguments>(
+            run_prompt_arguments{std::move(which), std::move(inputs), std::move(options)})) {}
+
+  template <class CompletionToken>
+  auto operator()(CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, outcome<run>)>(
+        [](auto handler, std::shared_ptr<client_handle> client,
+           std::unique_ptr<run_prompt_arguments> args) {
+          start_run_prompt(std::move(client), std::move(args),
+                           outcome_completion<run>(std::move(handler)));
+        },
+        token, std::move(client), std::move(args));
+  }
+};
+}  // namespace detail
 
 /// Checks `request` against `p.inputs`: every required text input present and non-empty, no
 /// unknown text input, exactly `image_count` images. Throws error_with_diagnostics with

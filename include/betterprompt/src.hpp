@@ -17,6 +17,7 @@
 #include <betterprompt/impl/call_op.ipp>
 #include <betterprompt/impl/call_exchange.ipp>
 #include <betterprompt/impl/call_connect.ipp>
+#include <betterprompt/impl/endpoint_call.ipp>
 // clang-format on
 #include <betterprompt/impl/client.ipp>
 #include <betterprompt/impl/client_state.ipp>

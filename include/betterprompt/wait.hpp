@@ -3,11 +3,13 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
+#include <betterprompt/config.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/wait_op.hpp>
+#include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/wait_options.hpp>
 
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -17,6 +19,12 @@
 namespace betterprompt {
 
 namespace detail {
+/// Starts waiting for run `run_id` through `client` (detail/operations/wait_op.hpp), completing
+/// `handler`; compiled once, behind the compile wall.
+BETTERPROMPT_DECL void start_wait_for_run(std::shared_ptr<client_handle> client, std::string run_id,
+                                          const wait_options& options,
+                                          outcome_completion<run> handler);
+
 /// The launcher of one wait_for_run, for initiate_composed.
 struct wait_for_run_initiation {
   std::shared_ptr<client_handle> state;
@@ -25,8 +33,14 @@ struct wait_for_run_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return async_wait_run(std::move(state), std::move(run_id), options,
-                          std::forward<CompletionToken>(token));
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, outcome<run>)>(
+        [](auto handler, std::shared_ptr<client_handle> state, std::string run_id,
+           const wait_options& options) {
+          start_wait_for_run(std::move(state), std::move(run_id), options,
+                             outcome_completion<run>(std::move(handler)));
+        },
+        token, std::move(state), std::move(run_id), options);
   }
 };
 
@@ -71,3 +85,7 @@ auto wait_for_run(client& c, std::string run_id, wait_options options, diagnosti
 }
 
 }  // namespace betterprompt
+
+#ifdef BETTERPROMPT_HEADER_ONLY
+#include <betterprompt/detail/operations/wait_op.hpp>
+#endif

@@ -4,6 +4,7 @@
 #include "support/cancel.hpp"
 #include "support/fixture.hpp"
 
+#include <betterprompt/detail/client_handle.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
 #include <betterprompt/detail/transport/is_strand.hpp>
 

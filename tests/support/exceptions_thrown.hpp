@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // Counts the C++ exceptions the process throws, so that a test can assert that a path throws
-// none (an answer is not an exception: see detail::read_answer).
+// none (an answer is not an exception: see detail/operations/read_answer.hpp).
 #pragma once
 
 #include <cstddef>

@@ -4,6 +4,7 @@
 
 #include <betterprompt/detail/operations/answer_reader.hpp>
 #include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/read_answer.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 #include <betterprompt/detail/transport/envelope.hpp>
 

@@ -4,6 +4,7 @@
 
 #include <betterprompt/account.hpp>
 #include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/read_answer.hpp>
 
 namespace betterprompt {
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 #pragma once
 
+#include <betterprompt/detail/client_handle.hpp>
+#include <betterprompt/detail/operations/caller_completion.hpp>
 #include <betterprompt/detail/operations/drain_op.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
 

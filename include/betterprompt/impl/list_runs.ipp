@@ -2,7 +2,9 @@
 // Bodies of list_runs and run_pager.
 #pragma once
 
+#include <betterprompt/detail/client_handle.hpp>
 #include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/read_answer.hpp>
 #include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/list_runs.hpp>
 
@@ -47,6 +49,34 @@ BETTERPROMPT_DECL endpoint_call<page<run>> list_runs_call(list_runs_options opti
   call.request = api_request::get(routes::list_runs, list_runs_target(options));
   call.decode = &decode_answer<page<run>>;
   return call;
+}
+
+/// A page's completion, void(error_code, outcome<page<run>>), as the pager's next():
+/// void(error_code, outcome<std::vector<run>>), the cursor moved past the rows on success.
+template <class Handler>
+struct pager_handler {
+  Handler handler;
+  run_pager* pager;
+
+  void operator()(boost::system::error_code ec, outcome<page<run>> read) {
+    outcome<std::vector<run>> rows;
+    rows.diag = std::move(read.diag);  // on success too: what answered
+    if (!ec) rows.value = next_page_initiation::advance(*pager, std::move(read.value));
+    std::move(handler)(ec, std::move(rows));
+  }
+};
+
+template <class Handler>
+inline constexpr bool is_handler_adapter<pager_handler<Handler>> = true;
+
+BETTERPROMPT_DECL void next_page_initiation::start(run_pager* pager,
+                                                  outcome_completion<std::vector<run>> handler) {
+  if (pager->done_)
+    return complete_later(std::move(handler), pager->handle_->executor(),
+                          boost::system::error_code(), outcome<std::vector<run>>{});
+  endpoint_initiation<page<run>>{
+      pager->handle_, std::make_unique<endpoint_call<page<run>>>(list_runs_call(pager->options_))}(
+      pager_handler<outcome_completion<std::vector<run>>>{std::move(handler), pager});
 }
 
 }  // namespace detail

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/read_answer.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 #include <betterprompt/detail/transport/url.hpp>
 #include <betterprompt/prompts.hpp>

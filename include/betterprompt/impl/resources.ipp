@@ -2,7 +2,9 @@
 // Bodies of the resources endpoint and cache.
 #pragma once
 
+#include <betterprompt/detail/client_handle.hpp>
 #include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/read_answer.hpp>
 #include <betterprompt/resources.hpp>
 
 namespace betterprompt {
@@ -43,6 +45,32 @@ BETTERPROMPT_DECL void resource_cache_state::store(const resources& fetched) {
 BETTERPROMPT_DECL void resource_cache_state::invalidate() {
   std::lock_guard lock(mutex_);
   invalidated_ = true;
+}
+
+/// Keeps a fetched resources in the cache, then completes the caller's handler.
+template <class Handler>
+struct storing_handler {
+  Handler handler;
+  std::shared_ptr<resource_cache_state> cache;
+
+  void operator()(boost::system::error_code ec, outcome<resources> result) {
+    if (!ec) cache->store(result.value);
+    std::move(handler)(ec, std::move(result));
+  }
+};
+
+template <class Handler>
+inline constexpr bool is_handler_adapter<storing_handler<Handler>> = true;
+
+BETTERPROMPT_DECL void cached_resources_initiation::start(
+    std::shared_ptr<resource_cache_state> cache, outcome_completion<resources> handler) {
+  if (auto hit = cache->current())
+    return complete_later(std::move(handler), cache->client()->executor(),
+                          boost::system::error_code(), outcome<resources>{*hit, {}});
+  auto client = cache->client();
+  endpoint_initiation<resources>{std::move(client),
+                                 std::make_unique<endpoint_call<resources>>(get_resources_call())}(
+      storing_handler<outcome_completion<resources>>{std::move(handler), std::move(cache)});
 }
 
 }  // namespace detail

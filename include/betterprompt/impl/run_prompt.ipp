@@ -3,6 +3,7 @@
 #pragma once
 
 #include <betterprompt/detail/operations/run_prompt_op.hpp>
+#include <betterprompt/detail/operations/wait_op.hpp>
 #include <betterprompt/prompts.hpp>
 #include <betterprompt/run_prompt.hpp>
 #include <betterprompt/runs.hpp>
@@ -353,6 +354,84 @@ BETTERPROMPT_DECL run_prompt_step run_prompt_state::fail(boost::system::error_co
     diag.create_request_id = std::move(result_.diag.create_request_id);
   result_ = {{}, std::move(diag)};
   return step_ = run_prompt_step::finish;
+}
+
+/// The composed operation: performs the step run_prompt_state chose, resumes it with the answer.
+/// Every cancellation type reaches the reads and the create (which apply their own rules); the
+/// wait gets terminal cancellation only (see next_step).
+struct run_prompt_op {
+  std::unique_ptr<run_prompt_state> state;
+
+  /// The start, and the completion of a refusal posted by take().
+  template <class Self>
+  void operator()(Self& self) {
+    if (state->refused_at_once()) return complete(self);
+    self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+    take(self, state->begin());
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<resources> answer) {
+    take(self, state->resources_read(ec, std::move(answer), self.cancelled()));
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<prompt> answer) {
+    take(self, state->prompt_read(ec, std::move(answer), self.cancelled()));
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<run> answer) {
+    take(self, state->run_answered(ec, std::move(answer), self.cancelled()));
+  }
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec, outcome<reconcile_result> answer) {
+    take(self, state->reconciled(ec, std::move(answer), self.cancelled()));
+  }
+
+ private:
+  // The state sits behind a pointer that each step's initiation moves: references into it (the
+  // wait options, the run id) stay valid while `self` moves.
+  template <class Self>
+  void take(Self& self, run_prompt_step next) {
+    switch (next) {
+      case run_prompt_step::fetch_resources:
+        return cached_resources_initiation{state->cache()}(std::move(self));
+      case run_prompt_step::fetch_prompt:
+        return endpoint_initiation<prompt>{state->client(), state->prompt_call()}(std::move(self));
+      case run_prompt_step::create:
+        return endpoint_initiation<run>{state->client(), state->create_call()}(std::move(self));
+      case run_prompt_step::reconcile:
+        return state->reconciliation()(std::move(self));
+      case run_prompt_step::wait:
+        self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
+        return async_wait_run(state->client(), state->run_id(), state->wait(), std::move(self));
+      default:
+        if (state->refused_at_once())
+          return boost::asio::post(state->client()->executor(), std::move(self));
+        return complete(self);
+    }
+  }
+
+  template <class Self>
+  void complete(Self& self) {
+    const auto ec = state->error();
+    outcome<run> result = state->take_result();
+    state.reset();
+    self.complete(ec, std::move(result));
+  }
+};
+
+BETTERPROMPT_DECL void start_run_prompt(std::shared_ptr<client_handle> client,
+                                       std::unique_ptr<run_prompt_arguments> args,
+                                       outcome_completion<run> handler) {
+  auto state = std::make_unique<run_prompt_state>(
+      std::move(client), std::move(args->which), std::move(args->inputs), std::move(args->options));
+  auto executor = state->client()->executor();
+  boost::asio::async_compose<outcome_completion<run>,
+                             void(boost::system::error_code, outcome<run>)>(
+      run_prompt_op{std::move(state)}, handler, std::move(executor));
 }
 
 }  // namespace detail

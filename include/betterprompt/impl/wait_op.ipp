@@ -2,10 +2,11 @@
 // Bodies of detail::wait_operation.
 #pragma once
 
-#include <betterprompt/detail/operations/endpoint_call.hpp>
+#include <betterprompt/detail/operations/read_answer.hpp>
 #include <betterprompt/detail/operations/run_answer.hpp>
 #include <betterprompt/detail/operations/wait_op.hpp>
 #include <betterprompt/detail/transport/url.hpp>
+#include <betterprompt/wait.hpp>
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -192,6 +193,14 @@ BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec, outc
   leave_registry();
   result.diag.attempts = requests_;  // every poll's, retries included
   caller_.complete(ec, std::move(result));
+}
+
+BETTERPROMPT_DECL void start_wait_for_run(std::shared_ptr<client_handle> client, std::string run_id,
+                                          const wait_options& options,
+                                          outcome_completion<run> handler) {
+  std::make_shared<wait_operation>(std::move(client), std::move(run_id), options,
+                                   std::move(handler))
+      ->start();
 }
 
 }  // namespace betterprompt::detail

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
-// How an endpoint reads its answer, and the one place that does: the transport's failure, the
-// API's error, or the decoded value, each with its diagnostics.
+// How an endpoint reads its answer: its decoder, its settler, and what it checks the answer
+// against. The reading itself is detail/operations/read_answer.hpp (it needs the envelope).
 #pragma once
 
 #include <betterprompt/detail/decisions/create_outcome.hpp>
 #include <betterprompt/detail/operations/outcome.hpp>
-#include <betterprompt/detail/transport/envelope.hpp>
 #include <betterprompt/detail/transport/http_types.hpp>
 #include <betterprompt/error.hpp>
 
@@ -14,6 +13,8 @@
 #include <utility>
 
 namespace betterprompt::detail {
+
+struct envelope;
 
 /// Settles a failure of a request with side effects: gets its code (to keep or replace), the
 /// transport's facts of the last attempt, what its body turned out to be, the endpoint's context
@@ -43,48 +44,5 @@ struct answer_reader {
   /// and may turn its code into one that says so. Called for every failure, refusals included.
   failure_settler settle = nullptr;
 };
-
-/// A call's completion read by `reader` into `result`: the value, or the failure (the
-/// transport's, the API's, or the decoder's) with its diagnostics, a timeout naming the run when
-/// the reader names one, settled by the reader's settler when it has one. Returns the failure's
-/// code. The diagnostics tell what answered on success too: status, request id, attempts.
-/// Nothing is thrown on the way (but bad_alloc): an answer, whatever it says, is not an
-/// exception.
-template <class T>
-boost::system::error_code read_answer(boost::system::error_code ec, api_response&& answer,
-                                      const answer_reader<T>& reader, outcome<T>& result) {
-  answer_body body = answer_body::incomplete;
-  const exchange_facts facts = answer.exchange;
-  if (ec) {
-    result.diag = std::move(answer.failure);  // the transport's, attempts included
-    if (ec == error::timeout && !reader.run_id.empty())
-      if (auto* data = result.diag.data.if_object()) (*data)["runId"] = reader.run_id;
-  } else if (reader.decode_raw) {
-    body = answer_body::not_envelope;
-    result.diag.attempts = answer.attempts;
-    result.diag.http_status = answer.http_status;
-    result.diag.request_id = answer.request_id;
-    ec = reader.decode_raw(std::move(answer), reader.context, result.value, result.diag);
-  } else {
-    body = answer_body::not_envelope;
-    result.diag.attempts = answer.attempts;
-    envelope env;
-    ec = read_envelope(std::move(answer), env, result.diag);
-    if (!ec) {
-      body = env.ok() ? answer_body::success_envelope : answer_body::error_envelope;
-      result.diag.http_status = env.http_status;
-      result.diag.request_id = env.request_id;
-      std::optional<T> recovered;
-      if (env.ok())
-        ec = reader.decode(std::move(env), reader.context, result.value, result.diag);
-      else if (reader.read_failed && (recovered = reader.read_failed(env)))
-        result.value = std::move(*recovered);
-      else
-        ec = api_error_of(std::move(env), result.diag);
-    }
-  }
-  if (ec && reader.settle) reader.settle(ec, facts, body, reader.context, result.diag);
-  return ec;
-}
 
 }  // namespace betterprompt::detail

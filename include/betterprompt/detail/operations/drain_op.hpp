@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: BSL-1.0
 // close_gracefully as a composed operation: the client starts no new create, waits (on a timer
-// bounded by the grace period) for the creates it has written to settle, then closes.
+// bounded by the grace period) for the creates it has written to settle, then closes. Here its
+// result and its initiation; the drain itself is compiled (impl/drain_op.ipp).
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/operations/caller_completion.hpp>
-#include <betterprompt/detail/client_handle.hpp>
+#include <betterprompt/config.hpp>
 #include <betterprompt/detail/operations/outcome.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -42,14 +42,14 @@ struct drain_initiation {
     return boost::asio::async_initiate<CompletionToken, drain_signature>(
         [](auto handler, std::shared_ptr<client_handle> client, std::chrono::milliseconds grace) {
           start_drain(std::move(client), grace,
-                      caller_completion<drain_signature>::handler_type(std::move(handler)));
+                      outcome_completion<drain_result>(std::move(handler)));
         },
         token, std::move(client), grace);
   }
 
-  BETTERPROMPT_DECL static void start_drain(
-      std::shared_ptr<client_handle> client, std::chrono::milliseconds grace,
-      caller_completion<drain_signature>::handler_type handler);
+  BETTERPROMPT_DECL static void start_drain(std::shared_ptr<client_handle> client,
+                                            std::chrono::milliseconds grace,
+                                            outcome_completion<drain_result> handler);
 };
 
 /// The launcher for client `c` (throws error::invalid_argument for a moved-from client).

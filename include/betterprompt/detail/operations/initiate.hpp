@@ -8,7 +8,7 @@
 #include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/error.hpp>
 
-#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/append.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 
@@ -34,15 +34,14 @@ inline std::shared_ptr<client_handle> handle_of(const client& c) {
   return impl;
 }
 
-/// Completes `handler` with `args` later, never inside the initiating function: on its associated
-/// executor (`fallback` when it has none). For an operation that knows its answer at once (a
-/// refused argument, a cache hit, a finished listing).
+/// Completes `handler` with `args` later, never inside the initiating function: posted to
+/// `fallback` (the client's executor), then run on the handler's own executor when it has one.
+/// For an operation that knows its answer at once (a refused argument, a cache hit, a finished
+/// listing). (A type-erased handler's executor cannot be posted to directly: it is an
+/// any_completion_executor, which only dispatches.)
 template <class Handler, class... Args>
 void complete_later(Handler handler, const boost::asio::any_io_executor& fallback, Args... args) {
-  const auto ex = boost::asio::get_associated_executor(handler, fallback);
-  boost::asio::post(ex, [handler = std::move(handler), ... args = std::move(args)]() mutable {
-    std::move(handler)(std::move(args)...);
-  });
+  boost::asio::post(fallback, boost::asio::append(std::move(handler), std::move(args)...));
 }
 
 /// Adapts an operation's internal completion, void(error_code, outcome<T>), to the caller's

@@ -5,6 +5,8 @@
 
 #include <betterprompt/error.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
+
 namespace betterprompt::detail {
 
 template <class T>
@@ -12,5 +14,12 @@ struct outcome {
   T value{};
   diagnostics diag{};
 };
+
+/// The type-erased completion of an operation that ends in outcome<T>: what the compiled starts
+/// of the operations take (the compile wall), so that a caller's handler type never reaches the
+/// transport's templates.
+template <class T>
+using outcome_completion =
+    boost::asio::any_completion_handler<void(boost::system::error_code, outcome<T>)>;
 
 }  // namespace betterprompt::detail

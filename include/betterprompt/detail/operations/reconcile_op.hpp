@@ -7,12 +7,13 @@
 #pragma once
 
 #include <betterprompt/client.hpp>
-#include <betterprompt/detail/operations/caller_completion.hpp>
 #include <betterprompt/detail/client_handle.hpp>
 #include <betterprompt/detail/decisions/reconcile.hpp>
+#include <betterprompt/detail/operations/caller_completion.hpp>
 #include <betterprompt/detail/operations/operation_registry.hpp>
 #include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/models/page.hpp>
+#include <betterprompt/reconcile.hpp>
 #include <betterprompt/reconcile_options.hpp>
 #include <betterprompt/reconcile_result.hpp>
 
@@ -29,9 +30,6 @@
 #include <vector>
 
 namespace betterprompt::detail {
-
-/// The completion of one reconciliation: its answer, or the failure's diagnostics.
-using reconcile_signature = void(boost::system::error_code, outcome<reconcile_result>);
 
 class reconcile_group;
 
@@ -134,33 +132,6 @@ class reconcile_group final : public registered_operation,
   boost::asio::steady_timer timer_;
   boost::asio::cancellation_signal list_cancel_;
 };
-
-/// The launcher of one reconcile_create, for initiate_composed.
-struct reconcile_initiation {
-  std::shared_ptr<client_handle> client;
-  create_record record;
-  reconcile_options options;
-
-  template <class CompletionToken>
-  auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken, reconcile_signature>(
-        [](auto handler, std::shared_ptr<client_handle> client, create_record record,
-           reconcile_options options) {
-          start_reconcile(std::move(client), std::move(record), options,
-                          reconcile_member::handler_type(std::move(handler)));
-        },
-        token, std::move(client), std::move(record), options);
-  }
-
-  /// Checks the arguments, answers a not_created record at once, or joins the version's group.
-  BETTERPROMPT_DECL static void start_reconcile(std::shared_ptr<client_handle> client,
-                                                create_record record, reconcile_options options,
-                                                reconcile_member::handler_type handler);
-};
-
-/// The launcher for client `c` (throws error::invalid_argument for a moved-from client).
-BETTERPROMPT_DECL reconcile_initiation launch_reconcile(const client& c, create_record record,
-                                                    const reconcile_options& options);
 
 }  // namespace betterprompt::detail
 
