@@ -146,9 +146,10 @@ BETTERPROMPT_DECL boost::system::error_code client_refusal(error::client_errc e,
 /// Throws error_with_diagnostics{ec, {message}}: how constructors and other plain calls report a
 /// client error.
 [[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message);
-/// Throws error_with_diagnostics{ec, {message, data}}.
-[[noreturn]] BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message,
-                                                       boost::json::value data);
+/// Throws error_with_diagnostics{ec, diag} when `ec` is set: how a plain call (a constructor, a
+/// validate_ function) reports what its non-throwing check refused. `diag` is taken by reference,
+/// so `throw_if_refused(check(..., diag), std::move(diag))` reads it after the check filled it.
+BETTERPROMPT_DECL void throw_if_refused(boost::system::error_code ec, diagnostics&& diag);
 }  // namespace detail
 
 }  // namespace betterprompt

@@ -201,16 +201,25 @@ TEST_CASE("proxy URLs: credentials become Basic auth and never appear in message
   CHECK(p.port == "3128");
   CHECK(p.authorization == "Basic " + bp::detail::base64_encode("us@er:p:ss"));
   CHECK(p.shown == "http://proxy.local:3128");
-  for (const char* bad : {"https://user:hunter2@proxy:3128", "socks5://user:hunter2@proxy:1080",
-                          "http://user:hunter2@proxy:99999", "http://user:hunter2@",
-                          "http://user:hunter2@proxy:3128/path", "http://user:%zz@proxy"}) {
+  // Each refusal names the proxy (without its credentials) and says why, once.
+  const std::pair<const char*, const char*> refused[] = {
+      {"https://user:hunter2@proxy:3128", "only http:// proxies are supported"},
+      {"socks5://user:hunter2@proxy:1080", "only http:// proxies are supported"},
+      {"http://user:hunter2@proxy:99999", "': port must be a number from 0 to 65535"},
+      {"http://user:hunter2@", "': missing host"},
+      {"http://user:hunter2@proxy:3128/path", "': a proxy URL has no path"},
+      {"http://user:%zz@proxy", "invalid proxy '"}};
+  for (const auto& [bad, why] : refused) {
     INFO(bad);
     try {
       bp::detail::parse_proxy_url(bad);
       FAIL("accepted");
     } catch (const bp::error_with_diagnostics& e) {
+      const std::string message = e.what();
       CHECK(e.code() == bp::error::invalid_argument);
-      CHECK(std::string(e.what()).find("hunter2") == std::string::npos);
+      CHECK(message.find("hunter2") == std::string::npos);
+      CHECK(message.find(why) != std::string::npos);
+      CHECK(message.find("invalid proxy '") == message.rfind("invalid proxy '"));
     }
   }
 }

@@ -50,8 +50,7 @@ BETTERPROMPT_DECL client_state::client_state(boost::asio::any_io_executor ex,
   if (!address_.tls) return;
   tls_context_.emplace(boost::asio::ssl::context::tls_client);
   diagnostics diag;
-  if (auto ec = configure_tls(*tls_context_, tls_options_, diag))
-    throw error_with_diagnostics(ec, std::move(diag));
+  throw_if_refused(configure_tls(*tls_context_, tls_options_, diag), std::move(diag));
   api_->tls = &*tls_context_;
 }
 

@@ -168,16 +168,12 @@ BETTERPROMPT_DECL boost::system::error_code client_refusal(error::client_errc e,
 
 BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message) {
   diagnostics diag;
-  const auto ec = client_refusal(e, std::move(message), diag);  // before diag is moved from
-  throw error_with_diagnostics(ec, std::move(diag));
+  diag.message = std::move(message);
+  throw error_with_diagnostics(make_error_code(e), std::move(diag));
 }
 
-BETTERPROMPT_DECL void throw_client_error(error::client_errc e, std::string message,
-                                          boost::json::value data) {
-  diagnostics diag;
-  diag.message = std::move(message);
-  diag.data = std::move(data);
-  throw error_with_diagnostics(e, std::move(diag));
+BETTERPROMPT_DECL void throw_if_refused(boost::system::error_code ec, diagnostics&& diag) {
+  if (ec) throw error_with_diagnostics(ec, std::move(diag));
 }
 
 }  // namespace detail

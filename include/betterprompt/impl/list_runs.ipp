@@ -84,8 +84,7 @@ BETTERPROMPT_DECL void next_page_initiation::start(run_pager* pager,
 BETTERPROMPT_DECL run_pager::run_pager(client& c, list_runs_options options)
     : handle_(detail::handle_of(c)), options_(std::move(options)) {
   diagnostics diag;
-  if (auto ec = detail::check_list_runs_options(options_, diag))
-    throw error_with_diagnostics(ec, std::move(diag));
+  detail::throw_if_refused(detail::check_list_runs_options(options_, diag), std::move(diag));
 }
 
 BETTERPROMPT_DECL std::vector<run> run_pager::advance(page<run>&& read) {

@@ -192,20 +192,17 @@ BETTERPROMPT_DECL boost::system::error_code detail::check_run_options(const reso
 
 BETTERPROMPT_DECL void validate_run_request(const prompt& p, const run_request& request) {
   diagnostics diag;
-  if (auto ec = detail::check_run_request(p, request, diag))
-    throw error_with_diagnostics(ec, std::move(diag));
+  detail::throw_if_refused(detail::check_run_request(p, request, diag), std::move(diag));
 }
 
 BETTERPROMPT_DECL void validate_run_request(const skill& s, const run_request& request) {
   diagnostics diag;
-  if (auto ec = detail::check_run_request(s, request, diag))
-    throw error_with_diagnostics(ec, std::move(diag));
+  detail::throw_if_refused(detail::check_run_request(s, request, diag), std::move(diag));
 }
 
 BETTERPROMPT_DECL void validate_run_options(const resources& r, const run_request& request) {
   diagnostics diag;
-  if (auto ec = detail::check_run_options(r, request, diag))
-    throw error_with_diagnostics(ec, std::move(diag));
+  detail::throw_if_refused(detail::check_run_options(r, request, diag), std::move(diag));
 }
 
 namespace detail {

@@ -61,9 +61,7 @@ inline proxy_config parse_proxy_url(std::string_view url) {
   const std::string plain =
       "http://" + authority + std::string(end == std::string_view::npos ? "" : rest.substr(end));
   endpoint_address address;
-  diagnostics why;
-  if (read_base_url(plain, "proxy", address, why))
-    fail(why.message.substr(why.message.find("': ") + 3));  // the reason, without the URL
+  if (const char* why = why_not_base_url(plain, address)) fail(why);
   if (!address.path_prefix.empty()) fail("a proxy URL has no path");
   out.host = address.host;
   out.port = address.port;

@@ -44,20 +44,13 @@ inline bool is_loopback_host(std::string_view host) {
   return host.find_first_not_of("0123456789.") == std::string_view::npos;
 }
 
-/// Reads "http[s]://host[:port][/prefix]" (the scheme in any case) into `out`; on failure
-/// returns error::invalid_argument with `diag` saying what is wrong, never echoing user
-/// information. A URL with a control character, a space or a non-ASCII byte is refused whole: it
-/// could split the request.
-inline boost::system::error_code read_base_url(std::string_view url, std::string_view name,
-                                               endpoint_address& out, diagnostics& diag) {
-  auto fail = [&](const char* why) {
-    return client_refusal(error::invalid_argument,
-                          "invalid " + std::string(name) + " '" + redacted_url(url) + "': " + why,
-                          diag);
-  };
+/// Reads "http[s]://host[:port][/prefix]" (the scheme in any case) into `out`; returns why it
+/// is not one (a reason that never echoes the URL), or nullptr. A URL with a control character,
+/// a space or a non-ASCII byte is refused whole: it could split the request.
+inline const char* why_not_base_url(std::string_view url, endpoint_address& out) {
   for (unsigned char c : url)
     if (c <= 0x20 || c >= 0x7F)
-      return fail("control characters, spaces and non-ASCII bytes are not allowed");
+      return "control characters, spaces and non-ASCII bytes are not allowed";
   out = endpoint_address{};
   std::string_view rest = url;
   auto has_scheme = [&](std::string_view scheme) {
@@ -72,24 +65,22 @@ inline boost::system::error_code read_base_url(std::string_view url, std::string
     out.tls = false;
     rest.remove_prefix(7);
   } else {
-    return fail("scheme must be http:// or https://");
+    return "scheme must be http:// or https://";
   }
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-  if (authority.find('@') != std::string_view::npos)
-    return fail("user information is not supported");
-  if (path.find_first_of("?#") != std::string_view::npos)
-    return fail("query or fragment not allowed");
+  if (authority.find('@') != std::string_view::npos) return "user information is not supported";
+  if (path.find_first_of("?#") != std::string_view::npos) return "query or fragment not allowed";
   out.host_header = std::string(authority);
   std::string_view port;
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
-    if (close == std::string_view::npos) return fail("unterminated IPv6 literal");
+    if (close == std::string_view::npos) return "unterminated IPv6 literal";
     out.host = std::string(authority.substr(1, close - 1));
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return fail("unexpected text after IPv6 literal");
+      if (after.front() != ':') return "unexpected text after IPv6 literal";
       port = after.substr(1);
     }
   } else {
@@ -97,17 +88,28 @@ inline boost::system::error_code read_base_url(std::string_view url, std::string
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
   }
-  if (out.host.empty()) return fail("missing host");
+  if (out.host.empty()) return "missing host";
   if (port.empty()) {
     out.port = out.tls ? "443" : "80";
   } else {
     if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
         std::stoul(std::string(port)) > 65535)
-      return fail("port must be a number from 0 to 65535");
+      return "port must be a number from 0 to 65535";
     out.port = std::string(port);
   }
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   out.path_prefix = std::string(path);
+  return nullptr;
+}
+
+/// why_not_base_url as an operation's check: on failure returns error::invalid_argument with
+/// `diag` naming the URL (`name`: base_url, proxy) without its user information, and the reason.
+inline boost::system::error_code read_base_url(std::string_view url, std::string_view name,
+                                               endpoint_address& out, diagnostics& diag) {
+  if (const char* why = why_not_base_url(url, out))
+    return client_refusal(error::invalid_argument,
+                          "invalid " + std::string(name) + " '" + redacted_url(url) + "': " + why,
+                          diag);
   return {};
 }
 
@@ -116,8 +118,7 @@ inline boost::system::error_code read_base_url(std::string_view url, std::string
 inline endpoint_address parse_base_url(std::string_view url, std::string_view name = "base_url") {
   endpoint_address out;
   diagnostics diag;
-  if (auto ec = read_base_url(url, name, out, diag))
-    throw error_with_diagnostics(ec, std::move(diag));
+  throw_if_refused(read_base_url(url, name, out, diag), std::move(diag));
   return out;
 }
 
