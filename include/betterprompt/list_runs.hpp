@@ -115,12 +115,7 @@ struct next_page_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken,
-                                       void(boost::system::error_code, outcome<std::vector<run>>)>(
-        [](auto handler, run_pager* pager) {
-          start(pager, outcome_completion<std::vector<run>>(std::move(handler)));
-        },
-        token, pager);
+    return initiate_compiled<std::vector<run>, &next_page_initiation::start>(token, pager);
   }
 
   /// Completes `handler` with no rows once the pager is done (never inline), else reads the next

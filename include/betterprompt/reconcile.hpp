@@ -31,13 +31,8 @@ struct reconcile_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken, reconcile_signature>(
-        [](auto handler, std::shared_ptr<client_handle> client, create_record record,
-           reconcile_options options) {
-          start_reconcile(std::move(client), std::move(record), options,
-                          outcome_completion<reconcile_result>(std::move(handler)));
-        },
-        token, std::move(client), std::move(record), options);
+    return initiate_compiled<reconcile_result, &start_reconcile>(token, std::move(client),
+                                                                 std::move(record), options);
   }
 
   /// Checks the arguments, answers a not_created record at once, or joins the version's group.

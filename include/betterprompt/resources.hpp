@@ -49,12 +49,8 @@ struct cached_resources_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken,
-                                       void(boost::system::error_code, outcome<resources>)>(
-        [](auto handler, std::shared_ptr<resource_cache_state> cache) {
-          start(std::move(cache), outcome_completion<resources>(std::move(handler)));
-        },
-        token, std::move(cache));
+    return initiate_compiled<resources, &cached_resources_initiation::start>(token,
+                                                                             std::move(cache));
   }
 
   /// Completes `handler` with the cached value when current (never inline), else fetches and

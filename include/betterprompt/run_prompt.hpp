@@ -47,14 +47,7 @@ struct run_prompt_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken,
-                                       void(boost::system::error_code, outcome<run>)>(
-        [](auto handler, std::shared_ptr<client_handle> client,
-           std::unique_ptr<run_prompt_arguments> args) {
-          start_run_prompt(std::move(client), std::move(args),
-                           outcome_completion<run>(std::move(handler)));
-        },
-        token, std::move(client), std::move(args));
+    return initiate_compiled<run, &start_run_prompt>(token, std::move(client), std::move(args));
   }
 };
 }  // namespace detail

@@ -33,14 +33,8 @@ struct wait_for_run_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken,
-                                       void(boost::system::error_code, outcome<run>)>(
-        [](auto handler, std::shared_ptr<client_handle> state, std::string run_id,
-           const wait_options& options) {
-          start_wait_for_run(std::move(state), std::move(run_id), options,
-                             outcome_completion<run>(std::move(handler)));
-        },
-        token, std::move(state), std::move(run_id), options);
+    return initiate_compiled<run, &start_wait_for_run>(token, std::move(state), std::move(run_id),
+                                                       options);
   }
 };
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <betterprompt/detail/operations/run_prompt_op.hpp>
-#include <betterprompt/detail/operations/wait_op.hpp>
+#include <betterprompt/wait.hpp>
 #include <betterprompt/prompts.hpp>
 #include <betterprompt/run_prompt.hpp>
 #include <betterprompt/runs.hpp>
@@ -403,7 +403,8 @@ struct run_prompt_op {
         return state->reconciliation()(std::move(self));
       case run_prompt_step::wait:
         self.reset_cancellation_state(boost::asio::enable_terminal_cancellation());
-        return async_wait_run(state->client(), state->run_id(), state->wait(), std::move(self));
+        return wait_for_run_initiation{state->client(), state->run_id(), state->wait()}(
+            std::move(self));
       default:
         if (state->refused_at_once())
           return boost::asio::post(state->client()->executor(), std::move(self));

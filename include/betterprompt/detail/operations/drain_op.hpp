@@ -39,12 +39,7 @@ struct drain_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken, drain_signature>(
-        [](auto handler, std::shared_ptr<client_handle> client, std::chrono::milliseconds grace) {
-          start_drain(std::move(client), grace,
-                      outcome_completion<drain_result>(std::move(handler)));
-        },
-        token, std::move(client), grace);
+    return initiate_compiled<drain_result, &start_drain>(token, std::move(client), grace);
   }
 
   BETTERPROMPT_DECL static void start_drain(std::shared_ptr<client_handle> client,

@@ -71,14 +71,7 @@ struct endpoint_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken,
-                                       void(boost::system::error_code, outcome<T>)>(
-        [](auto handler, std::shared_ptr<client_handle> handle,
-           std::unique_ptr<endpoint_call<T>> call) {
-          start_endpoint_call<T>(std::move(handle), std::move(call),
-                                 outcome_completion<T>(std::move(handler)));
-        },
-        token, std::move(handle), std::move(call));
+    return initiate_compiled<T, &start_endpoint_call<T>>(token, std::move(handle), std::move(call));
   }
 };
 

@@ -44,6 +44,19 @@ void complete_later(Handler handler, const boost::asio::any_io_executor& fallbac
   boost::asio::post(fallback, boost::asio::append(std::move(handler), std::move(args)...));
 }
 
+/// async_initiate for an operation whose start is compiled (the compile wall): erases the
+/// handler as an outcome_completion<T> and calls `Start(args..., handler)`, so that the caller's
+/// handler type goes no further than this.
+template <class T, auto Start, class CompletionToken, class... Args>
+auto initiate_compiled(CompletionToken& token, Args&&... args) {
+  return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, outcome<T>)>(
+      [](auto handler, auto&&... started) {
+        Start(std::forward<decltype(started)>(started)...,
+              outcome_completion<T>(std::move(handler)));
+      },
+      token, std::forward<Args>(args)...);
+}
+
 /// Adapts an operation's internal completion, void(error_code, outcome<T>), to the caller's
 /// handler: the diagnostics go to `*out` (when asked) and to a with_diagnostics handler, the value
 /// to the handler. Keeps the handler's executor, allocator and cancellation slot.

@@ -14,7 +14,6 @@
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/wait_options.hpp>
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -97,21 +96,6 @@ class wait_operation final : public registered_operation,
   bool done_ = false;
   std::uint64_t generation_ = 0;  ///< Bumped when a sleep ends: an older timer handler is stale.
 };
-
-/// Starts waiting for run `run_id` through `client`; completes with wait_signature.
-template <class CompletionToken>
-auto async_wait_run(std::shared_ptr<client_handle> client, std::string run_id,
-                    const wait_options& options, CompletionToken&& token) {
-  return boost::asio::async_initiate<CompletionToken, wait_signature>(
-      [](auto handler, std::shared_ptr<client_handle> client, std::string run_id,
-         wait_options options) {
-        auto op =
-            std::make_shared<wait_operation>(std::move(client), std::move(run_id), options,
-                                             wait_operation::handler_type(std::move(handler)));
-        op->start();
-      },
-      token, std::move(client), std::move(run_id), options);
-}
 
 }  // namespace betterprompt::detail
 
