@@ -33,10 +33,6 @@
 
 namespace betterprompt::detail {
 
-/// The completion of a call: the answer (any HTTP status), or on failure its diagnostics in
-/// api_response::failure.
-using call_signature = void(boost::system::error_code, api_response);
-
 /// The state of one call. Every handler it starts carries its executor (executor_) and the step it
 /// belongs to: a handler of a step that is over (raced by a timer, a cancellation or close()) does
 /// nothing.

@@ -5,6 +5,7 @@
 #include <betterprompt/detail/api_routes.hpp>
 #include <betterprompt/error.hpp>
 
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -80,5 +81,12 @@ struct api_response {
   unsigned attempts = 0;         ///< Attempts that wrote the request (retries and resends).
   exchange_facts exchange{};     ///< The last attempt, as the transport saw it.
 };
+
+/// The completion of a call: the answer (any HTTP status), or on failure its diagnostics in
+/// api_response::failure.
+using call_signature = void(boost::system::error_code, api_response);
+
+/// A call's completion, type-erased: what the transport's one compiled call operation takes.
+using call_completion = boost::asio::any_completion_handler<call_signature>;
 
 }  // namespace betterprompt::detail
