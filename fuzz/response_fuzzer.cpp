@@ -27,10 +27,12 @@ namespace {
 /// The answer read as the operations read it, by `reader`.
 template <class T>
 void read_with(const bp::detail::api_response& response, bp::detail::answer_reader<T> reader) {
-  bp::detail::outcome<T> result;
-  const auto ec = bp::detail::read_answer({}, bp::detail::api_response(response), reader, result);
+  T value{};
+  bp::diagnostics diag;
+  const auto ec =
+      bp::detail::read_answer({}, bp::detail::api_response(response), reader, value, diag);
   // The message a throwing token would carry, built (not thrown) from the hostile text.
-  if (ec) (void)bp::error_with_diagnostics(ec, result.diag).what();
+  if (ec) (void)bp::error_with_diagnostics(ec, diag).what();
 }
 
 template <class T>

@@ -121,7 +121,7 @@ struct next_page_initiation {
   /// Completes `handler` with no rows once the pager is done (never inline), else reads the next
   /// page; compiled once, behind the compile wall.
   BETTERPROMPT_DECL static void start(run_pager* pager,
-                                      outcome_completion<std::vector<run>> handler);
+                                      operation_completion<std::vector<run>> handler);
 };
 
 }  // namespace detail

@@ -8,7 +8,7 @@
 #include <betterprompt/config.hpp>
 #include <betterprompt/create_outcome.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/reconcile_options.hpp>
 #include <betterprompt/reconcile_result.hpp>
 
@@ -21,7 +21,7 @@ namespace betterprompt {
 
 namespace detail {
 /// The completion of one reconciliation: its answer, or the failure's diagnostics.
-using reconcile_signature = void(boost::system::error_code, outcome<reconcile_result>);
+using reconcile_signature = operation_signature<reconcile_result>;
 
 /// The launcher of one reconcile_create, for initiate_composed.
 struct reconcile_initiation {
@@ -38,7 +38,7 @@ struct reconcile_initiation {
   /// Checks the arguments, answers a not_created record at once, or joins the version's group.
   BETTERPROMPT_DECL static void start_reconcile(std::shared_ptr<client_handle> client,
                                                 create_record record, reconcile_options options,
-                                                outcome_completion<reconcile_result> handler);
+                                                operation_completion<reconcile_result> handler);
 };
 
 /// The launcher for client `c` (throws error::invalid_argument for a moved-from client).

@@ -56,7 +56,7 @@ struct cached_resources_initiation {
   /// Completes `handler` with the cached value when current (never inline), else fetches and
   /// stores; compiled once, behind the compile wall.
   BETTERPROMPT_DECL static void start(std::shared_ptr<resource_cache_state> cache,
-                                      outcome_completion<resources> handler);
+                                      operation_completion<resources> handler);
 };
 }  // namespace detail
 

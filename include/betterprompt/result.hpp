@@ -11,12 +11,19 @@
 
 namespace betterprompt {
 
-/// Either a value or an error code with diagnostics. Obtain one with as_result().
+/// Either a value or an error code, with the diagnostics of either: what failed, or what
+/// answered (status, request id, attempts) when the operation reported it. The library's one
+/// result type: its operations end in these three parts (error code, value, diagnostics), which
+/// each completion token receives in its own shape. Obtain one with as_result().
 template <class T>
 class result {
  public:
   /// A successful result.
   result(T value) : value_(std::move(value)) {}
+  /// A successful result with what answered (status, request id, attempts). Tagged, so that
+  /// `result<int>(error::gone, diag)` stays a failure.
+  result(std::in_place_t, T value, diagnostics diag)
+      : value_(std::move(value)), diag_(std::move(diag)) {}
   /// A failed result.
   result(boost::system::error_code ec, diagnostics diag) : error_(ec), diag_(std::move(diag)) {}
 
@@ -42,7 +49,7 @@ class result {
 
   /// The error; a default (success) error_code when has_value().
   boost::system::error_code error() const noexcept { return error_; }
-  /// Details of the failure; empty when has_value().
+  /// Details of the failure; on success what answered, when known (else empty).
   const diagnostics& get_diagnostics() const noexcept { return diag_; }
 
  private:

@@ -5,7 +5,7 @@
 #include <betterprompt/client.hpp>
 #include <betterprompt/config.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/models/prompt.hpp>
 #include <betterprompt/models/resources.hpp>
 #include <betterprompt/models/run.hpp>
@@ -31,7 +31,7 @@ struct run_prompt_arguments {
 /// once, behind the compile wall.
 BETTERPROMPT_DECL void start_run_prompt(std::shared_ptr<client_handle> client,
                                         std::unique_ptr<run_prompt_arguments> args,
-                                        outcome_completion<run> handler);
+                                        operation_completion<run> handler);
 
 /// Starts run_prompt for initiate_composed.
 struct run_prompt_initiation {

@@ -5,7 +5,7 @@
 #include <betterprompt/client.hpp>
 #include <betterprompt/config.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/wait_options.hpp>
 
@@ -23,7 +23,7 @@ namespace detail {
 /// `handler`; compiled once, behind the compile wall.
 BETTERPROMPT_DECL void start_wait_for_run(std::shared_ptr<client_handle> client, std::string run_id,
                                           const wait_options& options,
-                                          outcome_completion<run> handler);
+                                          operation_completion<run> handler);
 
 /// The launcher of one wait_for_run, for initiate_composed.
 struct wait_for_run_initiation {

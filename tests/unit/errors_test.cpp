@@ -42,6 +42,13 @@ TEST_CASE("result holds a value or an error, and value() throws the error", "[un
   CHECK(failed.error() == bp::error::gone);
   CHECK(failed.get_diagnostics().message == "nope");
   CHECK_THROWS_AS(failed.value(), bp::error_with_diagnostics);
+  // A success may carry what answered.
+  bp::diagnostics answered;
+  answered.request_id = "req_1";
+  bp::result<int> told(std::in_place, 7, answered);
+  CHECK(told.has_value());
+  CHECK(*told == 7);
+  CHECK(told.get_diagnostics().request_id == "req_1");
 }
 
 TEST_CASE("what() escapes control characters and caps the server's text, diagnostics keep it",

@@ -7,6 +7,7 @@
 #include <betterprompt/detail/operations/read_answer.hpp>
 #include <betterprompt/detail/prompt_versions.hpp>
 #include <betterprompt/detail/transport/envelope.hpp>
+#include <betterprompt/result.hpp>
 
 #include "support/exceptions_thrown.hpp"
 
@@ -44,19 +45,20 @@ T decoded(bp::detail::envelope&& env) {
 }
 
 /// What an answer of `status` with `body` becomes for an endpoint that decodes a T, read as the
-/// operations read it.
+/// operations read it, as the one result type.
 template <class T>
-std::pair<boost::system::error_code, bp::detail::outcome<T>> answer_as(unsigned status,
-                                                                       std::string body) {
+bp::result<T> answer_as(unsigned status, std::string body) {
   bp::detail::api_response resp{status, std::move(body)};
   resp.what = "GET /v1/test";
   resp.request_id = "req_test";
   resp.attempts = 1;
   bp::detail::answer_reader<T> reader;
   reader.decode = &bp::detail::decode_answer<T>;
-  bp::detail::outcome<T> result;
-  const auto ec = bp::detail::read_answer({}, std::move(resp), reader, result);
-  return {ec, std::move(result)};
+  T value{};
+  bp::diagnostics diag;
+  const auto ec = bp::detail::read_answer({}, std::move(resp), reader, value, diag);
+  if (ec) return bp::result<T>(ec, std::move(diag));
+  return bp::result<T>(std::in_place, std::move(value), std::move(diag));
 }
 }  // namespace
 
@@ -117,15 +119,26 @@ TEST_CASE("an error envelope becomes the matching code with its data", "[unit][j
   std::stringstream text;
   text << in.rdbuf();
   const auto before = bp_test::exceptions_thrown();
-  auto [ec, answer] = answer_as<bp::run>(422, text.str());
+  auto answer = answer_as<bp::run>(422, text.str());
   // An API error is an answer, not an exception: none is thrown on the way.
   CHECK(bp_test::exceptions_thrown() == before);
-  CHECK(ec == bp::error::validation);
-  CHECK(answer.diag.http_status == 422);
-  CHECK(answer.diag.api_status == "VALIDATION_ERROR");
-  CHECK(answer.diag.request_id == "req_test");
-  CHECK(answer.diag.attempts == 1);
-  CHECK(answer.diag.data.at("field") == "inputs.textInputs.topic");
+  CHECK(answer.error() == bp::error::validation);
+  CHECK(answer.get_diagnostics().http_status == 422);
+  CHECK(answer.get_diagnostics().api_status == "VALIDATION_ERROR");
+  CHECK(answer.get_diagnostics().request_id == "req_test");
+  CHECK(answer.get_diagnostics().attempts == 1);
+  CHECK(answer.get_diagnostics().data.at("field") == "inputs.textInputs.topic");
+}
+
+TEST_CASE("a decoded answer keeps what answered on success: status, request id, attempts",
+          "[unit][json]") {
+  auto answer = answer_as<bp::run>(200, R"({"status":"SUCCESS","data":{"runId":"run_1",)"
+                                        R"("runStatus":"running"}})");
+  REQUIRE(answer.has_value());
+  CHECK(answer->run_id == "run_1");
+  CHECK(answer.get_diagnostics().http_status == 200);
+  CHECK(answer.get_diagnostics().request_id == "req_test");
+  CHECK(answer.get_diagnostics().attempts == 1);
 }
 
 TEST_CASE("the exception count sees a throw", "[unit][json]") {
@@ -140,24 +153,23 @@ TEST_CASE("the exception count sees a throw", "[unit][json]") {
 
 TEST_CASE("a run missing its runId is error::bad_response naming the field", "[unit][json]") {
   const auto before = bp_test::exceptions_thrown();
-  auto [ec, answer] =
-      answer_as<bp::run>(200, R"({"status":"SUCCESS","data":{"runStatus":"running"}})");
+  auto answer = answer_as<bp::run>(200, R"({"status":"SUCCESS","data":{"runStatus":"running"}})");
   CHECK(bp_test::exceptions_thrown() == before);  // data that does not decode is no exception
-  CHECK(ec == bp::error::bad_response);
-  CHECK(answer.diag.message.find("runId") != std::string::npos);
-  CHECK(answer.diag.http_status == 200);
-  CHECK(answer.diag.request_id == "req_test");
+  CHECK(answer.error() == bp::error::bad_response);
+  CHECK(answer.get_diagnostics().message.find("runId") != std::string::npos);
+  CHECK(answer.get_diagnostics().http_status == 200);
+  CHECK(answer.get_diagnostics().request_id == "req_test");
 }
 
 TEST_CASE("non-envelope bodies: bad_response on 2xx, the HTTP status's error otherwise",
           "[unit][json]") {
   auto code_for = [](unsigned status, std::string body) {
     const auto before = bp_test::exceptions_thrown();
-    auto [ec, answer] = answer_as<bp::run>(status, std::move(body));
+    auto answer = answer_as<bp::run>(status, std::move(body));
     CHECK(bp_test::exceptions_thrown() == before);  // a body is not an exception either
-    CHECK(answer.diag.http_status == status);
-    CHECK(answer.diag.request_id == "req_test");
-    return ec;
+    CHECK(answer.get_diagnostics().http_status == status);
+    CHECK(answer.get_diagnostics().request_id == "req_test");
+    return answer.error();
   };
   CHECK(code_for(200, "not json") == bp::error::bad_response);
   CHECK(code_for(200, "[1,2]") == bp::error::bad_response);
@@ -217,7 +229,7 @@ TEST_CASE("search results and older-edition version listings decode", "[unit][js
 TEST_CASE("the credits document decodes, and a missing field is bad_response", "[unit][json]") {
   auto balance = decoded<bp::credit_balance>(load_fixture("credits.json"));
   CHECK(balance.credits == 4250);
-  CHECK(answer_as<bp::credit_balance>(200, R"({"status":"SUCCESS","data":{}})").first ==
+  CHECK(answer_as<bp::credit_balance>(200, R"({"status":"SUCCESS","data":{}})").error() ==
         bp::error::bad_response);
 }
 
@@ -225,9 +237,9 @@ namespace {
 /// The error decoding `data_json` as T gives, or success.
 template <class T>
 boost::system::error_code decode_code(const std::string& data_json, std::string& message) {
-  auto [ec, answer] = answer_as<T>(200, R"({"status":"SUCCESS","data":)" + data_json + "}");
-  message = answer.diag.message;
-  return ec;
+  auto answer = answer_as<T>(200, R"({"status":"SUCCESS","data":)" + data_json + "}");
+  message = answer.get_diagnostics().message;
+  return answer.error();
 }
 }  // namespace
 

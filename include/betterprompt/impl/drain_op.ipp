@@ -40,11 +40,11 @@ class drain_state : public std::enable_shared_from_this<drain_state> {
     if (done_) return;
     done_ = true;
     timer_.cancel();
-    outcome<drain_result> result;
-    result.value.waited_for = awaited_.size();
-    result.value.cut_off = client_->accounting().unsettled_count(awaited_);
+    drain_result result;
+    result.waited_for = awaited_.size();
+    result.cut_off = client_->accounting().unsettled_count(awaited_);
     client_->state().close();
-    caller_.complete({}, std::move(result));
+    caller_.complete({}, std::move(result), {});
   }
 
   std::shared_ptr<client_handle> client_;
@@ -59,13 +59,13 @@ BETTERPROMPT_DECL void drain_initiation::start_drain(
     std::shared_ptr<client_handle> client, std::chrono::milliseconds grace,
     caller_completion<drain_signature>::handler_type handler) {
   if (grace < std::chrono::milliseconds(0)) {
-    outcome<drain_result> refused;
-    refused.diag.message = "close_gracefully: the grace period is negative";
+    diagnostics refused;
+    refused.message = "close_gracefully: the grace period is negative";
     caller_completion<drain_signature> caller(std::move(handler), client->executor());
     return boost::asio::post(client->executor(),
                              [caller = std::make_shared<decltype(caller)>(std::move(caller)),
                               refused = std::move(refused)]() mutable {
-                               caller->complete(error::invalid_argument, std::move(refused));
+                               caller->complete(error::invalid_argument, {}, std::move(refused));
                              });
   }
   // From now on a create of this client that has not written ends at its write point, not sent.

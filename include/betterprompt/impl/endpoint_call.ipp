@@ -80,26 +80,28 @@ void start_endpoint_call(std::shared_ptr<client_handle> handle, endpoint_call<T>
 template <class T>
 boost::system::error_code finish_endpoint_call(endpoint_call<T>& call,
                                                boost::system::error_code ec,
-                                               api_response&& answer, outcome<T>& result) {
+                                               api_response&& answer, T& value,
+                                               diagnostics& diag) {
   if (call.refused) {
-    result.diag = std::move(*call.refused_diag);
-    if (call.settle) call.settle(ec, {}, answer_body::incomplete, call.context, result.diag);
+    diag = std::move(*call.refused_diag);
+    if (call.settle) call.settle(ec, {}, answer_body::incomplete, call.context, diag);
     return ec;
   }
   if (call.known) {
-    result.value = std::move(*call.known);
+    value = std::move(*call.known);
     return {};
   }
   const auto sent_at = answer.exchange.sent_at;
-  ec = read_answer(ec, std::move(answer), static_cast<const answer_reader<T>&>(call), result);
-  if (!ec && call.recorder) call.record_value(*call.recorder, result.value, call.context, sent_at);
+  ec = read_answer(ec, std::move(answer), static_cast<const answer_reader<T>&>(call), value,
+                   diag);
+  if (!ec && call.recorder) call.record_value(*call.recorder, value, call.context, sent_at);
   call.recorder.reset();
-  if (ec) call.create.failed(result.diag);
+  if (ec) call.create.failed(diag);
   if (call.create.client()) {
     std::string_view answered;
-    if constexpr (requires { result.value.run_id; })
-      if (!ec) answered = result.value.run_id;
-    call.create.settled(call.context, ec, sent_at, result.diag, answered);
+    if constexpr (requires { value.run_id; })
+      if (!ec) answered = value.run_id;
+    call.create.settled(call.context, ec, sent_at, diag, answered);
   }
   call.create.end();
   return ec;
@@ -111,7 +113,7 @@ boost::system::error_code finish_endpoint_call(endpoint_call<T>& call,
   template void start_endpoint_call(std::shared_ptr<client_handle>, endpoint_call<T>&,        \
                                     call_completion);                                       \
   template boost::system::error_code finish_endpoint_call(                                  \
-      endpoint_call<T>&, boost::system::error_code, api_response&&, outcome<T>&);
+      endpoint_call<T>&, boost::system::error_code, api_response&&, T&, diagnostics&);
 BETTERPROMPT_ENDPOINT_ANSWER(account)
 BETTERPROMPT_ENDPOINT_ANSWER(credit_balance)
 BETTERPROMPT_ENDPOINT_ANSWER(prompt)

@@ -51,18 +51,17 @@ BETTERPROMPT_DECL endpoint_call<page<run>> list_runs_call(list_runs_options opti
   return call;
 }
 
-/// A page's completion, void(error_code, outcome<page<run>>), as the pager's next():
-/// void(error_code, outcome<std::vector<run>>), the cursor moved past the rows on success.
+/// A page's completion, operation_signature<page<run>>, as the pager's next():
+/// operation_signature<std::vector<run>>, the cursor moved past the rows on success.
 template <class Handler>
 struct pager_handler {
   Handler handler;
   run_pager* pager;
 
-  void operator()(boost::system::error_code ec, outcome<page<run>> read) {
-    outcome<std::vector<run>> rows;
-    rows.diag = std::move(read.diag);  // on success too: what answered
-    if (!ec) rows.value = next_page_initiation::advance(*pager, std::move(read.value));
-    std::move(handler)(ec, std::move(rows));
+  void operator()(boost::system::error_code ec, page<run> read, diagnostics diag) {
+    std::vector<run> rows;
+    if (!ec) rows = next_page_initiation::advance(*pager, std::move(read));
+    std::move(handler)(ec, std::move(rows), std::move(diag));  // on success too: what answered
   }
 };
 
@@ -70,13 +69,13 @@ template <class Handler>
 inline constexpr bool is_handler_adapter<pager_handler<Handler>> = true;
 
 BETTERPROMPT_DECL void next_page_initiation::start(run_pager* pager,
-                                                  outcome_completion<std::vector<run>> handler) {
+                                                  operation_completion<std::vector<run>> handler) {
   if (pager->done_)
     return complete_later(std::move(handler), pager->handle_->executor(),
-                          boost::system::error_code(), outcome<std::vector<run>>{});
+                          boost::system::error_code(), std::vector<run>(), diagnostics());
   endpoint_initiation<page<run>>{
       pager->handle_, std::make_unique<endpoint_call<page<run>>>(list_runs_call(pager->options_))}(
-      pager_handler<outcome_completion<std::vector<run>>>{std::move(handler), pager});
+      pager_handler<operation_completion<std::vector<run>>>{std::move(handler), pager});
 }
 
 }  // namespace detail

@@ -73,16 +73,17 @@ BETTERPROMPT_DECL void reconcile_initiation::start_reconcile(std::shared_ptr<cli
   if (refusal.empty() && !proven) return member->join(client);
   // Answered at once, never inside the initiating function.
   boost::asio::post(client->executor(), [member, refusal] {
-    outcome<reconcile_result> result;
     if (!refusal.empty()) {
-      result.diag.message = "reconcile_create: " + refusal;
-      result.diag.create = member->record;
-      return member->complete(error::invalid_argument, std::move(result));
+      diagnostics diag;
+      diag.message = "reconcile_create: " + refusal;
+      diag.create = member->record;
+      return member->complete(error::invalid_argument, {}, std::move(diag));
     }
-    result.value.status = reconcile_status::not_found;
-    result.value.reason = "the record proves that no run was made (outcome not_created)";
-    result.value.record = member->record;
-    member->complete({}, std::move(result));
+    reconcile_result result;
+    result.status = reconcile_status::not_found;
+    result.reason = "the record proves that no run was made (outcome not_created)";
+    result.record = member->record;
+    member->complete({}, std::move(result), {});
   });
 }
 
@@ -114,10 +115,10 @@ BETTERPROMPT_DECL void reconcile_member::post_cancel(boost::asio::cancellation_t
 }
 
 BETTERPROMPT_DECL void reconcile_member::complete(boost::system::error_code ec,
-                                                  outcome<reconcile_result> result) {
+                                                  reconcile_result result, diagnostics diag) {
   if (done_) return;
   done_ = true;
-  caller_.complete(ec, std::move(result));
+  caller_.complete(ec, std::move(result), std::move(diag));
 }
 
 BETTERPROMPT_DECL reconcile_group::reconcile_group(std::shared_ptr<client_handle> client,
@@ -244,14 +245,16 @@ BETTERPROMPT_DECL void reconcile_group::list_page() {
           list_cancel_.slot(),
           boost::asio::bind_executor(
               executor_, [self = shared_from_this(), generation = generation_](
-                             boost::system::error_code ec, outcome<page<betterprompt::run>> read) {
+                             boost::system::error_code ec, page<betterprompt::run> read,
+                             diagnostics diag) {
                 if (generation != self->generation_ || self->closed_) return;
-                self->listed(ec, std::move(read));
+                self->listed(ec, std::move(read), std::move(diag));
               })));
 }
 
 BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
-                                               outcome<page<betterprompt::run>> read) {
+                                               page<betterprompt::run> read,
+                                               diagnostics diag) {
   if (ec && ec != boost::asio::error::operation_aborted && ec != error::client_closed &&
       ++listing_failures_ < max_listing_failures) {
     // A listing broken after the call's own retries (a truncated page is not retried there):
@@ -262,7 +265,6 @@ BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
   }
   if (ec) {
     listing_failures_ = 0;
-    diagnostics diag = std::move(read.diag);
     diag.message = "reconciling creates of prompt version " + version_ +
                    ": listing its runs failed (" + error::code_name(ec) + "): " + diag.message;
     release_hold();
@@ -282,8 +284,8 @@ BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
     }
   }
   listing_failures_ = 0;
-  for (auto& row : read.value.rows) listed_.push_back(std::move(row));
-  if (read.value.has_more && !listed_.empty()) {
+  for (auto& row : read.rows) listed_.push_back(std::move(row));
+  if (read.has_more && !listed_.empty()) {
     cursor_ = listed_.back().run_id;
     return list_page();
   }
@@ -337,8 +339,7 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
       if (!wake || answer.wait_until < *wake) wake = answer.wait_until;
       continue;
     }
-    outcome<reconcile_result> result;
-    reconcile_result& r = result.value;
+    reconcile_result r;
     r.record = member->record;
     if (answer.verdict == reconcile_verdict::found) {
       const auto& run = listed_[row_of[answer.runs.front()]];
@@ -376,7 +377,7 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
                                        : r.status == reconcile_status::not_found
                                            ? &create_counters::not_found
                                            : &create_counters::ambiguous);
-    member->complete({}, std::move(result));
+    member->complete({}, std::move(r), {});
   }
   members_ = std::move(waiting);
   after_round(wake);
@@ -385,14 +386,14 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
 BETTERPROMPT_DECL void reconcile_group::listing_too_long() {
   release_hold();
   for (const auto& member : members_) {
-    outcome<reconcile_result> result;
-    result.value.status = reconcile_status::ambiguous;
-    result.value.record = member->record;
-    result.value.reason = "listing too long: more than " + std::to_string(pages_) +
+    reconcile_result result;
+    result.status = reconcile_status::ambiguous;
+    result.record = member->record;
+    result.reason = "listing too long: more than " + std::to_string(pages_) +
                           " pages of runs since the window's start";
     answered_.push_back(member->record);
     client_->accounting().count_answer(&create_counters::ambiguous);
-    member->complete({}, std::move(result));
+    member->complete({}, std::move(result), {});
   }
   members_.clear();
   after_round(std::nullopt);
@@ -457,21 +458,19 @@ BETTERPROMPT_DECL void reconcile_group::end_all(boost::system::error_code ec,
   for (const auto& member : members_) {
     if (ec == error::reconcile_failed)
       client_->accounting().count_answer(&create_counters::reconcile_failed);
-    outcome<reconcile_result> result;
-    result.diag = diag;
-    result.diag.create = member->record;
-    member->complete(ec, std::move(result));
+    diagnostics failure = diag;
+    failure.create = member->record;
+    member->complete(ec, {}, std::move(failure));
   }
   members_.clear();
 }
 
 BETTERPROMPT_DECL void reconcile_group::cancelled(const std::shared_ptr<reconcile_member>& member) {
   if (member->done()) return;
-  outcome<reconcile_result> result;
-  result.diag.message =
-      "reconcile_create of a create of prompt version " + version_ + ": cancelled";
-  result.diag.create = member->record;
-  member->complete(boost::asio::error::operation_aborted, std::move(result));
+  diagnostics diag;
+  diag.message = "reconcile_create of a create of prompt version " + version_ + ": cancelled";
+  diag.create = member->record;
+  member->complete(boost::asio::error::operation_aborted, {}, std::move(diag));
   // Newcomers are not taken here: a listing in progress may not reach back to their windows.
   std::erase_if(members_, [](const auto& m) { return m->done(); });
   bool newcomers = false;

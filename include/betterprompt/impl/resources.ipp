@@ -53,9 +53,9 @@ struct storing_handler {
   Handler handler;
   std::shared_ptr<resource_cache_state> cache;
 
-  void operator()(boost::system::error_code ec, outcome<resources> result) {
-    if (!ec) cache->store(result.value);
-    std::move(handler)(ec, std::move(result));
+  void operator()(boost::system::error_code ec, resources fetched, diagnostics diag) {
+    if (!ec) cache->store(fetched);
+    std::move(handler)(ec, std::move(fetched), std::move(diag));
   }
 };
 
@@ -63,14 +63,14 @@ template <class Handler>
 inline constexpr bool is_handler_adapter<storing_handler<Handler>> = true;
 
 BETTERPROMPT_DECL void cached_resources_initiation::start(
-    std::shared_ptr<resource_cache_state> cache, outcome_completion<resources> handler) {
+    std::shared_ptr<resource_cache_state> cache, operation_completion<resources> handler) {
   if (auto hit = cache->current())
     return complete_later(std::move(handler), cache->client()->executor(),
-                          boost::system::error_code(), outcome<resources>{*hit, {}});
+                          boost::system::error_code(), *hit, diagnostics());
   auto client = cache->client();
   endpoint_initiation<resources>{std::move(client),
                                  std::make_unique<endpoint_call<resources>>(get_resources_call())}(
-      storing_handler<outcome_completion<resources>>{std::move(handler), std::move(cache)});
+      storing_handler<operation_completion<resources>>{std::move(handler), std::move(cache)});
 }
 
 }  // namespace detail

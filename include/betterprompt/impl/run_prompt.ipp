@@ -228,60 +228,64 @@ BETTERPROMPT_DECL run_prompt_step run_prompt_state::begin() {
 }
 
 BETTERPROMPT_DECL run_prompt_step
-run_prompt_state::resources_read(boost::system::error_code ec, outcome<resources>&& answer,
+run_prompt_state::resources_read(boost::system::error_code ec, resources&& answer,
+    diagnostics&& answered,
                                  boost::asio::cancellation_type_t cancelled) {
-  requests_ += answer.diag.attempts;
-  if (ec) return fail(ec, std::move(answer.diag));
+  requests_ += answered.attempts;
+  if (ec) return fail(ec, std::move(answered));
   diagnostics refusal;
-  if (auto refused = check_run_options(answer.value, request_, refusal))
+  if (auto refused = check_run_options(answer, request_, refusal))
     return fail(refused, std::move(refusal));
   return go(next_step(plan_, step_, false, cancelled));
 }
 
 BETTERPROMPT_DECL run_prompt_step
-run_prompt_state::prompt_read(boost::system::error_code ec, outcome<prompt>&& answer,
+run_prompt_state::prompt_read(boost::system::error_code ec, prompt&& answer,
+    diagnostics&& answered,
                               boost::asio::cancellation_type_t cancelled) {
-  requests_ += answer.diag.attempts;
-  if (ec) return fail(ec, std::move(answer.diag));
-  request_.prompt_version_id = answer.value.prompt_version_id;
+  requests_ += answered.attempts;
+  if (ec) return fail(ec, std::move(answered));
+  request_.prompt_version_id = answer.prompt_version_id;
   if (options_.validate) {
     diagnostics refusal;
-    if (auto refused = check_run_request(answer.value, request_, refusal))
+    if (auto refused = check_run_request(answer, request_, refusal))
       return fail(refused, std::move(refusal));
   }
   return go(next_step(plan_, step_, false, cancelled));
 }
 
 BETTERPROMPT_DECL run_prompt_step
-run_prompt_state::run_answered(boost::system::error_code ec, outcome<run>&& answer,
+run_prompt_state::run_answered(boost::system::error_code ec, run&& answer,
+    diagnostics&& answered,
                                boost::asio::cancellation_type_t cancelled) {
-  requests_ += answer.diag.attempts;
+  requests_ += answered.attempts;
   if (ec && step_ == run_prompt_step::create) {
     const bool may_exist =
-        answer.diag.create && answer.diag.create->outcome != create_outcome::not_created;
+        answered.create && answered.create->outcome != create_outcome::not_created;
     const bool by_caller =
         ec == boost::asio::error::operation_aborted || ec == error::client_closed;
     if (after_create_failure(plan_, may_exist, by_caller, cancelled) ==
         run_prompt_step::reconcile) {
-      create_failure_ = {ec, std::move(answer.diag)};
+      create_failure_ = {ec, std::move(answered)};
       return step_ = run_prompt_step::reconcile;
     }
   }
-  if (ec) return fail(ec, std::move(answer.diag));
-  const bool finished = answer.value.finished();
+  if (ec) return fail(ec, std::move(answered));
+  const bool finished = answer.finished();
   const run_prompt_step done = step_;
-  result_.value = std::move(answer.value);
+  result_ = std::move(answer);
   // What answered, on success too: the create's request id, then the last poll's.
-  if (done == run_prompt_step::create) result_.diag.create_request_id = answer.diag.request_id;
-  result_.diag.http_status = answer.diag.http_status;
-  result_.diag.request_id = std::move(answer.diag.request_id);
-  result_.diag.attempts = requests_;
+  if (done == run_prompt_step::create) result_diag_.create_request_id = answered.request_id;
+  result_diag_.http_status = answered.http_status;
+  result_diag_.request_id = std::move(answered.request_id);
+  result_diag_.attempts = requests_;
   if (done == run_prompt_step::wait) return step_ = run_prompt_step::finish;
   return go(next_step(plan_, done, finished, cancelled));
 }
 
 BETTERPROMPT_DECL run_prompt_step
-run_prompt_state::reconciled(boost::system::error_code ec, outcome<reconcile_result>&& answer,
+run_prompt_state::reconciled(boost::system::error_code ec, reconcile_result&& answer,
+    diagnostics&& answered,
                              boost::asio::cancellation_type_t cancelled) {
   diagnostics diag = std::move(create_failure_.diag);
   if (diag.data.is_null()) diag.data.emplace_object();
@@ -289,21 +293,21 @@ run_prompt_state::reconciled(boost::system::error_code ec, outcome<reconcile_res
   reconciled_as as = reconciled_as::failed;
   if (ec) {
     diag.message +=
-        "; reconciling it failed (" + error::code_name(ec) + "): " + answer.diag.message;
+        "; reconciling it failed (" + error::code_name(ec) + "): " + answered.message;
     if (data) (*data)["reconcile"] = {{"status", "failed"}, {"error", error::code_name(ec)}};
     // The caller's cancellation and close() keep their codes; a broken listing keeps the create's.
     const bool by_caller =
         ec == boost::asio::error::operation_aborted || ec == error::client_closed;
     return fail(by_caller ? ec : create_failure_.ec, std::move(diag));
   }
-  const reconcile_result& r = answer.value;
+  const reconcile_result& r = answer;
   as = r.status == reconcile_status::found       ? reconciled_as::found
        : r.status == reconcile_status::not_found ? reconciled_as::not_found
                                                  : reconciled_as::ambiguous;
   const bool finished = r.run && r.run->finished();
   const run_prompt_step next = after_reconcile(plan_, as, finished, resent_, cancelled);
   if (as == reconciled_as::found) {
-    result_.value = *answer.value.run;
+    result_ = *answer.run;
     return go(next);
   }
   if (next == run_prompt_step::create) {
@@ -339,7 +343,7 @@ BETTERPROMPT_DECL run_prompt_step run_prompt_state::go(run_prompt_step next) {
 
 BETTERPROMPT_DECL run_prompt_step run_prompt_state::fail(boost::system::error_code ec,
                                                          diagnostics diag) {
-  const std::string& created = result_.value.run_id;
+  const std::string& created = result_.run_id;
   if (!created.empty()) {
     // The run exists and keeps going: say which, so that nothing is lost.
     if (diag.data.is_null()) diag.data.emplace_object();
@@ -348,8 +352,9 @@ BETTERPROMPT_DECL run_prompt_step run_prompt_state::fail(boost::system::error_co
   ec_ = ec;
   diag.attempts = requests_;
   if (diag.create_request_id.empty())
-    diag.create_request_id = std::move(result_.diag.create_request_id);
-  result_ = {{}, std::move(diag)};
+    diag.create_request_id = std::move(result_diag_.create_request_id);
+  result_ = run();
+  result_diag_ = std::move(diag);
   return step_ = run_prompt_step::finish;
 }
 
@@ -368,23 +373,23 @@ struct run_prompt_op {
   }
 
   template <class Self>
-  void operator()(Self& self, boost::system::error_code ec, outcome<resources> answer) {
-    take(self, state->resources_read(ec, std::move(answer), self.cancelled()));
+  void operator()(Self& self, boost::system::error_code ec, resources answer, diagnostics answered) {
+    take(self, state->resources_read(ec, std::move(answer), std::move(answered), self.cancelled()));
   }
 
   template <class Self>
-  void operator()(Self& self, boost::system::error_code ec, outcome<prompt> answer) {
-    take(self, state->prompt_read(ec, std::move(answer), self.cancelled()));
+  void operator()(Self& self, boost::system::error_code ec, prompt answer, diagnostics answered) {
+    take(self, state->prompt_read(ec, std::move(answer), std::move(answered), self.cancelled()));
   }
 
   template <class Self>
-  void operator()(Self& self, boost::system::error_code ec, outcome<run> answer) {
-    take(self, state->run_answered(ec, std::move(answer), self.cancelled()));
+  void operator()(Self& self, boost::system::error_code ec, run answer, diagnostics answered) {
+    take(self, state->run_answered(ec, std::move(answer), std::move(answered), self.cancelled()));
   }
 
   template <class Self>
-  void operator()(Self& self, boost::system::error_code ec, outcome<reconcile_result> answer) {
-    take(self, state->reconciled(ec, std::move(answer), self.cancelled()));
+  void operator()(Self& self, boost::system::error_code ec, reconcile_result answer, diagnostics answered) {
+    take(self, state->reconciled(ec, std::move(answer), std::move(answered), self.cancelled()));
   }
 
  private:
@@ -415,20 +420,20 @@ struct run_prompt_op {
   template <class Self>
   void complete(Self& self) {
     const auto ec = state->error();
-    outcome<run> result = state->take_result();
+    run result = state->take_result();
+    diagnostics diag = state->take_diagnostics();
     state.reset();
-    self.complete(ec, std::move(result));
+    self.complete(ec, std::move(result), std::move(diag));
   }
 };
 
 BETTERPROMPT_DECL void start_run_prompt(std::shared_ptr<client_handle> client,
                                        std::unique_ptr<run_prompt_arguments> args,
-                                       outcome_completion<run> handler) {
+                                       operation_completion<run> handler) {
   auto state = std::make_unique<run_prompt_state>(
       std::move(client), std::move(args->which), std::move(args->inputs), std::move(args->options));
   auto executor = state->client()->executor();
-  boost::asio::async_compose<outcome_completion<run>,
-                             void(boost::system::error_code, outcome<run>)>(
+  boost::asio::async_compose<operation_completion<run>, operation_signature<run>>(
       run_prompt_op{std::move(state)}, handler, std::move(executor));
 }
 

@@ -52,7 +52,7 @@ BETTERPROMPT_DECL void wait_operation::start() {
   boost::asio::post(executor_, [self = shared_from_this()] {
     diagnostics refusal;
     if (auto refused = refuse_empty_id(self->polls_.run_id, "run_id", refusal))
-      return self->finish(refused, {{}, std::move(refusal)});
+      return self->finish(refused, {}, std::move(refusal));
     if (!self->client_->state().operations().add(*self)) return self->closed();
     if (self->timeout_.count() > 0) self->deadline_ = clock::now() + self->timeout_;
     self->poll();
@@ -92,34 +92,35 @@ BETTERPROMPT_DECL void wait_operation::poll() {
 BETTERPROMPT_DECL void wait_operation::polled(boost::system::error_code ec, api_response answer) {
   if (done_) return;
   if (ec == error::client_closed) return closed();
-  outcome<run> polled_run;
-  ec = read_answer(ec, std::move(answer), polls_, polled_run);
-  requests_ += polled_run.diag.attempts;
+  run polled_run;
+  diagnostics diag;
+  ec = read_answer(ec, std::move(answer), polls_, polled_run, diag);
+  requests_ += diag.attempts;
   poll_result result = poll_result::failed;
   if (!ec) {
-    last_status_ = polled_run.value.status;
-    result = polled_run.value.finished() ? poll_result::finished : poll_result::pending;
+    last_status_ = polled_run.status;
+    result = polled_run.finished() ? poll_result::finished : poll_result::pending;
   } else {
-    result = poll_failure(ec, polled_run.diag.http_status);
+    result = poll_failure(ec, diag.http_status);
   }
-  const int retry_after = ec ? polled_run.diag.retry_after_seconds : -1;
+  const int retry_after = ec ? diag.retry_after_seconds : -1;
   if (result == poll_result::transient || result == poll_result::rate_limited) {
     // The wait's own deadline may be what ended this poll (a timeout in phase "total"): that is
     // the wait timing out, not a failure to keep.
     const bool own_deadline = clock::now() >= deadline_;
-    if (!(own_deadline && ec == error::timeout)) keep_last_failure(ec, polled_run.diag);
+    if (!(own_deadline && ec == error::timeout)) keep_last_failure(ec, diag);
     if (own_deadline) return wait_timed_out();
   }
   const poll_step next = plan_poll(schedule_, client_->options().retry, interval_, result,
                                    retry_after, time_left_until(deadline_, clock::now()));
   if (!ec)
-    report_poll(polled_run.value,
+    report_poll(polled_run,
                 next.action == poll_action::sleep ? next.delay : std::chrono::milliseconds(0));
   switch (next.action) {
     case poll_action::done:
-      return finish({}, std::move(polled_run));
+      return finish({}, std::move(polled_run), std::move(diag));
     case poll_action::fail:
-      return finish(ec, {{}, std::move(polled_run.diag)});
+      return finish(ec, {}, std::move(diag));
     case poll_action::sleep:
       interval_ = next.next_interval;
       return sleep(next.delay);
@@ -148,17 +149,17 @@ BETTERPROMPT_DECL void wait_operation::cancel() {
   }
   ++generation_;
   timer_.cancel();
-  outcome<run> result;
-  result.diag.message = "wait for run " + polls_.run_id + ": cancelled";
-  finish(boost::asio::error::operation_aborted, std::move(result));
+  diagnostics diag;
+  diag.message = "wait for run " + polls_.run_id + ": cancelled";
+  finish(boost::asio::error::operation_aborted, {}, std::move(diag));
 }
 
 BETTERPROMPT_DECL void wait_operation::closed() {
   ++generation_;
   timer_.cancel();
-  outcome<run> result;
-  result.diag.message = "wait for run " + polls_.run_id + ": client closed";
-  finish(error::client_closed, std::move(result));
+  diagnostics diag;
+  diag.message = "wait for run " + polls_.run_id + ": client closed";
+  finish(error::client_closed, {}, std::move(diag));
 }
 
 BETTERPROMPT_DECL void wait_operation::keep_last_failure(boost::system::error_code ec,
@@ -167,37 +168,38 @@ BETTERPROMPT_DECL void wait_operation::keep_last_failure(boost::system::error_co
 }
 
 BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
-  outcome<run> result;
-  result.diag.message = "run " + polls_.run_id + " did not finish within " +
+  diagnostics diag;
+  diag.message = "run " + polls_.run_id + " did not finish within " +
                         std::to_string(timeout_.count()) +
                         " ms (last status: " + std::string(to_string(last_status_)) + ")";
-  result.diag.data = {{"runId", polls_.run_id}, {"lastStatus", to_string(last_status_)}};
+  diag.data = {{"runId", polls_.run_id}, {"lastStatus", to_string(last_status_)}};
   if (last_failure_) {
     // What kept it from learning more: the last poll that failed on the way.
     const diagnostics& failed = last_failure_->diag;
-    result.diag.message += "; the last failed poll: " + failed.message;
-    result.diag.http_status = failed.http_status;
-    result.diag.request_id = failed.request_id;
-    result.diag.retry_after_seconds = failed.retry_after_seconds;
+    diag.message += "; the last failed poll: " + failed.message;
+    diag.http_status = failed.http_status;
+    diag.request_id = failed.request_id;
+    diag.retry_after_seconds = failed.retry_after_seconds;
     boost::json::object last{{"code", error::code_name(last_failure_->code)},
                              {"message", failed.message}};
     if (failed.http_status != 0) last["httpStatus"] = failed.http_status;
     if (!failed.request_id.empty()) last["requestId"] = failed.request_id;
-    result.diag.data.as_object()["lastError"] = std::move(last);
+    diag.data.as_object()["lastError"] = std::move(last);
   }
-  finish(error::wait_timeout, std::move(result));
+  finish(error::wait_timeout, {}, std::move(diag));
 }
 
-BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec, outcome<run> result) {
+BETTERPROMPT_DECL void wait_operation::finish(boost::system::error_code ec, run finished,
+                                              diagnostics diag) {
   done_ = true;
   leave_registry();
-  result.diag.attempts = requests_;  // every poll's, retries included
-  caller_.complete(ec, std::move(result));
+  diag.attempts = requests_;  // every poll's, retries included
+  caller_.complete(ec, std::move(finished), std::move(diag));
 }
 
 BETTERPROMPT_DECL void start_wait_for_run(std::shared_ptr<client_handle> client, std::string run_id,
                                           const wait_options& options,
-                                          outcome_completion<run> handler) {
+                                          operation_completion<run> handler) {
   std::make_shared<wait_operation>(std::move(client), std::move(run_id), options,
                                    std::move(handler))
       ->start();

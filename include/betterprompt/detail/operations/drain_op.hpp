@@ -6,7 +6,7 @@
 
 #include <betterprompt/client.hpp>
 #include <betterprompt/config.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 
 #include <boost/asio/async_result.hpp>
 
@@ -30,7 +30,7 @@ struct drain_result {
 
 namespace betterprompt::detail {
 
-using drain_signature = void(boost::system::error_code, outcome<drain_result>);
+using drain_signature = operation_signature<drain_result>;
 
 /// Starts close_gracefully (see initiate_composed).
 struct drain_initiation {
@@ -44,7 +44,7 @@ struct drain_initiation {
 
   BETTERPROMPT_DECL static void start_drain(std::shared_ptr<client_handle> client,
                                             std::chrono::milliseconds grace,
-                                            outcome_completion<drain_result> handler);
+                                            operation_completion<drain_result> handler);
 };
 
 /// The launcher for client `c` (throws error::invalid_argument for a moved-from client).

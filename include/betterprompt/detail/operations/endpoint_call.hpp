@@ -11,7 +11,7 @@
 #include <betterprompt/config.hpp>
 #include <betterprompt/detail/operations/answer_reader.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/detail/transport/http_types.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -108,27 +108,28 @@ BETTERPROMPT_DECL void start_endpoint_call(std::shared_ptr<client_handle> handle
                                            endpoint_call<T>& call, call_completion completion);
 
 /// Reads what `call` ended with (its refusal, its known answer or the transport's `answer`) into
-/// `result`, keeps the client's account of it, and returns the error the caller gets. Behind the
-/// compile wall, as start_endpoint_call.
+/// `value` and `diag`, keeps the client's account of it, and returns the error the caller gets.
+/// Behind the compile wall, as start_endpoint_call.
 template <class T>
 BETTERPROMPT_DECL boost::system::error_code finish_endpoint_call(endpoint_call<T>& call,
                                                                  boost::system::error_code ec,
-                                                                 api_response&& answer,
-                                                                 outcome<T>& result);
+                                                                 api_response&& answer, T& value,
+                                                                 diagnostics& diag);
 
 /// The call's completion for the caller's `handler`: the answer, decoded in compiled code, as
-/// void(error_code, outcome<T>). The one type the call erases: the caller's handler is not
-/// erased on its own before (an erasure costs an allocation per call).
+/// operation_signature<T>. The one type the call erases: the caller's handler is not erased on
+/// its own before (an erasure costs an allocation per call).
 template <class Handler, class T>
 struct answer_decoding {
   Handler handler;
   std::unique_ptr<endpoint_call<T>> call;
 
   void operator()(boost::system::error_code ec, api_response answer) {
-    outcome<T> result;
-    ec = finish_endpoint_call(*call, ec, std::move(answer), result);
+    T value{};
+    diagnostics diag;
+    ec = finish_endpoint_call(*call, ec, std::move(answer), value, diag);
     call.reset();  // its accounting is over before the caller's handler runs
-    std::move(handler)(ec, std::move(result));
+    std::move(handler)(ec, std::move(value), std::move(diag));
   }
 };
 
@@ -144,8 +145,7 @@ struct endpoint_initiation {
 
   template <class CompletionToken>
   auto operator()(CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken,
-                                       void(boost::system::error_code, outcome<T>)>(
+    return boost::asio::async_initiate<CompletionToken, operation_signature<T>>(
         [](auto handler, std::shared_ptr<client_handle> handle,
            std::unique_ptr<endpoint_call<T>> call) {
           endpoint_call<T>& started = *call;  // the box stays where it is while it moves

@@ -5,7 +5,7 @@
 
 #include <betterprompt/client.hpp>
 #include <betterprompt/completion.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/error.hpp>
 
 #include <boost/asio/append.hpp>
@@ -45,34 +45,34 @@ void complete_later(Handler handler, const boost::asio::any_io_executor& fallbac
 }
 
 /// async_initiate for an operation whose start is compiled (the compile wall): erases the
-/// handler as an outcome_completion<T> and calls `Start(args..., handler)`, so that the caller's
-/// handler type goes no further than this.
+/// handler as an operation_completion<T> and calls `Start(args..., handler)`, so that the
+/// caller's handler type goes no further than this.
 template <class T, auto Start, class CompletionToken, class... Args>
 auto initiate_compiled(CompletionToken& token, Args&&... args) {
-  return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, outcome<T>)>(
+  return boost::asio::async_initiate<CompletionToken, operation_signature<T>>(
       [](auto handler, auto&&... started) {
         Start(std::forward<decltype(started)>(started)...,
-              outcome_completion<T>(std::move(handler)));
+              operation_completion<T>(std::move(handler)));
       },
       token, std::forward<Args>(args)...);
 }
 
-/// Adapts an operation's internal completion, void(error_code, outcome<T>), to the caller's
-/// handler: the diagnostics go to `*out` (when asked) and to a with_diagnostics handler, the value
-/// to the handler. Keeps the handler's executor, allocator and cancellation slot.
+/// Adapts an operation's internal completion, operation_signature<T>, to the caller's handler:
+/// the diagnostics go to `*out` (when asked) and to a with_diagnostics handler, the value to the
+/// handler. Keeps the handler's executor, allocator and cancellation slot.
 template <class Handler, class T>
-struct outcome_handler {
+struct reporting_handler {
   Handler handler;
   diagnostics* out = nullptr;
 
-  void operator()(boost::system::error_code ec, outcome<T>&& result) {
-    if (out) *out = result.diag;
-    deliver(handler, ec, std::move(result.diag), std::move(result.value));
+  void operator()(boost::system::error_code ec, T&& value, diagnostics&& diag) {
+    if (out) *out = diag;
+    deliver(handler, ec, std::move(diag), std::move(value));
   }
 };
 
 template <class Handler, class T>
-inline constexpr bool is_handler_adapter<outcome_handler<Handler, T>> = true;
+inline constexpr bool is_handler_adapter<reporting_handler<Handler, T>> = true;
 
 /// initiate_composed's body, for a token that fits `Signature`.
 template <class T, class Signature, bool throws, class Launch, class CompletionToken>
@@ -81,15 +81,16 @@ auto initiate_fitting(Launch launch, diagnostics* out, CompletionToken&& token) 
       [](auto handler, Launch launch, diagnostics* out) {
         using handler_type = std::decay_t<decltype(handler)>;
         if constexpr (throws)
-          launch(outcome_handler<diagnostics_handler<handler_type>, T>{{std::move(handler)}, out});
+          launch(
+              reporting_handler<diagnostics_handler<handler_type>, T>{{std::move(handler)}, out});
         else
-          launch(outcome_handler<handler_type, T>{std::move(handler), out});
+          launch(reporting_handler<handler_type, T>{std::move(handler), out});
       },
       token, std::move(launch), out);
 }
 
 /// Starts a composed operation for `token`. `launch(token2)` starts it with completion
-/// void(error_code, outcome<T>); the caller sees void(error_code, T). The default token sees
+/// operation_signature<T>; the caller sees void(error_code, T). The default token sees
 /// void(std::exception_ptr, T) through a with_diagnostics adapter: the awaiting coroutine gets
 /// error_with_diagnostics with its diagnostics intact, and the operation resumes it directly (no
 /// coroutine frame of its own).

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <betterprompt/detail/operations/answer_reader.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/detail/transport/envelope.hpp>
 #include <betterprompt/detail/transport/http_types.hpp>
 #include <betterprompt/error.hpp>
@@ -23,7 +22,7 @@ boost::system::error_code decode_answer(envelope&& answer, const std::string&, T
   return decode_data<T>(std::move(answer), out, diag);
 }
 
-/// A call's completion read by `reader` into `result`: the value, or the failure (the
+/// A call's completion read by `reader` into `value` and `diag`: the value, or the failure (the
 /// transport's, the API's, or the decoder's) with its diagnostics, a timeout naming the run when
 /// the reader names one, settled by the reader's settler when it has one. Returns the failure's
 /// code. The diagnostics tell what answered on success too: status, request id, attempts.
@@ -31,38 +30,38 @@ boost::system::error_code decode_answer(envelope&& answer, const std::string&, T
 /// exception.
 template <class T>
 boost::system::error_code read_answer(boost::system::error_code ec, api_response&& answer,
-                                      const answer_reader<T>& reader, outcome<T>& result) {
+                                      const answer_reader<T>& reader, T& value, diagnostics& diag) {
   answer_body body = answer_body::incomplete;
   const exchange_facts facts = answer.exchange;
   if (ec) {
-    result.diag = std::move(answer.failure);  // the transport's, attempts included
+    diag = std::move(answer.failure);  // the transport's, attempts included
     if (ec == error::timeout && !reader.run_id.empty())
-      if (auto* data = result.diag.data.if_object()) (*data)["runId"] = reader.run_id;
+      if (auto* data = diag.data.if_object()) (*data)["runId"] = reader.run_id;
   } else if (reader.decode_raw) {
     body = answer_body::not_envelope;
-    result.diag.attempts = answer.attempts;
-    result.diag.http_status = answer.http_status;
-    result.diag.request_id = answer.request_id;
-    ec = reader.decode_raw(std::move(answer), reader.context, result.value, result.diag);
+    diag.attempts = answer.attempts;
+    diag.http_status = answer.http_status;
+    diag.request_id = answer.request_id;
+    ec = reader.decode_raw(std::move(answer), reader.context, value, diag);
   } else {
     body = answer_body::not_envelope;
-    result.diag.attempts = answer.attempts;
+    diag.attempts = answer.attempts;
     envelope env;
-    ec = read_envelope(std::move(answer), env, result.diag);
+    ec = read_envelope(std::move(answer), env, diag);
     if (!ec) {
       body = env.ok() ? answer_body::success_envelope : answer_body::error_envelope;
-      result.diag.http_status = env.http_status;
-      result.diag.request_id = env.request_id;
+      diag.http_status = env.http_status;
+      diag.request_id = env.request_id;
       std::optional<T> recovered;
       if (env.ok())
-        ec = reader.decode(std::move(env), reader.context, result.value, result.diag);
+        ec = reader.decode(std::move(env), reader.context, value, diag);
       else if (reader.read_failed && (recovered = reader.read_failed(env)))
-        result.value = std::move(*recovered);
+        value = std::move(*recovered);
       else
-        ec = api_error_of(std::move(env), result.diag);
+        ec = api_error_of(std::move(env), diag);
     }
   }
-  if (ec && reader.settle) reader.settle(ec, facts, body, reader.context, result.diag);
+  if (ec && reader.settle) reader.settle(ec, facts, body, reader.context, diag);
   return ec;
 }
 

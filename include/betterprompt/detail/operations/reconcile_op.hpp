@@ -10,8 +10,8 @@
 #include <betterprompt/detail/client_handle.hpp>
 #include <betterprompt/detail/decisions/reconcile.hpp>
 #include <betterprompt/detail/operations/caller_completion.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/detail/operations/operation_registry.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/models/page.hpp>
 #include <betterprompt/reconcile.hpp>
 #include <betterprompt/reconcile_options.hpp>
@@ -51,7 +51,7 @@ class reconcile_member : public std::enable_shared_from_this<reconcile_member> {
   /// From any thread: the caller's cancellation (every type ends a reconciliation).
   void post_cancel(boost::asio::cancellation_type_t type);
   /// Completes the caller; the group's strand only.
-  void complete(boost::system::error_code ec, outcome<reconcile_result> result);
+  void complete(boost::system::error_code ec, reconcile_result result, diagnostics diag);
   bool done() const noexcept { return done_; }
 
  private:
@@ -85,7 +85,7 @@ class reconcile_group final : public registered_operation,
   void take_incoming();
   void list_from(std::chrono::sys_seconds since);
   void list_page();
-  void listed(boost::system::error_code ec, outcome<page<betterprompt::run>> read);
+  void listed(boost::system::error_code ec, page<betterprompt::run> read, diagnostics diag);
   void decide();
   /// Every member still waiting ends ambiguous: the listing had more than max_pages pages.
   void listing_too_long();

@@ -9,7 +9,7 @@
 #include <betterprompt/detail/decisions/run_prompt_plan.hpp>
 #include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/detail/operations/reconcile_op.hpp>
 #include <betterprompt/detail/operations/wait_op.hpp>
 #include <betterprompt/models/prompt.hpp>
@@ -50,21 +50,21 @@ class run_prompt_state {
   /// The first step, or finish when the arguments are refused (nothing is sent).
   BETTERPROMPT_DECL run_prompt_step begin();
   /// After the resources were read: checks the run options against them.
-  BETTERPROMPT_DECL run_prompt_step resources_read(boost::system::error_code ec,
-                                                   outcome<resources>&& answer,
+  BETTERPROMPT_DECL run_prompt_step resources_read(boost::system::error_code ec, resources&& answer,
+                                                   diagnostics&& answered,
                                                    boost::asio::cancellation_type_t cancelled);
   /// After the prompt was read: takes its version id and checks the inputs against it.
-  BETTERPROMPT_DECL run_prompt_step prompt_read(boost::system::error_code ec,
-                                                outcome<prompt>&& answer,
+  BETTERPROMPT_DECL run_prompt_step prompt_read(boost::system::error_code ec, prompt&& answer,
+                                                diagnostics&& answered,
                                                 boost::asio::cancellation_type_t cancelled);
   /// After the create or the wait answered.
-  BETTERPROMPT_DECL run_prompt_step run_answered(boost::system::error_code ec,
-                                                 outcome<run>&& answer,
+  BETTERPROMPT_DECL run_prompt_step run_answered(boost::system::error_code ec, run&& answer,
+                                                 diagnostics&& answered,
                                                  boost::asio::cancellation_type_t cancelled);
 
   /// After reconciling a create of unknown outcome.
   BETTERPROMPT_DECL run_prompt_step reconciled(boost::system::error_code ec,
-                                               outcome<reconcile_result>&& answer,
+                                               reconcile_result&& answer, diagnostics&& answered,
                                                boost::asio::cancellation_type_t cancelled);
   /// The reconcile step's launcher.
   reconcile_initiation reconciliation() const {
@@ -79,13 +79,14 @@ class run_prompt_state {
   const std::shared_ptr<resource_cache_state>& cache() const noexcept {
     return state_of(*options_.resources);
   }
-  const std::string& run_id() const noexcept { return result_.value.run_id; }
+  const std::string& run_id() const noexcept { return result_.run_id; }
   const wait_options& wait() const noexcept { return options_.wait; }
 
   /// With finish: true when nothing was sent yet (the completion must not run inline).
   bool refused_at_once() const noexcept { return step_ == run_prompt_step::finish && !sent_; }
   boost::system::error_code error() const noexcept { return ec_; }
-  outcome<run>&& take_result() noexcept { return std::move(result_); }
+  run&& take_result() noexcept { return std::move(result_); }
+  diagnostics&& take_diagnostics() noexcept { return std::move(result_diag_); }
 
  private:
   /// Moves on to `next`; an abort becomes operation_aborted.
@@ -101,7 +102,8 @@ class run_prompt_state {
   run_prompt_step step_ = run_prompt_step::fetch_prompt;
   bool sent_ = false;
   boost::system::error_code ec_;
-  outcome<run> result_;    ///< The created run (its id while waiting), then the result.
+  run result_;               ///< The created run (its id while waiting), then the result.
+  diagnostics result_diag_;  ///< What answered (on success too), or the failure.
   unsigned requests_ = 0;  ///< Requests its steps sent, retries and polls included.
   /// A create of unknown outcome, while it is reconciled: what run_prompt fails with unless its
   /// run is found.

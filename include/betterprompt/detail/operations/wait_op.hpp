@@ -3,14 +3,14 @@
 // it sleeps it holds this small object and a timer: no coroutine frame, no connection.
 #pragma once
 
+#include <betterprompt/detail/client_handle.hpp>
+#include <betterprompt/detail/decisions/poll_plan.hpp>
 #include <betterprompt/detail/operations/answer_reader.hpp>
 #include <betterprompt/detail/operations/call_op.hpp>
 #include <betterprompt/detail/operations/caller_completion.hpp>
-#include <betterprompt/detail/client_handle.hpp>
-#include <betterprompt/detail/decisions/poll_plan.hpp>
 #include <betterprompt/detail/operations/inline_handler_memory.hpp>
+#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/detail/operations/operation_registry.hpp>
-#include <betterprompt/detail/operations/outcome.hpp>
 #include <betterprompt/models/run.hpp>
 #include <betterprompt/wait_options.hpp>
 
@@ -26,7 +26,7 @@
 namespace betterprompt::detail {
 
 /// The completion of a wait: the finished run, or the failure's diagnostics.
-using wait_signature = void(boost::system::error_code, outcome<run>);
+using wait_signature = operation_signature<run>;
 
 class wait_operation final : public registered_operation,
                              public std::enable_shared_from_this<wait_operation> {
@@ -54,8 +54,9 @@ class wait_operation final : public registered_operation,
   void wait_timed_out();
   /// Keeps a failed poll, for the wait_timeout it may end in.
   void keep_last_failure(boost::system::error_code ec, const diagnostics& diag);
-  /// Completes the wait with `result` (built only now: a waiting run holds no result).
-  void finish(boost::system::error_code ec, outcome<run> result);
+  /// Completes the wait with `finished` and `diag` (built only now: a waiting run holds no
+  /// result).
+  void finish(boost::system::error_code ec, run finished, diagnostics diag);
 
   std::shared_ptr<client_handle> client_;
   /// Runs the wait's steps and its polls one at a time: the client's executor when the client
