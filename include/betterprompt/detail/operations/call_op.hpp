@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // One API call as a composed operation: rate limit, a connection slot, a connection (idle or new),
 // the exchange, and the retry decision, in one loop whose steps never run at once. The decisions
-// are the decisions/ functions; this file only performs what they decide. Failures travel as error_code
-// plus diagnostics, never as exceptions.
+// are the decisions/ functions; this file only performs what they decide. Failures travel as
+// error_code plus diagnostics, never as exceptions.
 #pragma once
 
 #include <betterprompt/client_options.hpp>
