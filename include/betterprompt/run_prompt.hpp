@@ -122,4 +122,5 @@ auto run_prompt(client& c, prompt_ref which, run_inputs inputs, run_prompt_optio
 
 #ifdef BETTERPROMPT_HEADER_ONLY
 #include <betterprompt/impl/run_prompt.ipp>
+#include <betterprompt/impl/run_validation.ipp>
 #endif

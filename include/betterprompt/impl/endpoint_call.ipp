@@ -63,8 +63,7 @@ void start_endpoint_call(std::shared_ptr<client_handle> handle, endpoint_call<T>
                          call_completion completion) {
   // A refused or known answer sends nothing: finish_endpoint_call reads it.
   if (call.refused || call.known)
-    return complete_later(std::move(completion), handle->executor(), call.refused,
-                          api_response{});
+    return complete_later(std::move(completion), handle->executor(), call.refused, api_response{});
   // A request with side effects (a create) is accounted for until its end is known.
   const std::uint64_t ticket =
       call.settle ? handle->accounting().begin_create(call.context, &handle->state()) : 0;
@@ -78,10 +77,8 @@ void start_endpoint_call(std::shared_ptr<client_handle> handle, endpoint_call<T>
 }
 
 template <class T>
-boost::system::error_code finish_endpoint_call(endpoint_call<T>& call,
-                                               boost::system::error_code ec,
-                                               api_response&& answer, T& value,
-                                               diagnostics& diag) {
+boost::system::error_code finish_endpoint_call(endpoint_call<T>& call, boost::system::error_code ec,
+                                               api_response&& answer, T& value, diagnostics& diag) {
   if (call.refused) {
     diag = std::move(*call.refused_diag);
     if (call.settle) call.settle(ec, {}, answer_body::incomplete, call.context, diag);
@@ -92,8 +89,7 @@ boost::system::error_code finish_endpoint_call(endpoint_call<T>& call,
     return {};
   }
   const auto sent_at = answer.exchange.sent_at;
-  ec = read_answer(ec, std::move(answer), static_cast<const answer_reader<T>&>(call), value,
-                   diag);
+  ec = read_answer(ec, std::move(answer), static_cast<const answer_reader<T>&>(call), value, diag);
   if (!ec && call.recorder) call.record_value(*call.recorder, value, call.context, sent_at);
   call.recorder.reset();
   if (ec) call.create.failed(diag);
@@ -109,10 +105,10 @@ boost::system::error_code finish_endpoint_call(endpoint_call<T>& call,
 
 #ifndef BETTERPROMPT_HEADER_ONLY
 // Every answer type an endpoint has: the compiled library's one instantiation of each.
-#define BETTERPROMPT_ENDPOINT_ANSWER(T)                                                     \
-  template void start_endpoint_call(std::shared_ptr<client_handle>, endpoint_call<T>&,        \
-                                    call_completion);                                       \
-  template boost::system::error_code finish_endpoint_call(                                  \
+#define BETTERPROMPT_ENDPOINT_ANSWER(T)                                                \
+  template void start_endpoint_call(std::shared_ptr<client_handle>, endpoint_call<T>&, \
+                                    call_completion);                                  \
+  template boost::system::error_code finish_endpoint_call(                             \
       endpoint_call<T>&, boost::system::error_code, api_response&&, T&, diagnostics&);
 BETTERPROMPT_ENDPOINT_ANSWER(account)
 BETTERPROMPT_ENDPOINT_ANSWER(credit_balance)

@@ -69,7 +69,7 @@ template <class Handler>
 inline constexpr bool is_handler_adapter<pager_handler<Handler>> = true;
 
 BETTERPROMPT_DECL void next_page_initiation::start(run_pager* pager,
-                                                  operation_completion<std::vector<run>> handler) {
+                                                   operation_completion<std::vector<run>> handler) {
   if (pager->done_)
     return complete_later(std::move(handler), pager->handle_->executor(),
                           boost::system::error_code(), std::vector<run>(), diagnostics());

@@ -32,7 +32,7 @@ BETTERPROMPT_DECL std::string_view to_string(reconcile_status status) noexcept {
 namespace detail {
 
 BETTERPROMPT_DECL reconcile_initiation launch_reconcile(const client& c, create_record record,
-                                                    const reconcile_options& options) {
+                                                        const reconcile_options& options) {
   return {handle_of(c), std::move(record), options};
 }
 
@@ -62,10 +62,9 @@ inline unknown_create unknown_of(const create_record& record, bool answered) {
   return u;
 }
 
-BETTERPROMPT_DECL void reconcile_initiation::start_reconcile(std::shared_ptr<client_handle> client,
-                                                         create_record record,
-                                                         reconcile_options options,
-                                                         reconcile_member::handler_type handler) {
+BETTERPROMPT_DECL void reconcile_initiation::start_reconcile(
+    std::shared_ptr<client_handle> client, create_record record, reconcile_options options,
+    reconcile_member::handler_type handler) {
   const std::string refusal = reconcile_refusal(record, options);
   const bool proven = refusal.empty() && record.outcome == create_outcome::not_created;
   auto member = std::make_shared<reconcile_member>(std::move(record), options, std::move(handler),
@@ -238,23 +237,20 @@ BETTERPROMPT_DECL void reconcile_group::list_page() {
   query.limit = 50;
   query.since = since_;
   query.starting_after = cursor_;
+  auto listed = [self = shared_from_this(), generation = generation_](
+                    boost::system::error_code ec, page<betterprompt::run> read, diagnostics diag) {
+    if (generation != self->generation_ || self->closed_) return;
+    self->listed(ec, std::move(read), std::move(diag));
+  };
   endpoint_initiation<page<betterprompt::run>>{
-      client_, std::make_unique<endpoint_call<page<betterprompt::run>>>(
-                   list_runs_call(std::move(query)))}(
+      client_,
+      std::make_unique<endpoint_call<page<betterprompt::run>>>(list_runs_call(std::move(query)))}(
       boost::asio::bind_cancellation_slot(
-          list_cancel_.slot(),
-          boost::asio::bind_executor(
-              executor_, [self = shared_from_this(), generation = generation_](
-                             boost::system::error_code ec, page<betterprompt::run> read,
-                             diagnostics diag) {
-                if (generation != self->generation_ || self->closed_) return;
-                self->listed(ec, std::move(read), std::move(diag));
-              })));
+          list_cancel_.slot(), boost::asio::bind_executor(executor_, std::move(listed))));
 }
 
 BETTERPROMPT_DECL void reconcile_group::listed(boost::system::error_code ec,
-                                               page<betterprompt::run> read,
-                                               diagnostics diag) {
+                                               page<betterprompt::run> read, diagnostics diag) {
   if (ec && ec != boost::asio::error::operation_aborted && ec != error::client_closed &&
       ++listing_failures_ < max_listing_failures) {
     // A listing broken after the call's own retries (a truncated page is not retried there):
@@ -306,9 +302,9 @@ BETTERPROMPT_DECL void reconcile_group::decide() {
     const auto& row = listed_[i];
     if (!row.prompt_version_id.empty() && row.prompt_version_id != version_) continue;
     if (memory.holds(row.run_id)) continue;
-    runs.push_back({from_iso8601(row.created_at)
-                        .value_or(std::chrono::system_clock::time_point::min()),
-                    iso8601_precision(row.created_at)});
+    runs.push_back(
+        {from_iso8601(row.created_at).value_or(std::chrono::system_clock::time_point::min()),
+         iso8601_precision(row.created_at)});
     row_of.push_back(i);
   }
   reconcile_facts facts;
@@ -390,7 +386,7 @@ BETTERPROMPT_DECL void reconcile_group::listing_too_long() {
     result.status = reconcile_status::ambiguous;
     result.record = member->record;
     result.reason = "listing too long: more than " + std::to_string(pages_) +
-                          " pages of runs since the window's start";
+                    " pages of runs since the window's start";
     answered_.push_back(member->record);
     client_->accounting().count_answer(&create_counters::ambiguous);
     member->complete({}, std::move(result), {});
@@ -433,8 +429,7 @@ BETTERPROMPT_DECL void reconcile_group::after_round(
       std::chrono::ceil<std::chrono::milliseconds>(*wake - std::chrono::system_clock::now());
   timer_.expires_after(std::max(delay, std::chrono::milliseconds(0)));
   timer_.async_wait(boost::asio::bind_executor(
-      executor_,
-      [self = shared_from_this(), generation = generation_](boost::system::error_code) {
+      executor_, [self = shared_from_this(), generation = generation_](boost::system::error_code) {
         if (generation != self->generation_ || self->closed_) return;
         self->sleeping_ = false;
         self->round();

@@ -170,8 +170,8 @@ BETTERPROMPT_DECL void wait_operation::keep_last_failure(boost::system::error_co
 BETTERPROMPT_DECL void wait_operation::wait_timed_out() {
   diagnostics diag;
   diag.message = "run " + polls_.run_id + " did not finish within " +
-                        std::to_string(timeout_.count()) +
-                        " ms (last status: " + std::string(to_string(last_status_)) + ")";
+                 std::to_string(timeout_.count()) +
+                 " ms (last status: " + std::string(to_string(last_status_)) + ")";
   diag.data = {{"runId", polls_.run_id}, {"lastStatus", to_string(last_status_)}};
   if (last_failure_) {
     // What kept it from learning more: the last poll that failed on the way.
