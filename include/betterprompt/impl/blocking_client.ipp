@@ -98,15 +98,13 @@ BETTERPROMPT_DECL void blocking_client::set_call_options(const call_options& ove
 }
 
 BETTERPROMPT_DECL account blocking_client::get_account() {
-  return complete<account>([](client& c, diagnostics& d, auto h) {
-    betterprompt::get_account(c, d, std::move(h));
-  });
+  return complete<account>(
+      [](client& c, diagnostics& d, auto h) { betterprompt::get_account(c, d, std::move(h)); });
 }
 
 BETTERPROMPT_DECL credit_balance blocking_client::get_credits() {
-  return complete<credit_balance>([](client& c, diagnostics& d, auto h) {
-    betterprompt::get_credits(c, d, std::move(h));
-  });
+  return complete<credit_balance>(
+      [](client& c, diagnostics& d, auto h) { betterprompt::get_credits(c, d, std::move(h)); });
 }
 
 BETTERPROMPT_DECL prompt blocking_client::get_prompt(std::string prompt_id) {
@@ -203,9 +201,8 @@ BETTERPROMPT_DECL std::string blocking_client::fetch_skillmd(const skill& s) {
 }
 
 BETTERPROMPT_DECL resources blocking_client::get_resources() {
-  return complete<resources>([](client& c, diagnostics& d, auto h) {
-    betterprompt::get_resources(c, d, std::move(h));
-  });
+  return complete<resources>(
+      [](client& c, diagnostics& d, auto h) { betterprompt::get_resources(c, d, std::move(h)); });
 }
 
 BETTERPROMPT_DECL resources blocking_client::cached_resources() {

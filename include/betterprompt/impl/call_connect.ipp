@@ -20,22 +20,20 @@ BETTERPROMPT_DECL void call_operation::resolve() {
   auto resolver = std::make_shared<boost::asio::ip::tcp::resolver>(state_.executor());
   resolver->async_resolve(
       origin_->connect_host(), origin_->connect_port(),
-      boost::asio::bind_executor(executor_,
-                                 [weak = weak_from_this(), generation = generation_, resolver](
-                                     const boost::system::error_code& ec, results_type endpoints) {
-                                   auto self = weak.lock();
-                                   if (!self || generation != self->generation_ || self->done_)
-                                     return;
-                                   ++self->generation_;
-                                   self->cancel_timer();
-                                   if (!ec) return self->connect(endpoints);
-                                   self->transient_ = true;
-                                   diagnostics diag;
-                                   diag.message = self->request_.what + ": cannot resolve " +
-                                                  self->origin_->connect_shown() + ": " +
-                                                  ec.message();
-                                   self->attempt_failed(error::connection_failed, std::move(diag));
-                                 }));
+      boost::asio::bind_executor(
+          executor_, [weak = weak_from_this(), generation = generation_, resolver](
+                         const boost::system::error_code& ec, results_type endpoints) {
+            auto self = weak.lock();
+            if (!self || generation != self->generation_ || self->done_) return;
+            ++self->generation_;
+            self->cancel_timer();
+            if (!ec) return self->connect(endpoints);
+            self->transient_ = true;
+            diagnostics diag;
+            diag.message = self->request_.what + ": cannot resolve " +
+                           self->origin_->connect_shown() + ": " + ec.message();
+            self->attempt_failed(error::connection_failed, std::move(diag));
+          }));
   const auto budget = client_->options().timeouts.resolve;
   const step_limit limit = limit_for(budget);
   timer().expires_after(limit.limit.count() > 0 ? limit.limit : std::chrono::hours(24 * 365));

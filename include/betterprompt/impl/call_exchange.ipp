@@ -40,8 +40,9 @@ BETTERPROMPT_DECL void call_operation::arm_io_deadline() {
 BETTERPROMPT_DECL void call_operation::write() {
   if (request_.create_ticket != 0 && state_.draining()) {
     result_ = api_response{};
-    result_.failure.message = request_.what + ": not sent: the client is closing gracefully "
-                                              "(close_gracefully) and starts no new create";
+    result_.failure.message = request_.what +
+                              ": not sent: the client is closing gracefully "
+                              "(close_gracefully) and starts no new create";
     return finish(error::client_closed);
   }
   if (request_.create_ticket != 0) {

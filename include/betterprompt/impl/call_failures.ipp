@@ -107,8 +107,8 @@ BETTERPROMPT_DECL void call_operation::exchange_failed(const boost::system::erro
     return attempt_failed(error::timeout, std::move(diag));
   }
   if (ec == boost::beast::http::error::body_limit) {
-    diag.message = request_.what + ": response body exceeds " +
-                   std::to_string(body_limit()) + " bytes";
+    diag.message =
+        request_.what + ": response body exceeds " + std::to_string(body_limit()) + " bytes";
     return attempt_failed(error::response_too_large, std::move(diag));
   }
   if (&ec.category() ==

@@ -2,8 +2,8 @@
 // Bodies of detail::call_operation: the transport's one loop.
 #pragma once
 
-#include <betterprompt/detail/operations/call_op.hpp>
 #include <betterprompt/detail/decisions/cancellation.hpp>
+#include <betterprompt/detail/operations/call_op.hpp>
 #include <betterprompt/timestamps.hpp>
 
 #include <boost/asio/bind_executor.hpp>

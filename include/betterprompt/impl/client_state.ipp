@@ -45,8 +45,7 @@ BETTERPROMPT_DECL client_state::client_state(boost::asio::any_io_executor ex,
     throw_client_error(error::invalid_argument, "api_key contains control characters");
   if (has_control_characters(opts.user_agent))
     throw_client_error(error::invalid_argument, "user_agent contains control characters");
-  api_ = make_origin(address_, opts.proxy, opts.user_agent, opts.api_key, true,
-                     "application/json");
+  api_ = make_origin(address_, opts.proxy, opts.user_agent, opts.api_key, true, "application/json");
   if (!address_.tls) return;
   tls_context_.emplace(boost::asio::ssl::context::tls_client);
   diagnostics diag;
@@ -79,7 +78,7 @@ BETTERPROMPT_DECL boost::system::error_code client_state::configure_tls(
 // characters in the key or agent), so it is written as it is, without Beast's serializer and its
 // per-field allocations.
 BETTERPROMPT_DECL std::string client_state::serialize(const api_request& req,
-                                             std::string_view extra_fields) const {
+                                                      std::string_view extra_fields) const {
   const origin& to = req.to ? *req.to : *api_;
   const std::string& fields = to.common_fields;
   if (!to.is_api) extra_fields = {};  // the caller's fields go to the API's host only

@@ -18,7 +18,7 @@
 namespace betterprompt::detail {
 
 BETTERPROMPT_DECL connection::connection(const boost::asio::any_io_executor& ex,
-                              boost::asio::ssl::context* tls_context) {
+                                         boost::asio::ssl::context* tls_context) {
   if (tls_context)
     tls_.emplace(ex, *tls_context);
   else
@@ -30,7 +30,7 @@ BETTERPROMPT_DECL connection::connection(const boost::asio::any_io_executor& ex,
 }
 
 BETTERPROMPT_DECL void connection::received(parser_type& parser, boost::system::error_code& ec,
-                                 std::size_t bytes) {
+                                            std::size_t bytes) {
   buffer_.commit(bytes);
   if (ec != boost::asio::error::eof) return;
   if (!parser.got_some()) {
@@ -85,7 +85,7 @@ BETTERPROMPT_DECL bool connection::certificate_rejected() {
 }
 
 BETTERPROMPT_DECL connection_facts connection::facts(bool keep_alive, clock::duration idle_for,
-                                          bool probe_socket) {
+                                                     bool probe_socket) {
   connection_facts f;
   auto& socket = tcp();
   f.open = socket.is_open();

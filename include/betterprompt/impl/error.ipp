@@ -160,8 +160,7 @@ inline std::string describe(const diagnostics& diag) {
 }
 
 BETTERPROMPT_DECL boost::system::error_code client_refusal(error::client_errc e,
-                                                           std::string message,
-                                                           diagnostics& diag) {
+                                                           std::string message, diagnostics& diag) {
   diag.message = std::move(message);
   return make_error_code(e);
 }

@@ -52,8 +52,8 @@ BETTERPROMPT_DECL endpoint_call<std::vector<prompt>> list_prompt_versions_call(
 
 BETTERPROMPT_DECL endpoint_call<page<prompt>> search_prompts_call(std::string query) {
   endpoint_call<page<prompt>> call;
-  call.request =
-      api_request::get(routes::search_prompts, routes::search_prompts.target() + "?q=" + percent_encode(query));
+  call.request = api_request::get(routes::search_prompts,
+                                  routes::search_prompts.target() + "?q=" + percent_encode(query));
   call.decode = &decode_answer<page<prompt>>;
   return call;
 }

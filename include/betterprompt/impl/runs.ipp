@@ -101,8 +101,8 @@ BETTERPROMPT_DECL endpoint_call<run> create_run_call(run_request request) {
   endpoint_call<run> call =
       refused ? refused_call<run>(refused, std::move(diag)) : endpoint_call<run>();
   if (!refused) {
-    call.request = api_request::post(routes::create_run, routes::create_run.target(),
-                                     request_body(request));
+    call.request =
+        api_request::post(routes::create_run, routes::create_run.target(), request_body(request));
     call.decode = &decode_answer<run>;
     call.read_failed = &pending_run_from;
   }
