@@ -91,7 +91,6 @@ boost::system::error_code finish_endpoint_call(endpoint_call<T>& call, boost::sy
   const auto sent_at = answer.exchange.sent_at;
   ec = read_answer(ec, std::move(answer), static_cast<const answer_reader<T>&>(call), value, diag);
   if (!ec && call.recorder) call.record_value(*call.recorder, value, call.context, sent_at);
-  call.recorder.reset();
   if (ec) call.create.failed(diag);
   if (call.create.client()) {
     std::string_view answered;

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <betterprompt/detail/decisions/create_outcome.hpp>
-#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/detail/transport/http_types.hpp>
 #include <betterprompt/error.hpp>
 

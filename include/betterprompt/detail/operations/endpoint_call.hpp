@@ -128,7 +128,7 @@ struct answer_decoding {
     T value{};
     diagnostics diag;
     ec = finish_endpoint_call(*call, ec, std::move(answer), value, diag);
-    call.reset();  // its accounting is over before the caller's handler runs
+    call.reset();  // finish ended its accounting; the box goes before the caller's handler runs
     std::move(handler)(ec, std::move(value), std::move(diag));
   }
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // How a composed operation completes inside the library: the error code, the value (default on
 // failure) and the diagnostics, which tell what answered on success too. The public layer splits
-// them for the caller's token; as_result() gathers them into the one result type, result<T>.
+// them for the caller's token; result<T> is the one public type that holds all three.
 #pragma once
 
 #include <betterprompt/error.hpp>

@@ -9,7 +9,6 @@
 #include <betterprompt/detail/decisions/run_prompt_plan.hpp>
 #include <betterprompt/detail/operations/endpoint_call.hpp>
 #include <betterprompt/detail/operations/initiate.hpp>
-#include <betterprompt/detail/operations/operation_completion.hpp>
 #include <betterprompt/detail/operations/reconcile_op.hpp>
 #include <betterprompt/detail/operations/wait_op.hpp>
 #include <betterprompt/models/prompt.hpp>
